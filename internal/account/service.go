@@ -1,0 +1,236 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/errs"
+)
+
+// Lifetimes of credentials.
+const (
+	SessionTTL  = 30 * 24 * time.Hour
+	APITokenTTL = 30 * 24 * time.Hour
+)
+
+// ErrBadCredentials is returned for a wrong password and for an unknown
+// e-mail alike, so that sign-in never tells which accounts exist.
+var ErrBadCredentials = fmt.Errorf("wrong e-mail or password: %w", errs.ErrUnauthorized)
+
+// Service manages users and their credentials.
+type Service struct {
+	db      *gorm.DB
+	limiter *Limiter
+	now     func() time.Time
+}
+
+// NewService returns a Service on g. limiter may be nil to disable sign-in rate limiting.
+func NewService(g *gorm.DB, limiter *Limiter) *Service {
+	return &Service{db: g, limiter: limiter, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Role     Role
+	Locale   string
+	// Officer scope, only for RoleOfficer.
+	OfficerLevel        OfficerLevel
+	OfficerProvinceCode string
+}
+
+// Create makes a user. A taken e-mail is errs.ErrConflict.
+func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
+	if !in.Role.Valid() {
+		return User{}, errs.Invalid("role", "validation.oneof")
+	}
+	if len(in.Password) < 8 {
+		return User{}, errs.Invalid("password", "validation.min")
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	u := User{
+		Email:        NormalizeEmail(in.Email),
+		Name:         strings.TrimSpace(in.Name),
+		PasswordHash: hash,
+		Role:         in.Role,
+		Locale:       orLocale(in.Locale),
+	}
+	if in.Role == RoleOfficer {
+		u.OfficerLevel = in.OfficerLevel
+		if in.OfficerLevel == LevelProvince {
+			if in.OfficerProvinceCode == "" {
+				return User{}, errs.Invalid("province", "validation.required")
+			}
+			code := in.OfficerProvinceCode
+			u.OfficerProvinceCode = &code
+		} else if in.OfficerLevel != LevelCentral {
+			return User{}, errs.Invalid("officer_level", "validation.oneof")
+		}
+	}
+	err = s.db.WithContext(ctx).Create(&u).Error
+	if db.IsDuplicate(err) {
+		return User{}, &errs.Reasoned{Err: errs.ErrConflict, Reason: "account.email_taken"}
+	}
+	if errors.Is(err, gorm.ErrForeignKeyViolated) {
+		return User{}, errs.Invalid("province", "validation.exists")
+	}
+	return u, err
+}
+
+// Register makes a shopper account, the only role anyone may give themselves.
+func (s *Service) Register(ctx context.Context, email, name, password, locale string) (User, error) {
+	return s.Create(ctx, NewUser{Email: email, Name: name, Password: password, Role: RoleShopper, Locale: locale})
+}
+
+// Authenticate checks an e-mail and password. key identifies the client for
+// rate limiting (its IP address). Errors: ErrBadCredentials, errs.ErrTooMany.
+func (s *Service) Authenticate(ctx context.Context, email, password, key string) (User, error) {
+	email = NormalizeEmail(email)
+	limitKey := key + "|" + email
+	if s.limiter != nil && !s.limiter.Allow(limitKey) {
+		return User{}, fmt.Errorf("sign-in: %w", errs.ErrTooMany)
+	}
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+	if db.IsNotFound(err) {
+		// Hash anyway so that an unknown e-mail takes as long as a wrong password.
+		_, _ = CheckPassword(dummyHash, password)
+		s.fail(limitKey)
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, err
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok || u.DisabledAt != nil {
+		s.fail(limitKey)
+		return User{}, ErrBadCredentials
+	}
+	if s.limiter != nil {
+		s.limiter.Reset(limitKey)
+	}
+	return u, nil
+}
+
+func (s *Service) fail(key string) {
+	if s.limiter != nil {
+		s.limiter.Fail(key)
+	}
+}
+
+// dummyHash is a valid argon2id hash of a random password, used to spend the
+// same time on unknown e-mails.
+var dummyHash, _ = HashPassword("not-a-real-password-x9")
+
+// User returns the user with id, or errs.ErrNotFound.
+func (s *Service) User(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Take(&u, id).Error
+	if db.IsNotFound(err) {
+		return u, fmt.Errorf("user %d: %w", id, errs.ErrNotFound)
+	}
+	return u, err
+}
+
+// UserByEmail returns the user with email, or errs.ErrNotFound.
+func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
+	if db.IsNotFound(err) {
+		return u, fmt.Errorf("user %q: %w", email, errs.ErrNotFound)
+	}
+	return u, err
+}
+
+// StartSession records a new browser session for userID and returns the
+// cookie token.
+func (s *Service) StartSession(ctx context.Context, userID int64, userAgent string) (string, error) {
+	token, hash := NewToken()
+	now := s.now()
+	if len(userAgent) > 200 {
+		userAgent = userAgent[:200]
+	}
+	err := s.db.WithContext(ctx).Create(&Session{TokenHash: hash, UserID: userID, ExpiresAt: now.Add(SessionTTL), LastSeenAt: now, UserAgent: userAgent, CreatedAt: now}).Error
+	return token, err
+}
+
+// SessionUser returns the user of a live session token, or errs.ErrUnauthorized.
+func (s *Service) SessionUser(ctx context.Context, token string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).
+		Joins("JOIN sessions ON sessions.user_id = users.id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND users.disabled_at IS NULL", HashToken(token), s.now()).
+		Take(&u).Error
+	if db.IsNotFound(err) {
+		return u, fmt.Errorf("session: %w", errs.ErrUnauthorized)
+	}
+	return u, err
+}
+
+// EndSession deletes the session with token; ending an unknown session is not an error.
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	return s.db.WithContext(ctx).Where("token_hash = ?", HashToken(token)).Delete(&Session{}).Error
+}
+
+// IssueAPIToken makes a bearer token for userID. The token is returned once
+// and only its hash is stored.
+func (s *Service) IssueAPIToken(ctx context.Context, userID int64, name string) (string, time.Time, error) {
+	token, hash := NewToken()
+	now := s.now()
+	t := APIToken{TokenHash: hash, UserID: userID, Name: name, ExpiresAt: now.Add(APITokenTTL), CreatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
+		return "", time.Time{}, err
+	}
+	return "ocop_" + token, t.ExpiresAt, nil
+}
+
+// TokenUser returns the user of a live, unrevoked API token, or errs.ErrUnauthorized.
+func (s *Service) TokenUser(ctx context.Context, token string) (User, error) {
+	token = strings.TrimPrefix(token, "ocop_")
+	var u User
+	err := s.db.WithContext(ctx).
+		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").
+		Where("api_tokens.token_hash = ? AND api_tokens.expires_at > ? AND api_tokens.revoked_at IS NULL AND users.disabled_at IS NULL", HashToken(token), s.now()).
+		Take(&u).Error
+	if db.IsNotFound(err) {
+		return u, fmt.Errorf("api token: %w", errs.ErrUnauthorized)
+	}
+	return u, err
+}
+
+// RevokeAPIToken revokes token; it stays in the table for the audit trail.
+func (s *Service) RevokeAPIToken(ctx context.Context, token string) error {
+	token = strings.TrimPrefix(token, "ocop_")
+	return s.db.WithContext(ctx).Model(&APIToken{}).
+		Where("token_hash = ? AND revoked_at IS NULL", HashToken(token)).
+		Update("revoked_at", s.now()).Error
+}
+
+// SetLocale remembers the user's language.
+func (s *Service) SetLocale(ctx context.Context, userID int64, locale string) error {
+	return s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("locale", orLocale(locale)).Error
+}
+
+// NormalizeEmail trims and lower-cases an address so that one mailbox is one account.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func orLocale(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "vi"
+}

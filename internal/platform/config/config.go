@@ -1,0 +1,143 @@
+// Package config reads Chợ OCOP's configuration from OCOP_* environment
+// variables into one typed struct, with defaults that run the embedded demo
+// and validation that names the variable at fault.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Env is the deployment kind.
+type Env string
+
+// Deployment kinds. Dev seeds demo data on an empty database; prod never does.
+const (
+	EnvDev  Env = "dev"
+	EnvProd Env = "prod"
+)
+
+// Config is everything the binary can be told from outside. Secrets are
+// marked `secret:"true"` and masked by String.
+type Config struct {
+	Addr        string // OCOP_ADDR, listen address
+	DatabaseURL string `secret:"true"` // OCOP_DATABASE_URL: sqlite:path or postgres://...
+	BaseURL     string // OCOP_BASE_URL, the public origin used in links and QR codes
+	Env         Env    // OCOP_ENV: dev or prod
+	LogLevel    string // OCOP_LOG_LEVEL: debug, info, warn, error
+	DataDir     string // OCOP_DATA_DIR: uploads and other files on local disk
+
+	PaymentTTL          time.Duration // OCOP_PAYMENT_TTL: how long an unpaid order group holds stock
+	StripeSecretKey     string        `secret:"true"` // OCOP_STRIPE_SECRET_KEY
+	StripeWebhookSecret string        `secret:"true"` // OCOP_STRIPE_WEBHOOK_SECRET
+	StripeAPIBase       string        // OCOP_STRIPE_API_BASE: stripe-mock in tests
+	BankWebhookSecret   string        `secret:"true"` // OCOP_BANK_WEBHOOK_SECRET: HMAC key for bank notifications
+
+	ShutdownTimeout time.Duration // OCOP_SHUTDOWN_TIMEOUT: grace period for in-flight requests
+}
+
+// Getenv is os.Getenv's shape, so tests pass a map instead of the process environment.
+type Getenv func(string) string
+
+// Load reads and validates the configuration. Every problem is reported at
+// once, each naming the variable and what it expects.
+func Load(getenv Getenv) (Config, error) {
+	c := Config{
+		Addr:                or(getenv("OCOP_ADDR"), ":8080"),
+		DatabaseURL:         or(getenv("OCOP_DATABASE_URL"), "sqlite:var/ocop.db"),
+		BaseURL:             strings.TrimRight(or(getenv("OCOP_BASE_URL"), "http://localhost:8080"), "/"),
+		Env:                 Env(or(getenv("OCOP_ENV"), string(EnvDev))),
+		LogLevel:            or(getenv("OCOP_LOG_LEVEL"), "info"),
+		DataDir:             or(getenv("OCOP_DATA_DIR"), "var"),
+		StripeSecretKey:     getenv("OCOP_STRIPE_SECRET_KEY"),
+		StripeWebhookSecret: getenv("OCOP_STRIPE_WEBHOOK_SECRET"),
+		StripeAPIBase:       getenv("OCOP_STRIPE_API_BASE"),
+		BankWebhookSecret:   getenv("OCOP_BANK_WEBHOOK_SECRET"),
+	}
+	var problems []error
+	bad := func(name, want, got string) {
+		problems = append(problems, fmt.Errorf("%s: expected %s, got %q", name, want, got))
+	}
+	dur := func(name, def string) time.Duration {
+		v := or(getenv(name), def)
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			bad(name, "a positive duration such as 30m or 10s", v)
+		}
+		return d
+	}
+	c.PaymentTTL = dur("OCOP_PAYMENT_TTL", "30m")
+	c.ShutdownTimeout = dur("OCOP_SHUTDOWN_TIMEOUT", "15s")
+
+	if c.Env != EnvDev && c.Env != EnvProd {
+		bad("OCOP_ENV", "dev or prod", string(c.Env))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("OCOP_LOG_LEVEL", "debug, info, warn or error", c.LogLevel)
+	}
+	if _, port, ok := strings.Cut(c.Addr, ":"); !ok || !isPort(port) {
+		bad("OCOP_ADDR", "host:port such as :8080 or 127.0.0.1:8080", c.Addr)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("OCOP_BASE_URL", "an absolute http(s) URL such as https://cho-ocop.vn", c.BaseURL)
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		// The value may hold a password: say what it starts with, never what it is.
+		problems = append(problems, errors.New("OCOP_DATABASE_URL: expected sqlite:<path> or postgres://user@host/db"))
+	}
+	if c.StripeAPIBase != "" {
+		if u, err := url.Parse(c.StripeAPIBase); err != nil || u.Host == "" {
+			bad("OCOP_STRIPE_API_BASE", "an absolute URL such as http://127.0.0.1:12111", c.StripeAPIBase)
+		}
+	}
+	if c.Env == EnvProd && c.BankWebhookSecret != "" && len(c.BankWebhookSecret) < 16 {
+		problems = append(problems, errors.New("OCOP_BANK_WEBHOOK_SECRET: expected at least 16 characters in prod"))
+	}
+	return c, errors.Join(problems...)
+}
+
+// Secure reports whether cookies must carry the Secure flag (the site is served over TLS).
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// String describes the configuration with secrets masked, for the start-up log.
+func (c Config) String() string {
+	return fmt.Sprintf("addr=%s database=%s base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s",
+		c.Addr, MaskURL(c.DatabaseURL), c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret))
+}
+
+// MaskURL hides the password of a database URL.
+func MaskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "(set)"
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func isPort(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n < 65536
+}

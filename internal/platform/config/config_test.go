@@ -1,0 +1,54 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
+
+func TestDefaultsRunTheEmbeddedDemo(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DatabaseURL != "sqlite:var/ocop.db" || c.Env != EnvDev {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"OCOP_ENV":          "staging",
+		"OCOP_ADDR":         "8080",
+		"OCOP_BASE_URL":     "localhost",
+		"OCOP_DATABASE_URL": "mysql://root:hunter2@db/x",
+		"OCOP_PAYMENT_TTL":  "soon",
+		"OCOP_LOG_LEVEL":    "loud",
+	}
+	for name, value := range cases {
+		_, err := Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: error %v does not name the variable", name, value, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: error leaks a secret: %v", name, err)
+		}
+	}
+}
+
+func TestStringMasksSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"OCOP_DATABASE_URL":      "postgres://app:s3cret@db:5432/ocop",
+		"OCOP_STRIPE_SECRET_KEY": "sk_test_abcdef",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.String()
+	for _, secret := range []string{"s3cret", "sk_test_abcdef"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("String() leaks %q: %s", secret, s)
+		}
+	}
+}

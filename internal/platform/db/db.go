@@ -1,0 +1,186 @@
+// Package db opens the database (embedded SQLite or PostgreSQL), migrates it
+// with goose, and runs transactions. Everything above it speaks GORM; only
+// this package knows how a URL becomes a connection.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/chocop/ocop/migrations"
+)
+
+// Dialect names the SQL dialect behind a *gorm.DB.
+type Dialect string
+
+// The two supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DialectOf tells which dialect g talks to, for the few queries that differ.
+func DialectOf(g *gorm.DB) Dialect {
+	if g.Dialector.Name() == "postgres" {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Open connects to url ("sqlite:path" or "postgres://...") and checks the
+// connection. It does not migrate.
+func Open(ctx context.Context, url string) (*gorm.DB, error) {
+	cfg := &gorm.Config{
+		// Unique and foreign-key violations come back as gorm.ErrDuplicatedKey
+		// and gorm.ErrForeignKeyViolated, so stores never match error strings.
+		TranslateError: true,
+		Logger:         logger.Discard, // SQL parameters may hold personal data: never logged.
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	}
+	var (
+		g   *gorm.DB
+		err error
+	)
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(url, "sqlite:")
+		if path != ":memory:" && !strings.HasPrefix(path, "file:") {
+			if dir := filepath.Dir(path); dir != "." {
+				if err := os.MkdirAll(dir, 0o750); err != nil {
+					return nil, fmt.Errorf("db: create %s: %w", dir, err)
+				}
+			}
+		}
+		g, err = gorm.Open(sqlite.Open(SQLiteDSN(path)), cfg)
+		if err == nil {
+			sqlDB, _ := g.DB()
+			// One writer at a time is SQLite's nature; a small pool keeps readers
+			// concurrent under WAL while _txlock=immediate makes writers queue on
+			// busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
+			sqlDB.SetMaxOpenConns(4)
+		}
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		g, err = gorm.Open(postgres.Open(url), cfg)
+		if err == nil {
+			sqlDB, _ := g.DB()
+			sqlDB.SetMaxOpenConns(40)
+			sqlDB.SetMaxIdleConns(20)
+			sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		return nil, errors.New("db: URL must start with sqlite: or postgres://")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: open: %w", err)
+	}
+	if err := Ping(ctx, g); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// SQLiteDSN adds the pragmas every connection needs: WAL for concurrent
+// readers, foreign keys (off by default in SQLite), a busy timeout, and
+// immediate write transactions.
+func SQLiteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+}
+
+// Ping checks that the database answers.
+func Ping(ctx context.Context, g *gorm.DB) error {
+	sqlDB, err := g.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("db: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pool behind g.
+func Close(g *gorm.DB) error {
+	sqlDB, err := g.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Provider returns the goose migration provider for g's dialect. On
+// PostgreSQL it holds a session advisory lock, so two instances starting
+// together do not both migrate.
+func Provider(g *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	return provider(sqlDB, DialectOf(g), log)
+}
+
+func provider(sqlDB *sql.DB, d Dialect, log *slog.Logger) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations.FS, string(d))
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if log != nil {
+		opts = append(opts, goose.WithSlog(log))
+	}
+	gd := goose.DialectSQLite3
+	if d == Postgres {
+		gd = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(gd, sqlDB, sub, opts...)
+}
+
+// Migrate brings the schema up to the newest version.
+func Migrate(ctx context.Context, g *gorm.DB, log *slog.Logger) error {
+	p, err := Provider(g, log)
+	if err != nil {
+		return fmt.Errorf("db: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("db: migrate up: %w", err)
+	}
+	return nil
+}
+
+// Tx runs fn in a transaction on g, committing when fn returns nil and
+// rolling back otherwise (also on panic). Services own transactions; stores
+// take the *gorm.DB they are given, which may be a transaction.
+func Tx(ctx context.Context, g *gorm.DB, fn func(tx *gorm.DB) error) error {
+	return g.WithContext(ctx).Transaction(fn)
+}
+
+// IsDuplicate reports whether err is a unique-constraint violation.
+func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// IsNotFound reports whether err is GORM's record-not-found.
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

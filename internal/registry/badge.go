@@ -1,0 +1,53 @@
+package registry
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/platform/day"
+)
+
+// Badge is what a listing shows: the stars of the product's certificate that
+// is valid on the day asked, with the code for its verify page.
+type Badge struct {
+	ProductID  int64
+	Stars      int
+	Code       string
+	ValidUntil day.Date
+}
+
+// BadgeStore answers "which certificate is valid for this product today".
+// It is the only source of OCOP badges on the storefront.
+type BadgeStore struct{ db *gorm.DB }
+
+// NewBadgeStore returns a BadgeStore on g.
+func NewBadgeStore(g *gorm.DB) *BadgeStore { return &BadgeStore{db: g} }
+
+// ValidOn returns, for each of productIDs that has one, the highest-star
+// certificate valid on d. The SQL narrows by dates; Certificate.StatusOn
+// stays the one definition of validity.
+func (s *BadgeStore) ValidOn(ctx context.Context, productIDs []int64, d day.Date) (map[int64]Badge, error) {
+	out := make(map[int64]Badge, len(productIDs))
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	var certs []Certificate
+	err := s.db.WithContext(ctx).
+		Where("product_id IN ? AND valid_from <= ? AND valid_until >= ?", productIDs, d, d).
+		Where("revoked_on IS NULL OR revoked_on > ?", d).
+		Where("superseded_on IS NULL OR superseded_on > ?", d).
+		Find(&certs).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range certs {
+		if c.ProductID == nil || !c.ValidOn(d) {
+			continue
+		}
+		if b, ok := out[*c.ProductID]; !ok || c.Stars > b.Stars {
+			out[*c.ProductID] = Badge{ProductID: *c.ProductID, Stars: c.Stars, Code: c.Code, ValidUntil: c.ValidUntil}
+		}
+	}
+	return out, nil
+}

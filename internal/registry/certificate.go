@@ -1,0 +1,90 @@
+// Package registry is the OCOP certification registry: applications, score
+// sheets, recognition decisions, certificates, public verification and the
+// audit log.
+package registry
+
+import (
+	"time"
+
+	"github.com/chocop/ocop/internal/platform/day"
+)
+
+// ValidityMonths is how long a certificate is valid from its decision date
+// (Decision 148: 36 months).
+const ValidityMonths = 36
+
+// AuthorityLevel is who recognised a certificate.
+type AuthorityLevel string
+
+// Authority levels. District certificates (02/2023 to 06/2025) keep the level that issued them.
+const (
+	AuthorityCentral  AuthorityLevel = "central"
+	AuthorityProvince AuthorityLevel = "province"
+	AuthorityDistrict AuthorityLevel = "district"
+)
+
+// CertStatus is a certificate's standing on a given day. It is derived, never stored.
+type CertStatus string
+
+// Certificate statuses.
+const (
+	CertActive     CertStatus = "active"
+	CertExpired    CertStatus = "expired"
+	CertRevoked    CertStatus = "revoked"
+	CertSuperseded CertStatus = "superseded"
+	CertPending    CertStatus = "pending" // decision dated in the future relative to the day asked
+)
+
+// Certificate records one recognition decision for one product.
+type Certificate struct {
+	ID                 int64  `gorm:"primaryKey"`
+	Code               string `gorm:"not null;uniqueIndex"` // public verify code printed as a QR on packages
+	Number             string `gorm:"not null"`             // opaque; unique per issuing authority
+	AuthorityLevel     AuthorityLevel
+	AuthorityName      string
+	DecisionNo         string
+	DecisionDate       day.Date
+	Signatory          string
+	ProducerID         int64
+	ProductID          *int64
+	ProductName        string
+	GroupCode          string
+	OwnerName          string
+	OwnerAddress       string // the address as written at issue: pre-2025 certificates name old districts
+	ProvinceCode       string
+	CommuneCode        *string
+	Stars              int
+	Score              float64
+	CriteriaVersion    string
+	ValidFrom          day.Date
+	ValidUntil         day.Date // last valid day, inclusive
+	RevokedOn          day.Date
+	RevocationDecision string
+	RevocationReason   string
+	SupersededByID     *int64
+	SupersededOn       day.Date
+	IsDemo             bool
+	CreatedAt          time.Time
+}
+
+// ValidUntilFor is the last valid day of a certificate decided on from:
+// 36 calendar months later, less one day.
+func ValidUntilFor(from day.Date) day.Date { return from.AddMonths(ValidityMonths).AddDays(-1) }
+
+// StatusOn derives the certificate's status on d.
+func (c Certificate) StatusOn(d day.Date) CertStatus {
+	switch {
+	case !c.RevokedOn.IsZero() && !d.Before(c.RevokedOn):
+		return CertRevoked
+	case !c.SupersededOn.IsZero() && !d.Before(c.SupersededOn):
+		return CertSuperseded
+	case d.Before(c.ValidFrom):
+		return CertPending
+	case d.After(c.ValidUntil):
+		return CertExpired
+	}
+	return CertActive
+}
+
+// ValidOn reports whether the certificate lets its product carry the OCOP mark on d.
+func (c Certificate) ValidOn(d day.Date) bool { return c.StatusOn(d) == CertActive }
