@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/web"
+	"github.com/chocop/ocop/seed"
+)
+
+const usage = `ocop: the Chợ OCOP marketplace and certification registry.
+
+Usage:
+  ocop [serve]                    run the web server (default)
+  ocop migrate [up|down|status]   apply, roll back one, or list migrations
+  ocop seed [--demo]              load reference data; --demo adds the Lạng Sơn demo data and accounts
+  ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
+
+Configuration comes from OCOP_* environment variables (see README.md):
+  OCOP_ADDR          listen address (default :8080)
+  OCOP_DATABASE_URL  sqlite:var/ocop.db (default) or postgres://...
+  OCOP_BASE_URL      public origin for links and QR codes (default http://localhost:8080)
+  OCOP_ENV           dev (default; seeds demo data into an empty database) or prod
+`
+
+// run is the whole program: main only wires the process to it, so tests call
+// it with their own arguments, environment and output.
+func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" || (len(args) > 0 && (args[0] == "-h" || args[0] == "--help") && cmd == "serve") {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, args, stdout)
+	case "migrate":
+		return migrate(ctx, cfg, log, args, stdout)
+	case "seed":
+		return seedCmd(ctx, cfg, log, args, stdout)
+	case "user":
+		return userCmd(ctx, cfg, args, stdout)
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// newFlags returns a flag set whose --help prints usage to stdout and is not an error.
+func newFlags(name, synopsis string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "Usage: ocop %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	return false, err
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := newFlags("serve", "serve", stdout)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	start := time.Now()
+	log.Info("starting", "config", cfg.String())
+	g, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+	if err := prepare(ctx, cfg, log, g); err != nil {
+		return err
+	}
+	srv, err := web.New(cfg, log, g)
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx, func(addr string) {
+		log.Info("listening", "addr", addr, "url", cfg.BaseURL, "startup", time.Since(start).String())
+	})
+}
+
+// prepare migrates, loads reference data, and in dev seeds the demo data
+// into an empty database. Production never seeds demo data by itself.
+func prepare(ctx context.Context, cfg config.Config, log *slog.Logger, g *gorm.DB) error {
+	if err := db.Migrate(ctx, g, nil); err != nil {
+		return err
+	}
+	if err := seed.Reference(ctx, g); err != nil {
+		return err
+	}
+	if cfg.Env != config.EnvDev {
+		return nil
+	}
+	var users int64
+	if err := g.WithContext(ctx).Model(&account.User{}).Count(&users).Error; err != nil {
+		return err
+	}
+	if users > 0 {
+		return nil
+	}
+	log.Info("empty database in dev: seeding Lạng Sơn demo data")
+	return seed.Demo(ctx, g, account.NewService(g, nil))
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := newFlags("migrate", "migrate [up|down|status]", stdout)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	g, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+	p, err := db.Provider(g, nil)
+	if err != nil {
+		return err
+	}
+	switch fs.Arg(0) {
+	case "", "up":
+		res, err := p.Up(ctx)
+		for _, r := range res {
+			fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration)
+		}
+		if err == nil && len(res) == 0 {
+			fmt.Fprintln(stdout, "no pending migrations")
+		}
+		return err
+	case "down":
+		r, err := p.Down(ctx)
+		if r != nil {
+			fmt.Fprintf(stdout, "rolled back %s\n", r.Source.Path)
+		}
+		return err
+	case "status":
+		st, err := p.Status(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range st {
+			fmt.Fprintf(stdout, "%-8s %s\n", m.State, m.Source.Path)
+		}
+		return nil
+	}
+	return fmt.Errorf("migrate: unknown action %q (want up, down or status)", fs.Arg(0))
+}
+
+func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := newFlags("seed", "seed [--demo]", stdout)
+	demo := fs.Bool("demo", false, "also load the Lạng Sơn demo producers, products, certificates and accounts")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	g, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+	if err := db.Migrate(ctx, g, nil); err != nil {
+		return err
+	}
+	if err := seed.Reference(ctx, g); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "reference data loaded")
+	if *demo {
+		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "demo data loaded; every demo account's password is", seed.DemoPassword)
+	}
+	return nil
+}
+
+func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(stdout, "Usage: ocop user create --email E --name N --password P --role shopper|producer|officer|admin [--level province|central] [--province CODE] [--producer SLUG]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errors.New("user: expected the action create")
+	}
+	fs := newFlags("user create", "user create [flags]", stdout)
+	email := fs.String("email", "", "e-mail address (required)")
+	name := fs.String("name", "", "full name (required)")
+	password := fs.String("password", "", "password, at least 8 characters (required)")
+	role := fs.String("role", "", "shopper, producer, officer or admin (required)")
+	level := fs.String("level", "province", "for officers: province or central")
+	province := fs.String("province", "", "for provincial officers: the province code, e.g. 20 for Lạng Sơn")
+	producerSlug := fs.String("producer", "", "for producers: the slug of the producer they act for")
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	g, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+	return createUser(ctx, g, account.NewUser{Email: *email, Name: *name, Password: *password, Role: account.Role(*role),
+		OfficerLevel: account.OfficerLevel(*level), OfficerProvinceCode: *province}, *producerSlug, stdout)
+}

@@ -1,0 +1,29 @@
+// Package frontend embeds the server-rendered interface: html/template files,
+// static assets (CSS, vendored htmx, images) and the message files for i18n.
+// Everything ships inside the one binary; there is no build step.
+package frontend
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed templates static i18n
+var files embed.FS
+
+// Templates holds layout.html, partials/*.html and pages/*.html.
+func Templates() fs.FS { return sub("templates") }
+
+// Static holds css/, js/ and img/, served under fingerprinted URLs.
+func Static() fs.FS { return sub("static") }
+
+// Messages holds the AREA.LANG.json message files.
+func Messages() fs.FS { return sub("i18n") }
+
+func sub(dir string) fs.FS {
+	f, err := fs.Sub(files, dir)
+	if err != nil {
+		panic(err) // dir is a constant that go:embed has already checked
+	}
+	return f
+}

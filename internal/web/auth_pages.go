@@ -1,0 +1,152 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/platform/i18n"
+)
+
+type loginForm struct {
+	Email    string `form:"email"`
+	Password string `form:"password"`
+	Next     string `form:"next"`
+}
+
+type loginView struct {
+	Email, Next, Error string
+}
+
+type registerForm struct {
+	Name     string `form:"name" validate:"required,max=120"`
+	Email    string `form:"email" validate:"required,email,max=254"`
+	Password string `form:"password" validate:"required,min=8,max=200"`
+}
+
+type registerView struct {
+	Name, Email, Error string
+	Errors             map[string]string
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	return s.pages.render(c, http.StatusOK, "login", loginView{Next: safeNext(c.QueryParam("next"), "")})
+}
+
+// login signs a user in. A wrong password and an unknown e-mail get the
+// same answer, and repeated failures are rate limited.
+func (s *Server) login(c echo.Context) error {
+	var f loginForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	view := loginView{Email: f.Email, Next: safeNext(f.Next, "")}
+	u, err := s.accounts.Authenticate(c.Request().Context(), f.Email, f.Password, c.RealIP())
+	switch {
+	case errors.Is(err, errs.ErrTooMany):
+		view.Error = "login.too_many"
+		return s.pages.render(c, http.StatusTooManyRequests, "login", view)
+	case errors.Is(err, errs.ErrUnauthorized):
+		view.Error = "login.bad_credentials"
+		return s.pages.render(c, http.StatusUnauthorized, "login", view)
+	case err != nil:
+		return err
+	}
+	if err := s.signIn(c, u); err != nil {
+		return err
+	}
+	s.flash(c, "flash.signed_in")
+	return c.Redirect(http.StatusSeeOther, safeNext(f.Next, landingFor(u)))
+}
+
+// signIn starts a session and carries the visitor's chosen language to the account.
+func (s *Server) signIn(c echo.Context, u account.User) error {
+	ctx := c.Request().Context()
+	token, err := s.accounts.StartSession(ctx, u.ID, c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token, time.Now().Add(account.SessionTTL))
+	if ck, err := c.Cookie(langCookie); err == nil && i18n.Supported(ck.Value) && ck.Value != u.Locale {
+		return s.accounts.SetLocale(ctx, u.ID, ck.Value)
+	}
+	return nil
+}
+
+// landingFor is the page each role starts on after signing in.
+func landingFor(u account.User) string {
+	switch u.Role {
+	case account.RoleProducer:
+		return "/portal"
+	case account.RoleOfficer:
+		return "/registry"
+	case account.RoleAdmin:
+		return "/admin"
+	}
+	return "/"
+}
+
+func (s *Server) registerPage(c echo.Context) error {
+	return s.pages.render(c, http.StatusOK, "register", registerView{})
+}
+
+// register creates a shopper account and signs it in.
+func (s *Server) register(c echo.Context) error {
+	var f registerForm
+	err := s.bindForm(c, &f)
+	view := registerView{Name: f.Name, Email: f.Email}
+	if ve, ok := errs.AsValidation(err); ok {
+		view.Error, view.Errors = "register.fix_errors", formErrors(ve)
+		return s.pages.render(c, http.StatusBadRequest, "register", view)
+	} else if err != nil {
+		return err
+	}
+	u, err := s.accounts.Register(c.Request().Context(), f.Email, f.Name, f.Password, langOf(c))
+	if errors.Is(err, errs.ErrConflict) {
+		view.Error = "account.email_taken"
+		return s.pages.render(c, http.StatusConflict, "register", view)
+	} else if err != nil {
+		return err
+	}
+	if err := s.signIn(c, u); err != nil {
+		return err
+	}
+	s.flash(c, "flash.welcome")
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// logout ends the session.
+func (s *Server) logout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.accounts.EndSession(c.Request().Context(), ck.Value); err != nil {
+			return err
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	s.flash(c, "flash.signed_out")
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// switchLang remembers the chosen language in a cookie (a year) and on the
+// account, and goes back to the page the visitor was on.
+func (s *Server) switchLang(c echo.Context) error {
+	lang := c.Param("lang")
+	if !i18n.Supported(lang) {
+		return errs.ErrNotFound
+	}
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure()})
+	if u := userOf(c); u != nil {
+		if err := s.accounts.SetLocale(c.Request().Context(), u.ID, lang); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next"), "/"))
+}
+
+func (s *Server) accountPage(c echo.Context) error {
+	return s.pages.render(c, http.StatusOK, "account", nil)
+}

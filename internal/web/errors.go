@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/platform/errs"
+)
+
+// Problem is an RFC 9457 problem detail, the body of every API error.
+type Problem struct {
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	Status   int               `json:"status"`
+	Detail   string            `json:"detail,omitempty"`
+	Instance string            `json:"instance,omitempty"`
+	Errors   []errs.FieldError `json:"errors,omitempty"`
+}
+
+// statusOf maps the error vocabulary to HTTP. This is the only place it happens.
+func statusOf(err error) int {
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		return he.Code
+	case errors.Is(err, errs.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, errs.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, errs.ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, errs.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, errs.ErrTooMany):
+		return http.StatusTooManyRequests
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	if _, ok := errs.AsValidation(err); ok {
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+// handleError answers every error: problem+json for the API, a page in the
+// visitor's language otherwise. 5xx are logged with the request id and never
+// shown in detail.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := statusOf(err)
+	if status >= 500 {
+		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"method", c.Request().Method, "route", c.Path(), "err", err)
+	}
+	lang := langOf(c)
+	ve, _ := errs.AsValidation(err)
+	if isAPI(c) || c.Request().Method == http.MethodHead {
+		p := Problem{
+			Type:     "about:blank",
+			Title:    http.StatusText(status),
+			Status:   status,
+			Instance: c.Request().URL.Path,
+		}
+		if status < 500 {
+			p.Detail = s.detail(lang, err, status)
+		}
+		if ve != nil {
+			for _, f := range ve.Fields {
+				p.Errors = append(p.Errors, errs.FieldError{Field: f.Field, Message: s.msgs.T(lang, f.Message)})
+			}
+		}
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="ocop"`)
+		}
+		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+		c.Response().WriteHeader(status)
+		_ = jsonEncode(c.Response(), p)
+		return
+	}
+	key := "error." + strconv.Itoa(status)
+	if s.msgs.T(lang, key+".title") == key+".title" {
+		key = "error.500"
+		if status < 500 {
+			key = "error.400"
+		}
+	}
+	msg := key + ".message"
+	if r := errs.Reason(err); r != "" && status < 500 {
+		msg = r
+	}
+	if rerr := s.pages.render(c, status, "error", map[string]string{"Title": key + ".title", "Message": msg}); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		c.Response().WriteHeader(status)
+	}
+}
+
+// detail is the human message of a 4xx problem.
+func (s *Server) detail(lang string, err error, status int) string {
+	if r := errs.Reason(err); r != "" {
+		return s.msgs.T(lang, r)
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		if m, ok := he.Message.(string); ok && status < 500 {
+			return m
+		}
+	}
+	if status == http.StatusBadRequest {
+		if _, ok := errs.AsValidation(err); ok {
+			return s.msgs.T(lang, "register.fix_errors")
+		}
+	}
+	return s.msgs.T(lang, "error."+strconv.Itoa(status)+".message")
+}
+
+func logValue(err error) slog.Attr { return slog.String("err", err.Error()) }

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/i18n"
+	"github.com/chocop/ocop/internal/platform/money"
+)
+
+// renderer holds every page, parsed once at start: a missing or broken
+// template stops the program before it serves anything.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+// Page is what every template gets: the visitor's language, user, CSRF
+// token and path, and the handler's own Data.
+type Page struct {
+	Lang  string
+	User  *account.User
+	CSRF  string
+	Path  string
+	Flash string
+	Data  any
+}
+
+// FieldView is the data of the "field" partial.
+type FieldView struct {
+	Lang, Name, Type, Label, Value, Autocomplete, Error string
+	Required                                           bool
+}
+
+func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
+	funcs := template.FuncMap{
+		"t":     msgs.T,
+		"asset": a.URL,
+		"vnd":   money.VND,
+		"date":  func(d day.Date) string { return d.VN() },
+		"csrfField": func(token string) template.HTML {
+			return template.HTML(`<input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(token) + `">`)
+		},
+		"field": func(p Page, name, typ, label, value, autocomplete string, required bool) FieldView {
+			return FieldView{Lang: p.Lang, Name: name, Type: typ, Label: label, Value: value, Autocomplete: autocomplete, Required: required}
+		},
+		"fieldErr": func(p Page, name, typ, label, value, autocomplete string, required bool, errors map[string]string) FieldView {
+			return FieldView{Lang: p.Lang, Name: name, Type: typ, Label: label, Value: value, Autocomplete: autocomplete, Required: required, Error: errors[name]}
+		},
+		"stars": func(n int) string { return strings.Repeat("★", n) },
+		"add":   func(a, b int) int { return a + b },
+	}
+	base := template.New("").Funcs(funcs)
+	base, err := base.ParseFS(fsys, "layout.html", "partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	names, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		t, err := template.Must(base.Clone()).ParseFS(fsys, n)
+		if err != nil {
+			return nil, fmt.Errorf("templates: %s: %w", n, err)
+		}
+		r.pages[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	return r, nil
+}
+
+// render writes page with status. Rendering into a buffer first means a
+// template error becomes a clean 500, never half a page.
+func (r *renderer) render(c echo.Context, status int, page string, data any) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("render: no page %q", page)
+	}
+	p := pageOf(c)
+	p.Data = data
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// pageOf builds the common page fields for the current request.
+func pageOf(c echo.Context) Page {
+	p := Page{Lang: langOf(c), User: userOf(c), Path: c.Request().URL.Path}
+	if tok, ok := c.Get(csrfKey).(string); ok {
+		p.CSRF = tok
+	}
+	if f, err := c.Cookie(flashCookie); err == nil && f.Value != "" {
+		p.Flash = f.Value
+		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	}
+	return p
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
+)
+
+type portalView struct {
+	Producer *producer.Producer
+	Address  string
+	BankName string
+}
+
+// portalHome is a producer's start page: their own producer only.
+func (s *Server) portalHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.producers.OfUser(ctx, userOf(c).ID)
+	if err != nil {
+		return err
+	}
+	v := portalView{Producer: &p, Address: s.address(c, p)}
+	if b, err := s.regions.Bank(ctx, p.BankBIN); err == nil {
+		v.BankName = b.ShortName
+	}
+	return s.pages.render(c, http.StatusOK, "portal", v)
+}
+
+// address writes a producer's address as street, commune, province.
+func (s *Server) address(c echo.Context, p producer.Producer) string {
+	ctx := c.Request().Context()
+	out := p.Street
+	add := func(part string) {
+		if part == "" {
+			return
+		}
+		if out != "" {
+			out += ", "
+		}
+		out += part
+	}
+	if cm, err := s.regions.Commune(ctx, p.CommuneCode); err == nil {
+		add(cm.FullName)
+	}
+	if pr, err := s.regions.Province(ctx, p.ProvinceCode); err == nil {
+		add(pr.FullName)
+	}
+	return out
+}
+
+type registryView struct {
+	Central      bool
+	ProvinceName string
+	Producers    []producer.Producer
+}
+
+// registryHome is an officer's start page, scoped to their province (or the
+// central level, which sees every province).
+func (s *Server) registryHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := userOf(c)
+	v := registryView{Central: u.IsCentralOfficer()}
+	code := ""
+	if !v.Central && u.OfficerProvinceCode != nil {
+		code = *u.OfficerProvinceCode
+		pr, err := s.regions.Province(ctx, code)
+		if err != nil {
+			return err
+		}
+		v.ProvinceName = pr.FullName
+	}
+	ps, err := s.producers.Approved(ctx, code, 200)
+	if err != nil {
+		return err
+	}
+	v.Producers = ps
+	return s.pages.render(c, http.StatusOK, "registry", v)
+}
+
+type adminView struct {
+	Producers []producer.Producer
+}
+
+// adminHome lists producers for approval.
+func (s *Server) adminHome(c echo.Context) error {
+	var ps []producer.Producer
+	if err := s.db.WithContext(c.Request().Context()).Order("status, name_folded").Limit(500).Find(&ps).Error; err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "admin", adminView{Producers: ps})
+}
+
+type statusForm struct {
+	From string `form:"from" validate:"required,oneof=pending approved suspended"`
+}
+
+func (s *Server) adminApproveProducer(c echo.Context) error {
+	return s.adminMoveProducer(c, producer.StatusApproved)
+}
+
+func (s *Server) adminSuspendProducer(c echo.Context) error {
+	return s.adminMoveProducer(c, producer.StatusSuspended)
+}
+
+// adminMoveProducer changes a producer's status from the one the admin saw
+// (compare-and-set): a stale page gets 409 and changes nothing.
+func (s *Server) adminMoveProducer(c echo.Context, to producer.Status) error {
+	var f statusForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.producers.BySlug(ctx, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	if err := s.producers.SetStatus(ctx, p.ID, producer.Status(f.From), to); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+var _ = region.LangSon

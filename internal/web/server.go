@@ -1,0 +1,137 @@
+// Package web is the HTTP face of Chợ OCOP: one Echo server with one route
+// table, the JSON API under /api/v1, the server-rendered storefront, portal,
+// registry and admin pages, and the error handling that maps domain errors
+// to status codes. Handlers bind, validate, call one service method and
+// render; business rules live in the domain packages.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/frontend"
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/platform/i18n"
+	"github.com/chocop/ocop/internal/platform/validate"
+	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
+)
+
+// BodyLimit caps request bodies; upload routes set their own larger limit.
+const BodyLimit = 1 << 20 // 1 MiB
+
+// Server holds the wiring of the HTTP layer.
+type Server struct {
+	cfg       config.Config
+	log       *slog.Logger
+	db        *gorm.DB
+	echo      *echo.Echo
+	pages     *renderer
+	assets    *assets
+	msgs      *i18n.Bundle
+	valid     *validate.Validator
+	apiDoc    []byte
+	metrics   *metrics
+	accounts  *account.Service
+	producers *producer.Store
+	regions   *region.Store
+}
+
+// New builds the server and its dependencies on g. Templates, messages and
+// the OpenAPI document are loaded here, so a broken one fails at start.
+func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
+	msgs, err := i18n.Load(frontend.Messages())
+	if err != nil {
+		return nil, err
+	}
+	a, err := loadAssets(frontend.Static())
+	if err != nil {
+		return nil, fmt.Errorf("static: %w", err)
+	}
+	pages, err := newRenderer(frontend.Templates(), msgs, a)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := OpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, log: log, db: g, pages: pages, assets: a, msgs: msgs, apiDoc: doc,
+		valid:     validate.New(),
+		metrics:   newMetrics(),
+		accounts:  account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
+		producers: producer.NewStore(g),
+		regions:   region.NewStore(g),
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// Handler is the whole application as an http.Handler, for tests and for Run.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run serves on cfg.Addr until ctx is cancelled, then stops taking new
+// connections and lets in-flight requests finish within the shutdown timeout.
+func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// base installs the middleware every request goes through, outermost first.
+func (s *Server) base(e *echo.Echo) {
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect() // behind a proxy, set a trusted extractor here
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(accessLog(s.log, s.metrics))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(securityHeaders(s.cfg.Secure()))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(timeout(20 * time.Second))
+}
