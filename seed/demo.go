@@ -63,11 +63,11 @@ type demoProducer struct {
 // producer: the owner the sources name, or a demo owner named after the
 // product where the sources name none.
 func DemoProducts() ([]DemoProduct, error) {
-	_, products, err := demoCatalog()
+	_, products, err := demoRows()
 	return products, err
 }
 
-func demoCatalog() ([]demoProducer, []DemoProduct, error) {
+func demoRows() ([]demoProducer, []DemoProduct, error) {
 	rows, err := readCSV("langson-ocop-products.csv")
 	if err != nil {
 		return nil, nil, err
@@ -115,7 +115,7 @@ func Demo(ctx context.Context, g *gorm.DB, accounts *account.Service) error {
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return err
 	}
-	producers, _, err := demoCatalog()
+	producers, _, err := demoRows()
 	if err != nil {
 		return err
 	}
@@ -155,6 +155,13 @@ func Demo(ctx context.Context, g *gorm.DB, accounts *account.Service) error {
 			if err := store.AddMember(ctx, id, u.ID, "owner"); err != nil {
 				return err
 			}
+		}
+	}
+	// Each area seeds its own demo data, in dependency order: products, then
+	// the certificates that name them, then orders that buy them.
+	for _, step := range []func(context.Context, *gorm.DB) error{demoCatalog, demoRegistry, demoOrders} {
+		if err := step(ctx, g); err != nil {
+			return err
 		}
 	}
 	return nil

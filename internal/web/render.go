@@ -34,6 +34,13 @@ type Page struct {
 	Data  any
 }
 
+// CartFormView is the data of the "add-to-cart" partial.
+type CartFormView struct {
+	Lang, CSRF string
+	VariantID  int64
+	Stock      int64
+}
+
 // FieldView is the data of the "field" partial.
 type FieldView struct {
 	Lang, Name, Type, Label, Value, Autocomplete, Error string
@@ -54,6 +61,9 @@ func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
 		},
 		"fieldErr": func(p Page, name, typ, label, value, autocomplete string, required bool, errors map[string]string) FieldView {
 			return FieldView{Lang: p.Lang, Name: name, Type: typ, Label: label, Value: value, Autocomplete: autocomplete, Required: required, Error: errors[name]}
+		},
+		"cartForm": func(p Page, variantID, stock int64) CartFormView {
+			return CartFormView{Lang: p.Lang, CSRF: p.CSRF, VariantID: variantID, Stock: stock}
 		},
 		"stars": func(n int) string { return strings.Repeat("★", n) },
 		"add":   func(a, b int) int { return a + b },

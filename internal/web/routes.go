@@ -53,6 +53,10 @@ func (s *Server) routes() *echo.Echo {
 	admin.POST("/producers/:slug/approve", s.adminApproveProducer)
 	admin.POST("/producers/:slug/suspend", s.adminSuspendProducer)
 
+	s.catalogRoutes(e, api, pages, portal, registry, admin)
+	s.registryRoutes(e, api, pages, portal, registry, admin)
+	s.orderRoutes(e, api, pages, portal, registry, admin)
+
 	e.RouteNotFound("/*", func(echo.Context) error { return errs.ErrNotFound })
 	return e
 }

@@ -45,6 +45,11 @@ type Server struct {
 	accounts  *account.Service
 	producers *producer.Store
 	regions   *region.Store
+
+	// Each area keeps its services in a struct of its own, built by its init function.
+	catalogArea
+	registryArea
+	orderArea
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -73,6 +78,11 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 		accounts:  account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers: producer.NewStore(g),
 		regions:   region.NewStore(g),
+	}
+	for _, initArea := range []func() error{s.initCatalog, s.initRegistry, s.initOrder} {
+		if err := initArea(); err != nil {
+			return nil, err
+		}
 	}
 	s.echo = s.routes()
 	return s, nil
