@@ -44,7 +44,7 @@ type CartFormView struct {
 // FieldView is the data of the "field" partial.
 type FieldView struct {
 	Lang, Name, Type, Label, Value, Autocomplete, Error string
-	Required                                           bool
+	Required                                            bool
 }
 
 func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {

@@ -93,7 +93,10 @@ func New(t testing.TB, g *gorm.DB, opts ...Option) *App {
 
 type testWriter struct{ t testing.TB }
 
-func (w *testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // Response is a finished request with its body read.
 type Response struct {
