@@ -24,7 +24,8 @@ const usage = `ocop: the Chợ OCOP marketplace and certification registry.
 Usage:
   ocop [serve]                    run the web server (default)
   ocop migrate [up|down|status]   apply, roll back one, or list migrations
-  ocop seed [--demo]              load reference data; --demo adds the Lạng Sơn demo data and accounts
+  ocop seed [--demo] [--scale N]  load reference data; --demo adds the Lạng Sơn demo data and accounts;
+                                  --scale N generates N products across 34 provinces for load tests
   ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
 
 Configuration comes from OCOP_* environment variables (see README.md):
@@ -181,6 +182,7 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := newFlags("seed", "seed [--demo]", stdout)
 	demo := fs.Bool("demo", false, "also load the Lạng Sơn demo producers, products, certificates and accounts")
+	scale := fs.Int("scale", 0, "also generate a national-scale catalogue of N products for load tests (e.g. 20000)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -201,6 +203,9 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			return err
 		}
 		fmt.Fprintln(stdout, "demo data loaded; every demo account's password is", seed.DemoPassword)
+	}
+	if *scale > 0 {
+		return seed.Scale(ctx, g, *scale, stdout)
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ type Server struct {
 	accounts  *account.Service
 	producers *producer.Store
 	regions   *region.Store
+	jobs      []job
 
 	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea
@@ -109,6 +110,9 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	s.startJobs(jobsCtx)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
