@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -119,5 +118,3 @@ func (s *Server) detail(lang string, err error, status int) string {
 	}
 	return s.msgs.T(lang, "error."+strconv.Itoa(status)+".message")
 }
-
-func logValue(err error) slog.Attr { return slog.String("err", err.Error()) }
