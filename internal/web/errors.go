@@ -58,6 +58,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"method", c.Request().Method, "route", c.Path(), "err", err)
 	}
+	if _, ok := c.Get(langKey).(string); !ok {
+		// The error came before authenticate ran (an unknown static file, a
+		// wrong method): the language cookie still decides.
+		c.Set(langKey, resolveLang(c))
+	}
 	lang := langOf(c)
 	ve, _ := errs.AsValidation(err)
 	if isAPI(c) || c.Request().Method == http.MethodHead {
