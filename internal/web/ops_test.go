@@ -232,4 +232,3 @@ func TestOperations(t *testing.T) {
 		})
 	})
 }
-

@@ -154,3 +154,7 @@ func (s *Server) base(e *echo.Echo) {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(timeout(20 * time.Second))
 }
+
+// Routes lists every route registered in Echo (method and path), so tests can
+// check the route table against the OpenAPI document.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
