@@ -203,6 +203,9 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, code string) 
 	if err != nil {
 		return a, err
 	}
+	if a.Status != StatusDraft {
+		return a, wrongState(a.Status)
+	}
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&Document{}).Where("application_id = ?", a.ID).Count(&n).Error; err != nil {
 		return a, err

@@ -45,9 +45,7 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionIn
 	if actor == nil || actor.Role != account.RoleOfficer {
 		return Decision{}, nil, errs.ErrForbidden
 	}
-	if err := s.checkDecision(in); err != nil {
-		return Decision{}, nil, s.refuse(ctx, actor, "decision.record", nil, nil, err)
-	}
+	// Scope first: an officer outside their province learns nothing else.
 	apps := make([]Application, 0, len(in.Applications))
 	for _, code := range in.Applications {
 		a, err := s.officerApp(ctx, actor, code, "decision.record")
@@ -55,6 +53,13 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionIn
 			return Decision{}, nil, err
 		}
 		apps = append(apps, a)
+	}
+	if err := s.checkDecision(in); err != nil {
+		var appID *int64
+		if len(apps) == 1 {
+			appID = &apps[0].ID
+		}
+		return Decision{}, nil, s.refuse(ctx, actor, "decision.record", appID, nil, err)
 	}
 	dec := Decision{Number: strings.TrimSpace(in.Number), DecisionDate: in.Date, Signatory: in.Signatory, CreatedBy: actor.ID, IsDemo: in.IsDemo}
 	level, from := AuthorityProvince, StatusScored
