@@ -64,6 +64,7 @@ type Certificate struct {
 	SupersededByID     *int64
 	SupersededOn       day.Date
 	IsDemo             bool
+	SearchFolded       string // folded product, owner and number, for diacritic-insensitive search
 	CreatedAt          time.Time
 }
 

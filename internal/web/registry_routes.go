@@ -1,14 +1,97 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/blob"
+	"github.com/chocop/ocop/internal/registry"
+)
 
 // registryArea holds the services behind the OCOP certification registry and public verification.
-type registryArea struct{}
+type registryArea struct {
+	reg *registry.Service
+}
+
+// uploadLimit is the body limit of dossier uploads: one file and the form around it.
+const uploadLimit = registry.MaxDocumentSize + 64<<10
 
 // initRegistry builds the registry services; called once from New.
-func (s *Server) initRegistry() error { return nil }
+func (s *Server) initRegistry() error {
+	store, err := blob.NewDisk(filepath.Join(s.cfg.DataDir, "blobs"))
+	if err != nil {
+		return fmt.Errorf("registry: %w", err)
+	}
+	s.reg = registry.NewService(s.db, store, nil)
+	s.every("registry-expiries", 6*time.Hour, func(ctx context.Context) error {
+		_, err := s.reg.SweepExpiries(ctx)
+		return err
+	})
+	return nil
+}
 
 // registryRoutes adds the routes of the OCOP certification registry and public verification.
 // api is /api/v1 (bearer tokens), pages is the cookie-session group with
 // CSRF, and portal, registry and admin are the role-gated page groups.
-func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {}
+func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
+	producer, officer := requireRole(account.RoleProducer), requireRole(account.RoleOfficer)
+
+	// Public: verification and search. The /verify/{code} path is printed on packages: never change it.
+	api.GET("/verify/:code", s.apiVerify)
+	api.GET("/certificates", s.apiSearchCertificates)
+	api.GET("/certificates/export", s.apiExportCertificates, officer)
+	api.GET("/certificates/:code/qr.png", s.certQRPNG)
+	api.GET("/certificates/:code/qr.svg", s.certQRSVG)
+	pages.GET("/verify", s.verifyForm)
+	pages.GET("/verify/:code", s.verifyPage)
+	pages.GET("/verify/:code/print", s.certificatePrint)
+	pages.GET("/verify/:code/certificate.pdf", s.certificatePDF)
+
+	// Producers: their own applications only.
+	api.GET("/portal/applications", s.apiMyApplications, producer)
+	api.POST("/portal/applications", s.apiCreateApplication, producer)
+	api.GET("/portal/applications/:code", s.apiMyApplication, producer)
+	api.POST("/portal/applications/:code/submit", s.apiSubmitApplication, producer)
+	api.GET("/portal/applications/:code/documents/:id", s.downloadDocument, producer)
+	// Uploads sit outside the groups so that they get a body limit fit for a dossier file.
+	e.POST("/api/v1/portal/applications/:code/documents", s.apiUploadDocument, bodyLimit(uploadLimit), s.authenticate, producer)
+
+	// Officers: their province (central: forwarded applications).
+	api.GET("/registry/applications", s.apiQueue, officer)
+	api.GET("/registry/applications/:code", s.apiOfficerApplication, officer)
+	api.POST("/registry/applications/:code/propose", s.apiPropose, officer)
+	api.POST("/registry/applications/:code/remarks", s.apiRemark, officer)
+	api.POST("/registry/applications/:code/scores", s.apiScore, officer)
+	api.GET("/registry/applications/:code/audit", s.apiApplicationAudit, officer)
+	api.GET("/registry/applications/:code/documents/:id", s.downloadDocument, officer)
+	api.POST("/registry/decisions", s.apiDecide, officer)
+	api.GET("/registry/certificates/expiring", s.apiExpiring, officer)
+	api.POST("/registry/certificates/import", s.apiImport, officer)
+	api.POST("/registry/certificates/:code/revoke", s.apiRevoke, officer)
+	api.GET("/registry/certificates/:code/audit", s.apiCertificateAudit, officer)
+
+	// Pages.
+	portal.GET("/registry", s.portalRegistry)
+	portal.POST("/registry", s.portalCreateApplication)
+	portal.GET("/registry/:code", s.portalApplication)
+	portal.POST("/registry/:code/submit", s.portalSubmit)
+	portal.GET("/registry/:code/documents/:id", s.downloadDocument)
+	e.POST("/portal/registry/:code/documents", s.portalUpload, bodyLimit(uploadLimit), s.authenticate, s.csrf(), producer)
+
+	registry.GET("/applications", s.registryQueue)
+	registry.GET("/applications/:code", s.registryApplication)
+	registry.POST("/applications/:code/propose", s.registryPropose)
+	registry.POST("/applications/:code/scores", s.registryScore)
+	registry.POST("/applications/:code/remarks", s.registryRemark)
+	registry.GET("/applications/:code/documents/:id", s.downloadDocument)
+	registry.GET("/decisions/new", s.registryDecisionForm)
+	registry.POST("/decisions", s.registryDecide)
+	registry.GET("/certificates", s.registryCertificates)
+	registry.GET("/certificates/:code", s.registryCertificate)
+	registry.POST("/certificates/:code/revoke", s.registryRevoke)
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/registry"
 )
 
 type portalView struct {
@@ -54,15 +55,18 @@ func (s *Server) address(c echo.Context, p producer.Producer) string {
 type registryView struct {
 	Central      bool
 	ProvinceName string
-	Producers    []producer.Producer
+	Overview     registry.Overview
+	Stars        []int
+	Statuses     []string
 }
 
-// registryHome is an officer's start page, scoped to their province (or the
-// central level, which sees every province).
+// registryHome is an officer's start page: the province's OCOP economy at a
+// glance (valid certificates by star, expiries, the queue), scoped to their
+// province (or every province for the central level).
 func (s *Server) registryHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := userOf(c)
-	v := registryView{Central: u.IsCentralOfficer()}
+	v := registryView{Central: u.IsCentralOfficer(), Stars: []int{5, 4, 3}, Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}}
 	code := ""
 	if !v.Central && u.OfficerProvinceCode != nil {
 		code = *u.OfficerProvinceCode
@@ -72,11 +76,11 @@ func (s *Server) registryHome(c echo.Context) error {
 		}
 		v.ProvinceName = pr.FullName
 	}
-	ps, err := s.producers.Approved(ctx, code, 200)
+	o, err := s.reg.Overview(ctx, code)
 	if err != nil {
 		return err
 	}
-	v.Producers = ps
+	v.Overview = o
 	return s.pages.render(c, http.StatusOK, "registry", v)
 }
 

@@ -1,0 +1,95 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/errs"
+)
+
+// Who may see and do what:
+//   - a producer sees only its own applications; any other is ErrNotFound,
+//     so codes of other producers cannot even be confirmed to exist;
+//   - a provincial officer acts on applications and certificates of
+//     producers in their province;
+//   - a central officer acts on applications forwarded to the central level
+//     (from any province) and on certificates the central level issued;
+//   - refused officer attempts are written to the audit log.
+
+// ownApp loads code for the producer user actor, or ErrNotFound.
+func (s *Service) ownApp(ctx context.Context, actor *account.User, code string) (Application, error) {
+	if actor == nil || actor.Role != account.RoleProducer {
+		return Application{}, errs.ErrNotFound
+	}
+	p, err := s.producers.OfUser(ctx, actor.ID)
+	if err != nil {
+		return Application{}, err
+	}
+	a, err := s.appByCode(ctx, code)
+	if err != nil {
+		return a, err
+	}
+	if a.ProducerID != p.ID { // security: another producer's application does not exist for you
+		return Application{}, errs.ErrNotFound
+	}
+	return a, nil
+}
+
+// officerMayRead reports whether an officer may see application a.
+func officerMayRead(actor *account.User, a Application) bool {
+	if actor.IsCentralOfficer() {
+		return a.Status == StatusForwarded || a.CentralDecisionID != nil
+	}
+	return actor.OfficerOf(a.ProvinceCode)
+}
+
+// officerApp loads code for an officer and checks scope; a refusal is audited.
+func (s *Service) officerApp(ctx context.Context, actor *account.User, code, action string) (Application, error) {
+	if actor == nil || actor.Role != account.RoleOfficer {
+		return Application{}, errs.ErrForbidden
+	}
+	a, err := s.appByCode(ctx, code)
+	if err != nil {
+		return a, err
+	}
+	if !officerMayRead(actor, a) {
+		id := a.ID
+		return Application{}, s.refuse(ctx, actor, action, &id, nil,
+			reasoned(fmt.Errorf("%w: application outside the officer's scope", errs.ErrForbidden), "registry.err.outside_scope"))
+	}
+	return a, nil
+}
+
+// officerMayActOnCert reports whether an officer may revoke or audit c.
+func officerMayActOnCert(actor *account.User, c Certificate) bool {
+	if actor.IsCentralOfficer() {
+		return c.AuthorityLevel == AuthorityCentral
+	}
+	return actor.OfficerOf(c.ProvinceCode)
+}
+
+// officerCert loads a certificate for an officer and checks scope; a refusal is audited.
+func (s *Service) officerCert(ctx context.Context, actor *account.User, code, action string) (Certificate, error) {
+	if actor == nil || actor.Role != account.RoleOfficer {
+		return Certificate{}, errs.ErrForbidden
+	}
+	c, err := s.CertificateByCode(ctx, code)
+	if err != nil {
+		return c, err
+	}
+	if !officerMayActOnCert(actor, c) {
+		id := c.ID
+		return Certificate{}, s.refuse(ctx, actor, action, nil, &id,
+			reasoned(fmt.Errorf("%w: certificate outside the officer's scope", errs.ErrForbidden), "registry.err.outside_scope"))
+	}
+	return c, nil
+}
+
+// officerProvince is the province a provincial officer acts for, or "" for a central officer.
+func officerProvince(actor *account.User) string {
+	if actor.OfficerProvinceCode != nil && !actor.IsCentralOfficer() {
+		return *actor.OfficerProvinceCode
+	}
+	return ""
+}

@@ -1,0 +1,253 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/platform/text"
+)
+
+// CentralAuthority is the name of the central level that recognises 5★.
+const CentralAuthority = "Bộ Nông nghiệp và Môi trường"
+
+// DecisionInput is a recognition decision listing many applications.
+type DecisionInput struct {
+	Number       string
+	Date         day.Date
+	Signatory    string
+	Applications []string // application codes
+	IsDemo       bool
+}
+
+// DecisionResult is what the decision meant for one application.
+type DecisionResult struct {
+	Application Application
+	Outcome     Outcome
+	Council     Council
+	Certificate *Certificate
+}
+
+// Decide records a recognition decision. A provincial officer decides scored
+// applications of their province: 3★ and 4★ get certificates, 90 or more
+// is forwarded to the central level, and the rest get no certificate with a
+// reason. A central officer decides forwarded applications: 5★ or the lower
+// result. All applications move in one transaction: if any is in the wrong
+// state or out of scope, nothing changes.
+func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionInput) (Decision, []DecisionResult, error) {
+	if actor == nil || actor.Role != account.RoleOfficer {
+		return Decision{}, nil, errs.ErrForbidden
+	}
+	// Scope first: an officer outside their province learns nothing else.
+	apps := make([]Application, 0, len(in.Applications))
+	for _, code := range in.Applications {
+		a, err := s.officerApp(ctx, actor, code, "decision.record")
+		if err != nil {
+			return Decision{}, nil, err
+		}
+		apps = append(apps, a)
+	}
+	if err := s.checkDecision(in); err != nil {
+		var appID *int64
+		if len(apps) == 1 {
+			appID = &apps[0].ID
+		}
+		return Decision{}, nil, s.refuse(ctx, actor, "decision.record", appID, nil, err)
+	}
+	dec := Decision{Number: strings.TrimSpace(in.Number), DecisionDate: in.Date, Signatory: in.Signatory, CreatedBy: actor.ID, IsDemo: in.IsDemo}
+	level, from := AuthorityProvince, StatusScored
+	if actor.IsCentralOfficer() {
+		level, from = AuthorityCentral, StatusForwarded
+		dec.AuthorityName = CentralAuthority
+	} else {
+		pc := officerProvince(actor)
+		pr, err := s.regions.Province(ctx, pc)
+		if err != nil {
+			return Decision{}, nil, err
+		}
+		dec.ProvinceCode = &pc
+		dec.AuthorityName = "UBND " + pr.FullName
+	}
+	dec.Level = level
+	var results []DecisionResult
+	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := tx.Create(&dec).Error; err != nil {
+			if db.IsDuplicate(err) {
+				return reasoned(errs.ErrConflict, "registry.err.decision_exists")
+			}
+			return err
+		}
+		for i := range apps {
+			r, err := s.decideOne(tx, actor, dec, &apps[i], from, i+1)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+		}
+		return nil
+	})
+	if err != nil {
+		var appID *int64
+		if len(apps) == 1 {
+			appID = &apps[0].ID
+		}
+		return Decision{}, nil, s.auditConflict(ctx, actor, "decision.record", appID, err)
+	}
+	return dec, results, nil
+}
+
+func (s *Service) checkDecision(in DecisionInput) error {
+	var fe []errs.FieldError
+	if strings.TrimSpace(in.Number) == "" || len(in.Number) > 80 {
+		fe = append(fe, errs.FieldError{Field: "number", Message: "validation.required"})
+	}
+	if in.Date.IsZero() {
+		fe = append(fe, errs.FieldError{Field: "date", Message: "validation.required"})
+	} else if in.Date.After(s.today()) {
+		fe = append(fe, errs.FieldError{Field: "date", Message: "registry.err.future_date"})
+	}
+	if len(in.Applications) == 0 || len(in.Applications) > 200 {
+		fe = append(fe, errs.FieldError{Field: "applications", Message: "registry.err.applications"})
+	}
+	seen := map[string]bool{}
+	for _, c := range in.Applications {
+		if seen[c] {
+			fe = append(fe, errs.FieldError{Field: "applications", Message: "registry.err.applications"})
+			break
+		}
+		seen[c] = true
+	}
+	if fe != nil {
+		return &errs.ValidationError{Fields: fe}
+	}
+	return nil
+}
+
+// decideOne applies dec to one application inside the decision's transaction.
+func (s *Service) decideOne(tx *gorm.DB, actor *account.User, dec Decision, a *Application, from AppStatus, seq int) (DecisionResult, error) {
+	before := snapApp(*a)
+	c, err := s.council(tx, a.ID, dec.Level)
+	if err != nil {
+		return DecisionResult{}, err
+	}
+	if c.Members == 0 {
+		return DecisionResult{}, wrongState(a.Status)
+	}
+	o := OutcomeFor(dec.Level, c.Score, c.MandatoryPassed)
+	score := c.Score.Float()
+	set := map[string]any{"council_score": score, "mandatory_passed": c.MandatoryPassed, "no_certificate_reason": o.Reason}
+	if dec.Level == AuthorityCentral {
+		set["central_decision_id"] = dec.ID
+	} else {
+		set["decision_id"] = dec.ID
+	}
+	if o.Stars > 0 {
+		set["result_stars"] = o.Stars
+	}
+	to := StatusDecided
+	if o.Forward {
+		to = StatusForwarded
+	}
+	r := DecisionResult{Outcome: o, Council: c}
+	if o.Certify {
+		cert, err := s.issue(tx, actor, dec, *a, o.Stars, c, seq)
+		if err != nil {
+			return r, err
+		}
+		set["certificate_id"] = cert.ID
+		r.Certificate = &cert
+	}
+	if err := moveApp(tx, a, to, []AppStatus{from}, set); err != nil {
+		return r, err
+	}
+	r.Application = *a
+	if err := audit(tx, actor, "application.decide", "ok", &a.ID, nil, before, snapApp(*a), dec.Number); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// issue writes the certificate an application earned and supersedes the one
+// it renews or upgrades, on the new decision's date.
+func (s *Service) issue(tx *gorm.DB, actor *account.User, dec Decision, a Application, stars int, c Council, seq int) (Certificate, error) {
+	var p struct {
+		LegalName, Street, CommuneCode, ProvinceCode string
+	}
+	if err := tx.Table("producers").Select("legal_name, street, commune_code, province_code").Where("id = ?", a.ProducerID).Scan(&p).Error; err != nil {
+		return Certificate{}, err
+	}
+	addr := s.addressOf(tx, p.Street, p.CommuneCode, p.ProvinceCode)
+	commune := p.CommuneCode
+	cert := Certificate{
+		Code: NewCode(), Number: fmt.Sprintf("%s/%03d", dec.Number, seq),
+		AuthorityLevel: dec.Level, AuthorityName: dec.AuthorityName, DecisionNo: dec.Number, DecisionDate: dec.DecisionDate,
+		Signatory: dec.Signatory, ProducerID: a.ProducerID, ProductID: a.ProductID, ProductName: a.ProductName,
+		GroupCode: a.GroupCode, OwnerName: p.LegalName, OwnerAddress: addr, ProvinceCode: p.ProvinceCode, CommuneCode: &commune,
+		Stars: stars, Score: c.Score.Float(), CriteriaVersion: orVersion(c.CriteriaVersion),
+		ValidFrom: dec.DecisionDate, ValidUntil: ValidUntilFor(dec.DecisionDate), IsDemo: dec.IsDemo,
+		SearchFolded: text.Fold(a.ProductName + " " + p.LegalName + " " + dec.Number), CreatedAt: time.Now().UTC(),
+	}
+	if err := tx.Create(&cert).Error; err != nil {
+		return cert, err
+	}
+	if err := audit(tx, actor, "certificate.issue", "ok", &a.ID, &cert.ID, nil, snapCert(cert), dec.Number); err != nil {
+		return cert, err
+	}
+	if a.PreviousCertificateID != nil {
+		if err := supersede(tx, actor, *a.PreviousCertificateID, cert); err != nil {
+			return cert, err
+		}
+	}
+	return cert, nil
+}
+
+// supersede marks old as replaced by cert from cert's decision date, if old
+// is still standing then (an expired or revoked certificate stays as it is).
+func supersede(tx *gorm.DB, actor *account.User, oldID int64, cert Certificate) error {
+	var old Certificate
+	if err := tx.First(&old, oldID).Error; err != nil {
+		return err
+	}
+	if old.StatusOn(cert.ValidFrom) != CertActive {
+		return nil
+	}
+	res := tx.Model(&Certificate{}).Where("id = ? AND superseded_on IS NULL AND revoked_on IS NULL", oldID).
+		Updates(map[string]any{"superseded_by_id": cert.ID, "superseded_on": cert.ValidFrom})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	after := old
+	after.SupersededOn = cert.ValidFrom
+	return audit(tx, actor, "certificate.supersede", "ok", nil, &oldID, snapCert(old), snapCert(after), "superseded by "+cert.Code)
+}
+
+func orVersion(v string) string {
+	if v == "" {
+		return Criteria148
+	}
+	return v
+}
+
+// addressOf writes "street, commune, province" as it stood at issue.
+func (s *Service) addressOf(tx *gorm.DB, street, commune, province string) string {
+	parts := []string{}
+	if street != "" {
+		parts = append(parts, street)
+	}
+	var name string
+	if commune != "" && tx.Table("communes").Select("full_name").Where("code = ?", commune).Scan(&name).Error == nil && name != "" {
+		parts = append(parts, name)
+	}
+	name = ""
+	if tx.Table("provinces").Select("full_name").Where("code = ?", province).Scan(&name).Error == nil && name != "" {
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,117 @@
+package registry
+
+import (
+	"gorm.io/gorm"
+
+	"context"
+
+	"github.com/chocop/ocop/internal/platform/day"
+)
+
+// Verification is what the public sees for a certificate code on a day.
+type Verification struct {
+	Certificate  Certificate
+	Status       CertStatus
+	StatusSince  day.Date // when it stopped being valid (expired, revoked, superseded), else zero
+	Producer     string
+	Commune      string
+	Province     string
+	NewerCode    string // the certificate that superseded this one, if any
+	NewerStars   int
+	RevokeReason string
+}
+
+// Verify looks up code for the public. An unknown or malformed code is
+// ErrNotFound and says nothing about near matches.
+func (s *Service) Verify(ctx context.Context, code string) (Verification, error) {
+	c, err := s.CertificateByCode(ctx, code)
+	if err != nil {
+		return Verification{}, err
+	}
+	today := s.today()
+	v := Verification{Certificate: c, Status: c.StatusOn(today), Producer: c.OwnerName}
+	switch v.Status {
+	case CertExpired:
+		v.StatusSince = c.ValidUntil.AddDays(1)
+	case CertRevoked:
+		v.StatusSince, v.RevokeReason = c.RevokedOn, c.RevocationReason
+	case CertSuperseded:
+		v.StatusSince = c.SupersededOn
+	}
+	if c.SupersededByID != nil {
+		if n, err := s.CertificateByID(ctx, *c.SupersededByID); err == nil {
+			v.NewerCode, v.NewerStars = n.Code, n.Stars
+		}
+	}
+	g := s.db.WithContext(ctx)
+	if c.CommuneCode != nil {
+		g.Table("communes").Select("full_name").Where("code = ?", *c.CommuneCode).Scan(&v.Commune)
+	}
+	g.Table("provinces").Select("full_name").Where("code = ?", c.ProvinceCode).Scan(&v.Province)
+	return v, nil
+}
+
+// GroupOption is a product group a producer may apply under.
+type GroupOption struct {
+	Code, Name, NameEn string
+}
+
+// Groups lists the Decision 148 product groups below the top level, by code.
+func (s *Service) Groups(ctx context.Context) ([]GroupOption, error) {
+	var out []GroupOption
+	err := s.db.WithContext(ctx).Table("product_groups").Select("code, name, name_en").Where("level >= 2").Order("code").Scan(&out).Error
+	return out, err
+}
+
+// Overview is the province's OCOP economy at a glance.
+type Overview struct {
+	ValidByStars  map[int]int64
+	Expired       int64
+	Revoked       int64
+	ExpiringSoon  int64
+	QueueByStatus map[string]int64
+	Producers     int64
+}
+
+// Overview counts certificates and applications in a province ("" = all).
+func (s *Service) Overview(ctx context.Context, province string) (Overview, error) {
+	o := Overview{ValidByStars: map[int]int64{}, QueueByStatus: map[string]int64{}}
+	today := s.today()
+	q := func() *gorm.DB {
+		g := s.db.WithContext(ctx).Model(&Certificate{})
+		if province != "" {
+			g = g.Where("province_code = ?", province)
+		}
+		return g
+	}
+	var rows []struct {
+		Stars int
+		N     int64
+	}
+	active := "valid_from <= ? AND valid_until >= ? AND (revoked_on IS NULL OR revoked_on > ?) AND (superseded_on IS NULL OR superseded_on > ?)"
+	if err := q().Select("stars, COUNT(*) AS n").Where(active, today, today, today, today).Group("stars").Scan(&rows).Error; err != nil {
+		return o, err
+	}
+	for _, r := range rows {
+		o.ValidByStars[r.Stars] = r.N
+	}
+	q().Where("valid_until < ? AND revoked_on IS NULL AND (superseded_on IS NULL OR superseded_on > valid_until)", today).Count(&o.Expired)
+	q().Where("revoked_on IS NOT NULL").Count(&o.Revoked)
+	q().Where(active+" AND valid_until <= ?", today, today, today, today, today.AddDays(90)).Count(&o.ExpiringSoon)
+	q().Distinct("producer_id").Where(active, today, today, today, today).Count(&o.Producers)
+	var st []struct {
+		Status string
+		N      int64
+	}
+	g := s.db.WithContext(ctx).Model(&Application{}).Select("status, COUNT(*) AS n").Where("status <> ?", StatusDraft)
+	if province != "" {
+		g = g.Where("province_code = ?", province)
+	}
+	if err := g.Group("status").Scan(&st).Error; err != nil {
+		return o, err
+	}
+	for _, r := range st {
+		o.QueueByStatus[r.Status] = r.N
+	}
+	return o, nil
+}

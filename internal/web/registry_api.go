@@ -1,0 +1,378 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/registry"
+)
+
+// points converts a JSON decimal to Points, refusing more than two decimals,
+// NaN and infinities (a score is never silently rounded).
+func points(field string, f float64) (registry.Points, error) {
+	p := registry.PointsOf(f)
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f*100-float64(p)) > 1e-6 {
+		return 0, errs.Invalid(field, "registry.err.decimals")
+	}
+	return p, nil
+}
+
+type createApplicationRequest struct {
+	Kind                string   `json:"kind" validate:"omitempty,oneof=new renewal upgrade"`
+	ProductName         string   `json:"product_name" validate:"required,max=200"`
+	ProductID           *int64   `json:"product_id"`
+	GroupCode           string   `json:"group_code" validate:"required,max=12"`
+	Description         string   `json:"description" validate:"max=5000"`
+	SelfAssessment      selfJSON `json:"self_assessment"`
+	PreviousCertificate string   `json:"previous_certificate" validate:"max=20"`
+	ReuseFrom           string   `json:"reuse_from" validate:"max=20"`
+}
+
+func (r createApplicationRequest) toDomain() (registry.NewApplication, error) {
+	in := registry.NewApplication{Kind: registry.AppKind(r.Kind), ProductName: r.ProductName, ProductID: r.ProductID,
+		GroupCode: r.GroupCode, Description: r.Description, PreviousCertificate: r.PreviousCertificate, ReuseFrom: r.ReuseFrom}
+	var err error
+	if in.SelfA, err = points("self_assessment.part_a", r.SelfAssessment.PartA); err != nil {
+		return in, err
+	}
+	if in.SelfB, err = points("self_assessment.part_b", r.SelfAssessment.PartB); err != nil {
+		return in, err
+	}
+	in.SelfC, err = points("self_assessment.part_c", r.SelfAssessment.PartC)
+	return in, err
+}
+
+func (s *Server) apiCreateApplication(c echo.Context) error {
+	var req createApplicationRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	in, err := req.toDomain()
+	if err != nil {
+		return err
+	}
+	a, err := s.reg.CreateApplication(c.Request().Context(), userOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, appJSON(a))
+}
+
+func (s *Server) apiMyApplications(c echo.Context) error {
+	as, err := s.reg.ProducerApplications(c.Request().Context(), userOf(c))
+	if err != nil {
+		return err
+	}
+	out := make([]applicationJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, appJSON(a))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
+}
+
+func (s *Server) apiMyApplication(c echo.Context) error {
+	d, err := s.reg.ProducerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.detailJSON(d, s.reg.Today()))
+}
+
+func (s *Server) apiSubmitApplication(c echo.Context) error {
+	a, err := s.reg.Submit(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, appJSON(a))
+}
+
+// apiUploadDocument takes one dossier file as multipart/form-data (fields kind and file).
+func (s *Server) apiUploadDocument(c echo.Context) error {
+	d, err := s.upload(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, documentJSON{d.ID, d.Kind, d.FileName, d.ContentType, d.Size, d.Sha256})
+}
+
+func (s *Server) upload(c echo.Context) (registry.Document, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return registry.Document{}, errs.Invalid("file", "validation.required")
+	}
+	if fh.Size > registry.MaxDocumentSize {
+		return registry.Document{}, errs.Invalid("file", "registry.err.file_too_large")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return registry.Document{}, err
+	}
+	defer f.Close()
+	return s.reg.AddDocument(c.Request().Context(), userOf(c), c.Param("code"), c.FormValue("kind"), fh.Filename, fh.Size, f)
+}
+
+// downloadDocument sends a dossier file to its producer or an officer in scope.
+func (s *Server) downloadDocument(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return errs.ErrNotFound
+	}
+	d, rc, err := s.reg.OpenDocument(c.Request().Context(), userOf(c), c.Param("code"), id)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+d.FileName+`"`)
+	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
+	return c.Stream(http.StatusOK, d.ContentType, rc)
+}
+
+// Officers.
+
+func (s *Server) apiQueue(c echo.Context) error {
+	as, err := s.reg.Queue(c.Request().Context(), userOf(c), registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")})
+	if err != nil {
+		return err
+	}
+	out := make([]applicationJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, appJSON(a))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
+}
+
+func (s *Server) apiOfficerApplication(c echo.Context) error {
+	d, err := s.reg.OfficerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.detailJSON(d, s.reg.Today()))
+}
+
+type noteRequest struct {
+	Note string `json:"note" validate:"max=2000"`
+}
+
+func (s *Server) apiPropose(c echo.Context) error {
+	var req noteRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	a, err := s.reg.Propose(c.Request().Context(), userOf(c), c.Param("code"), req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, appJSON(a))
+}
+
+type remarkRequest struct {
+	Note string `json:"note" validate:"required,max=2000"`
+}
+
+func (s *Server) apiRemark(c echo.Context) error {
+	var req remarkRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.reg.Remark(c.Request().Context(), userOf(c), c.Param("code"), req.Note); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type scoreRequest struct {
+	CriteriaVersion string  `json:"criteria_version" validate:"omitempty,oneof=148 1048"`
+	PartA           float64 `json:"part_a"`
+	PartB           float64 `json:"part_b"`
+	PartC           float64 `json:"part_c"`
+	Bonus           float64 `json:"bonus"`
+	MandatoryPassed *bool   `json:"mandatory_passed" validate:"required"`
+}
+
+func (r scoreRequest) toDomain() (registry.SheetInput, error) {
+	in := registry.SheetInput{CriteriaVersion: r.CriteriaVersion, MandatoryPassed: *r.MandatoryPassed}
+	if in.CriteriaVersion == "" {
+		in.CriteriaVersion = registry.Criteria148
+	}
+	var fe []errs.FieldError
+	for _, p := range []struct {
+		field string
+		v     float64
+		dst   *registry.Points
+	}{{"part_a", r.PartA, &in.PartA}, {"part_b", r.PartB, &in.PartB}, {"part_c", r.PartC, &in.PartC}, {"bonus", r.Bonus, &in.Bonus}} {
+		v, err := points(p.field, p.v)
+		if err != nil {
+			fe = append(fe, errs.FieldError{Field: p.field, Message: "registry.err.decimals"})
+		}
+		*p.dst = v
+	}
+	if fe != nil {
+		return in, &errs.ValidationError{Fields: fe}
+	}
+	return in, nil
+}
+
+func (s *Server) apiScore(c echo.Context) error {
+	var req scoreRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	in, err := req.toDomain()
+	if err != nil {
+		return err
+	}
+	sh, err := s.reg.Score(c.Request().Context(), userOf(c), c.Param("code"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sheetJSON{sh.MemberID, string(sh.Level), sh.CriteriaVersion, sh.PartA, sh.PartB, sh.PartC, sh.Bonus, sh.MandatoryPassed, sh.Total})
+}
+
+type decisionRequest struct {
+	Number       string   `json:"number" validate:"required,max=80"`
+	Date         day.Date `json:"date"`
+	Signatory    string   `json:"signatory" validate:"max=200"`
+	Applications []string `json:"applications" validate:"required,min=1,max=200,dive,max=20"`
+}
+
+type decisionResultJSON struct {
+	Application string           `json:"application"`
+	Status      string           `json:"status"`
+	Score       float64          `json:"score"`
+	Stars       int              `json:"stars"`
+	Forwarded   bool             `json:"forwarded"`
+	Reason      string           `json:"reason,omitempty"`
+	Certificate *certificateJSON `json:"certificate,omitempty"`
+}
+
+func (s *Server) apiDecide(c echo.Context) error {
+	var req decisionRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	dec, results, err := s.reg.Decide(c.Request().Context(), userOf(c), registry.DecisionInput{Number: req.Number, Date: req.Date, Signatory: req.Signatory, Applications: req.Applications})
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	out := make([]decisionResultJSON, 0, len(results))
+	for _, r := range results {
+		j := decisionResultJSON{Application: r.Application.Code, Status: string(r.Application.Status), Score: r.Council.Score.Float(),
+			Stars: r.Outcome.Stars, Forwarded: r.Outcome.Forward}
+		if r.Outcome.Reason != "" {
+			j.Reason = s.msgs.T(lang, r.Outcome.Reason)
+		}
+		if r.Certificate != nil {
+			cj := s.certJSON(*r.Certificate, s.reg.Today())
+			j.Certificate = &cj
+		}
+		out = append(out, j)
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"number": dec.Number, "date": dec.DecisionDate, "authority_name": dec.AuthorityName,
+		"level": dec.Level, "results": out})
+}
+
+type revokeRequest struct {
+	DecisionNo string   `json:"decision_no" validate:"required,max=80"`
+	Date       day.Date `json:"date"`
+	Reason     string   `json:"reason" validate:"required,max=2000"`
+}
+
+func (s *Server) apiRevoke(c echo.Context) error {
+	var req revokeRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	cert, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: req.DecisionNo, Date: req.Date, Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.certJSON(cert, s.reg.Today()))
+}
+
+func (s *Server) apiExpiring(c echo.Context) error {
+	days := 90
+	if v := c.QueryParam("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 366 {
+			return errs.Invalid("days", "registry.err.range")
+		}
+		days = n
+	}
+	cs, err := s.reg.Expiring(c.Request().Context(), userOf(c), days)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": s.certsJSON(cs)})
+}
+
+func (s *Server) certsJSON(cs []registry.Certificate) []certificateJSON {
+	out := make([]certificateJSON, 0, len(cs))
+	today := s.reg.Today()
+	for _, cert := range cs {
+		out = append(out, s.certJSON(cert, today))
+	}
+	return out
+}
+
+type importRequest struct {
+	ProducerSlug    string   `json:"producer_slug" validate:"required,max=200"`
+	ProductID       *int64   `json:"product_id"`
+	ProductName     string   `json:"product_name" validate:"required,max=200"`
+	GroupCode       string   `json:"group_code" validate:"required,max=12"`
+	AuthorityLevel  string   `json:"authority_level" validate:"required,oneof=central province district"`
+	AuthorityName   string   `json:"authority_name" validate:"required,max=200"`
+	DecisionNo      string   `json:"decision_no" validate:"required,max=80"`
+	DecisionDate    day.Date `json:"decision_date"`
+	Number          string   `json:"number" validate:"max=80"`
+	Stars           int      `json:"stars" validate:"required,min=3,max=5"`
+	Score           float64  `json:"score"`
+	CriteriaVersion string   `json:"criteria_version" validate:"required,oneof=148 1048"`
+	OwnerAddress    string   `json:"owner_address" validate:"max=500"`
+	SupersedesCode  string   `json:"supersedes" validate:"max=20"`
+}
+
+func (s *Server) apiImport(c echo.Context) error {
+	var req importRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	score, err := points("score", req.Score)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.producers.BySlug(ctx, req.ProducerSlug)
+	if err != nil {
+		return errs.Invalid("producer_slug", "registry.err.producer")
+	}
+	cert, err := s.reg.ImportHistoric(ctx, userOf(c), registry.Import{ProducerID: p.ID, ProductID: req.ProductID, ProductName: req.ProductName,
+		GroupCode: req.GroupCode, Level: registry.AuthorityLevel(req.AuthorityLevel), AuthorityName: req.AuthorityName, DecisionNo: req.DecisionNo,
+		DecisionDate: req.DecisionDate, Number: req.Number, Stars: req.Stars, Score: score, Criteria: req.CriteriaVersion,
+		OwnerAddress: req.OwnerAddress, SupersededCode: req.SupersedesCode})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.certJSON(cert, s.reg.Today()))
+}
+
+func (s *Server) apiApplicationAudit(c echo.Context) error {
+	es, err := s.reg.ApplicationAudit(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": auditsJSON(es)})
+}
+
+func (s *Server) apiCertificateAudit(c echo.Context) error {
+	es, err := s.reg.CertificateAudit(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": auditsJSON(es)})
+}

@@ -1,0 +1,324 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/registry"
+)
+
+// Producer portal pages: /portal/registry.
+
+type portalRegistryView struct {
+	Applications []registry.Application
+	Certificates []certificateJSON
+	Groups       []registry.GroupOption
+	Kinds        []string
+}
+
+func (s *Server) portalRegistry(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := userOf(c)
+	as, err := s.reg.ProducerApplications(ctx, u)
+	if err != nil {
+		return err
+	}
+	cs, err := s.reg.ProducerCertificates(ctx, u)
+	if err != nil {
+		return err
+	}
+	gs, err := s.reg.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_registry", portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs})
+}
+
+type applicationForm struct {
+	Kind                string `form:"kind" validate:"omitempty,oneof=new renewal upgrade"`
+	ProductName         string `form:"product_name" validate:"required,max=200"`
+	GroupCode           string `form:"group_code" validate:"required,max=12"`
+	Description         string `form:"description" validate:"max=5000"`
+	SelfA               string `form:"self_a" validate:"max=8"`
+	SelfB               string `form:"self_b" validate:"max=8"`
+	SelfC               string `form:"self_c" validate:"max=8"`
+	PreviousCertificate string `form:"previous_certificate" validate:"max=20"`
+	ReuseFrom           string `form:"reuse_from" validate:"max=20"`
+}
+
+// formPoints reads optional decimal fields typed by a person.
+func formPoints(fields map[string]string) (map[string]registry.Points, error) {
+	out := map[string]registry.Points{}
+	var fe []errs.FieldError
+	for name, v := range fields {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		p, err := registry.ParsePoints(v)
+		if err != nil {
+			fe = append(fe, errs.FieldError{Field: name, Message: "registry.err.decimals"})
+		}
+		out[name] = p
+	}
+	if fe != nil {
+		return nil, &errs.ValidationError{Fields: fe}
+	}
+	return out, nil
+}
+
+func (s *Server) portalCreateApplication(c echo.Context) error {
+	var f applicationForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	ps, err := formPoints(map[string]string{"self_a": f.SelfA, "self_b": f.SelfB, "self_c": f.SelfC})
+	if err != nil {
+		return err
+	}
+	a, err := s.reg.CreateApplication(c.Request().Context(), userOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind),
+		ProductName: f.ProductName, GroupCode: f.GroupCode, Description: f.Description, SelfA: ps["self_a"], SelfB: ps["self_b"],
+		SelfC: ps["self_c"], PreviousCertificate: strings.TrimSpace(f.PreviousCertificate), ReuseFrom: strings.TrimSpace(f.ReuseFrom)})
+	if err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
+}
+
+type portalApplicationView struct {
+	App   applicationJSON
+	Kinds []string
+}
+
+func (s *Server) portalApplication(c echo.Context) error {
+	d, err := s.reg.ProducerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_registry_application", portalApplicationView{App: s.detailJSON(d, s.reg.Today()), Kinds: registry.DocumentKinds})
+}
+
+func (s *Server) portalSubmit(c echo.Context) error {
+	a, err := s.reg.Submit(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	s.flash(c, "registry.flash.submitted")
+	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
+}
+
+func (s *Server) portalUpload(c echo.Context) error {
+	if _, err := s.upload(c); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+c.Param("code"))
+}
+
+// Officer pages: /registry.
+
+type queueView struct {
+	Items    []registry.Application
+	Status   string
+	Commune  string
+	Statuses []string
+}
+
+func (s *Server) registryQueue(c echo.Context) error {
+	f := registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")}
+	as, err := s.reg.Queue(c.Request().Context(), userOf(c), f)
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "registry_queue", queueView{Items: as, Status: string(f.Status), Commune: f.CommuneCode,
+		Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}})
+}
+
+type officerAppView struct {
+	App     applicationJSON
+	Central bool
+}
+
+func (s *Server) registryApplication(c echo.Context) error {
+	d, err := s.reg.OfficerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "registry_application", officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: userOf(c).IsCentralOfficer()})
+}
+
+type proposeForm struct {
+	Note string `form:"note" validate:"max=2000"`
+}
+
+func (s *Server) registryPropose(c echo.Context) error {
+	var f proposeForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	if _, err := s.reg.Propose(c.Request().Context(), userOf(c), c.Param("code"), f.Note); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
+}
+
+type remarkForm struct {
+	Note string `form:"note" validate:"required,max=2000"`
+}
+
+func (s *Server) registryRemark(c echo.Context) error {
+	var f remarkForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	if err := s.reg.Remark(c.Request().Context(), userOf(c), c.Param("code"), f.Note); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
+}
+
+type scoreForm struct {
+	CriteriaVersion string `form:"criteria_version" validate:"omitempty,oneof=148 1048"`
+	PartA           string `form:"part_a" validate:"required,max=8"`
+	PartB           string `form:"part_b" validate:"required,max=8"`
+	PartC           string `form:"part_c" validate:"required,max=8"`
+	Bonus           string `form:"bonus" validate:"max=8"`
+	Mandatory       string `form:"mandatory" validate:"required,oneof=pass fail"`
+}
+
+func (s *Server) registryScore(c echo.Context) error {
+	var f scoreForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
+	if err != nil {
+		return err
+	}
+	in := registry.SheetInput{CriteriaVersion: f.CriteriaVersion, PartA: ps["part_a"], PartB: ps["part_b"], PartC: ps["part_c"], Bonus: ps["bonus"], MandatoryPassed: f.Mandatory == "pass"}
+	if in.CriteriaVersion == "" {
+		in.CriteriaVersion = registry.Criteria148
+	}
+	if _, err := s.reg.Score(c.Request().Context(), userOf(c), c.Param("code"), in); err != nil {
+		return err
+	}
+	s.flash(c, "registry.flash.scored")
+	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
+}
+
+type decisionFormView struct {
+	Items   []registry.Application
+	Today   string
+	Central bool
+}
+
+func (s *Server) registryDecisionForm(c echo.Context) error {
+	u := userOf(c)
+	st := registry.StatusScored
+	if u.IsCentralOfficer() {
+		st = registry.StatusForwarded
+	}
+	as, err := s.reg.Queue(c.Request().Context(), u, registry.QueueFilter{Status: st})
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "registry_decision", decisionFormView{Items: as, Today: s.reg.Today().String(), Central: u.IsCentralOfficer()})
+}
+
+type decisionForm struct {
+	Number       string   `form:"number" validate:"required,max=80"`
+	Date         string   `form:"date" validate:"required,max=10"`
+	Signatory    string   `form:"signatory" validate:"max=200"`
+	Applications []string `form:"applications" validate:"required,min=1,max=200,dive,max=20"`
+}
+
+func (s *Server) registryDecide(c echo.Context) error {
+	var f decisionForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	d, err := day.Parse(f.Date)
+	if err != nil {
+		return errs.Invalid("date", "validation.type")
+	}
+	if _, _, err := s.reg.Decide(c.Request().Context(), userOf(c), registry.DecisionInput{Number: f.Number, Date: d, Signatory: f.Signatory, Applications: f.Applications}); err != nil {
+		return err
+	}
+	s.flash(c, "registry.flash.decided")
+	return c.Redirect(http.StatusSeeOther, "/registry/certificates")
+}
+
+type certsView struct {
+	Items    []certificateJSON
+	Expiring []certificateJSON
+	Query    string
+	Province string
+}
+
+func (s *Server) registryCertificates(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := userOf(c)
+	f := registry.Filter{Query: c.QueryParam("q"), Limit: 200}
+	if len(f.Query) > 100 {
+		return errs.Invalid("q", "validation.max")
+	}
+	if !u.IsCentralOfficer() && u.OfficerProvinceCode != nil {
+		f.Province = *u.OfficerProvinceCode
+	}
+	cs, err := s.reg.Search(ctx, f)
+	if err != nil {
+		return err
+	}
+	exp, err := s.reg.Expiring(ctx, u, 90)
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "registry_certificates", certsView{Items: s.certsJSON(cs), Expiring: s.certsJSON(exp), Query: f.Query, Province: f.Province})
+}
+
+type officerCertView struct {
+	Cert  certificateJSON
+	Audit []auditJSON
+	Today string
+}
+
+func (s *Server) registryCertificate(c echo.Context) error {
+	ctx := c.Request().Context()
+	es, err := s.reg.CertificateAudit(ctx, userOf(c), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	cert, err := s.reg.CertificateByCode(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "registry_certificate", officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: auditsJSON(es), Today: s.reg.Today().String()})
+}
+
+type revokeForm struct {
+	DecisionNo string `form:"decision_no" validate:"required,max=80"`
+	Date       string `form:"date" validate:"required,max=10"`
+	Reason     string `form:"reason" validate:"required,max=2000"`
+}
+
+func (s *Server) registryRevoke(c echo.Context) error {
+	var f revokeForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	d, err := day.Parse(f.Date)
+	if err != nil {
+		return errs.Invalid("date", "validation.type")
+	}
+	if _, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
+		return err
+	}
+	s.flash(c, "registry.flash.revoked")
+	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))
+}
