@@ -22,9 +22,9 @@ type ProfileInput struct {
 	CommuneCode string `json:"commune_code" form:"commune_code" validate:"required,max=16"`
 	Phone       string `json:"phone" form:"phone" validate:"omitempty,vnphone"`
 	Email       string `json:"email" form:"email" validate:"omitempty,email,max=200"`
-	BankBIN     string `json:"bank_bin" form:"bank_bin" validate:"omitempty,len=6,numeric"`
-	BankAccount string `json:"bank_account" form:"bank_account" validate:"required_with=BankBIN,omitempty,min=6,max=19,numeric"`
-	BankHolder  string `json:"bank_holder" form:"bank_holder" validate:"required_with=BankBIN,max=100"`
+	BankBIN     string `json:"bank_bin" form:"bank_bin" validate:"max=6"`
+	BankAccount string `json:"bank_account" form:"bank_account" validate:"max=19"`
+	BankHolder  string `json:"bank_holder" form:"bank_holder" validate:"max=100"`
 }
 
 // UpdateProfile saves producerID's profile. The commune decides the
@@ -54,6 +54,12 @@ func (s *Service) UpdateProfile(ctx context.Context, producerID int64, in Profil
 				fields = append(fields, errs.FieldError{Field: "bank_bin", Message: "validation.oneof"})
 			}
 		}
+		if in.BankBIN != "" && !digits(in.BankAccount, 6, 19) {
+			fields = append(fields, errs.FieldError{Field: "bank_account", Message: "catalog.bank_account"})
+		}
+		if in.BankBIN != "" && strings.TrimSpace(in.BankHolder) == "" {
+			fields = append(fields, errs.FieldError{Field: "bank_holder", Message: "validation.required"})
+		}
 		if len(fields) > 0 {
 			return &errs.ValidationError{Fields: fields}
 		}
@@ -69,4 +75,17 @@ func (s *Service) UpdateProfile(ctx context.Context, producerID int64, in Profil
 		return tx.Take(&p, producerID).Error
 	})
 	return p, err
+}
+
+// digits reports whether s is between lo and hi ASCII digits.
+func digits(s string, lo, hi int) bool {
+	if len(s) < lo || len(s) > hi {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

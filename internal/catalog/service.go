@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,7 +25,7 @@ const (
 
 // VariantInput is one variant as a producer enters it.
 type VariantInput struct {
-	SKU         string `json:"sku" form:"sku" validate:"required,max=64,printascii"`
+	SKU         string `json:"sku" form:"sku" validate:"required,max=64"`
 	Name        string `json:"name" form:"name" validate:"required,max=120"`
 	Price       int64  `json:"price" form:"price" validate:"min=1000,max=1000000000"`
 	Stock       int64  `json:"stock" form:"stock" validate:"min=0,max=1000000"`
@@ -205,6 +204,9 @@ func (s *Service) check(tx *gorm.DB, in ProductInput) (Group, error) {
 		if k == "" {
 			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("variants[%d].sku", i), Message: "validation.required"})
 		}
+		if k != "" && !skuChars(k) {
+			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("variants[%d].sku", i), Message: "catalog.sku_chars"})
+		}
 		if seen[k] {
 			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("variants[%d].sku", i), Message: "catalog.sku_repeated"})
 		}
@@ -316,5 +318,12 @@ func uniqueSlug(tx *gorm.DB, base string, exceptID int64) (string, error) {
 	}
 }
 
-// ErrNotOwn is returned when a photo is attached to another producer's product.
-var ErrNotOwn = errors.New("catalog: not the producer's own")
+// skuChars reports whether a SKU uses only letters, digits, '-', '_' and '.'.
+func skuChars(s string) bool {
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
