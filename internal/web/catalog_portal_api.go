@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 )
 
@@ -197,6 +199,12 @@ func (s *Server) media(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	r, err := s.photos.Open(c.Request().Context(), key)
+	if errors.Is(err, errs.ErrNotFound) {
+		if img, ok := catalog.DemoPhoto(key); ok {
+			c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+			return c.Blob(http.StatusOK, "image/jpeg", img)
+		}
+	}
 	if err != nil {
 		return err
 	}
