@@ -134,4 +134,3 @@ func Scale(ctx context.Context, g *gorm.DB, n int, out io.Writer) error {
 		len(products), len(variants), len(certs), len(producers), len(provinces), time.Since(start).Round(time.Millisecond))
 	return nil
 }
-

@@ -54,7 +54,6 @@ type Card struct {
 	ProducerSlug string
 	ProducerName string
 	ProvinceCode string
-	Stars        int   // stars of the certificate valid on Query.Day, 0 if none
 	SortKey      int64 `gorm:"column:sort_key"`
 }
 
@@ -104,12 +103,15 @@ func (q *Query) Validate() error {
 	return nil
 }
 
-// starsSQL is the stars of the product's certificate valid on a day, or 0.
-// It narrows by the same dates as registry.BadgeStore, which stays the
-// source of the badge shown; this expression only filters and sorts.
-const starsSQL = `COALESCE((SELECT MAX(c.stars) FROM certificates c WHERE c.product_id = products.id
- AND c.valid_from <= ? AND c.valid_until >= ? AND (c.revoked_on IS NULL OR c.revoked_on > ?)
- AND (c.superseded_on IS NULL OR c.superseded_on > ?)), 0)`
+// starsJoin adds, per product, the highest stars of its certificates valid
+// on a day. It narrows by the same dates as registry.BadgeStore, which
+// stays the source of the badge shown; this join only filters and sorts,
+// and is added only when a query filters or sorts by stars.
+const starsJoin = ` LEFT JOIN (SELECT c.product_id, MAX(c.stars) AS stars FROM certificates c
+ WHERE c.product_id IS NOT NULL AND c.valid_from <= ? AND c.valid_until >= ? AND (c.revoked_on IS NULL OR c.revoked_on > ?)
+ AND (c.superseded_on IS NULL OR c.superseded_on > ?) GROUP BY c.product_id) cs ON cs.product_id = products.id`
+
+const starsSQL = "COALESCE(cs.stars, 0)"
 
 // Search runs q on the published products of approved producers.
 func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
@@ -140,7 +142,9 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 		if pg {
 			// Typo tolerance: a trigram word match (index-assisted by the
 			// GIN trigram index) besides the exact substring match.
-			add("("+all+" OR ? <% products.search_text)", append(likeArgs, folded)...)
+			// Each branch of the union uses the GIN trigram index on its own.
+			add("products.id IN (SELECT t.id FROM products t WHERE "+strings.ReplaceAll(all, "products.", "t.")+
+				" UNION ALL SELECT t.id FROM products t WHERE ? <% t.search_text)", append(likeArgs, folded)...)
 			relevance = "CAST(word_similarity(?, products.search_text) * 1000 AS BIGINT)"
 			relArgs = []any{folded}
 		} else {
@@ -176,8 +180,13 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if q.InStock {
 		add("EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.stock > 0)")
 	}
+	join := ""
+	var joinArgs []any
+	if q.MinStars > 0 || q.Sort == SortStars {
+		join, joinArgs = starsJoin, dayArgs
+	}
 	if q.MinStars > 0 {
-		add(starsSQL+" >= ?", append(append([]any{}, dayArgs...), q.MinStars)...)
+		add(starsSQL+" >= ?", q.MinStars)
 	}
 
 	key, keyArgs, asc := "products.id", []any(nil), false
@@ -191,7 +200,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	case SortPriceDesc:
 		key = "products.min_price"
 	case SortStars:
-		key, keyArgs = starsSQL, dayArgs
+		key = starsSQL
 	}
 	if c := q.After; c != nil {
 		op := "<"
@@ -211,12 +220,25 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 		dir = " ASC"
 	}
 	sql := "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
-		starsSQL + " AS stars, " + key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id WHERE " +
+		key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id" + join + " WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY sort_key" + dir + ", products.id" + dir + " LIMIT ?"
-	all := append(append(append([]any{}, dayArgs...), keyArgs...), args...)
+	all := append(append(append([]any{}, keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
 	var cards []Card
-	if err := s.db.WithContext(ctx).Raw(sql, all...).Scan(&cards).Error; err != nil {
+	var err error
+	if pg && folded != "" {
+		err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+			// The planner underrates the trigram operator and scans the
+			// whole table; the GIN index answers in a fraction of the time.
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			return tx.Raw(sql, all...).Scan(&cards).Error
+		})
+	} else {
+		err = s.db.WithContext(ctx).Raw(sql, all...).Scan(&cards).Error
+	}
+	if err != nil {
 		return Page{}, err
 	}
 	out := Page{Cards: cards}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -85,29 +86,51 @@ func (s *Server) search(ctx context.Context, v url.Values) (catalog.Query, produ
 	return q, out, nil
 }
 
+// apiProducts answers from the read cache by the exact query string; the
+// encoded JSON is cached, so a hit costs a map lookup.
 func (s *Server) apiProducts(c echo.Context) error {
-	_, out, err := s.search(c.Request().Context(), c.QueryParams())
+	body, err := cached(s.cache, "api:"+c.Request().URL.RawQuery, func() ([]byte, error) {
+		_, out, err := s.search(c.Request().Context(), c.QueryParams())
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSONBlob(http.StatusOK, body)
 }
 
 func (s *Server) apiProduct(c echo.Context) error {
-	ctx := c.Request().Context()
-	p, err := s.catalog.Published(ctx, c.Param("slug"))
+	pp, err := s.publicProduct(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	pr, err := s.producers.ByID(ctx, p.ProducerID)
-	if err != nil {
-		return err
-	}
-	out, err := s.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, pp.Product)
+}
+
+// publishedProduct is a public product with its producer, as cached.
+type publishedProduct struct {
+	Product  productJSON
+	Producer producer.Producer
+}
+
+// publicProduct loads a published product of an approved producer, with
+// variants, photos and today's badge, through the read cache.
+func (s *Server) publicProduct(ctx context.Context, slug string) (publishedProduct, error) {
+	return cached(s.cache, "product:"+slug, func() (publishedProduct, error) {
+		p, err := s.catalog.Published(ctx, slug)
+		if err != nil {
+			return publishedProduct{}, err
+		}
+		pr, err := s.producers.ByID(ctx, p.ProducerID)
+		if err != nil {
+			return publishedProduct{}, err
+		}
+		full, err := s.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
+		return publishedProduct{Product: full, Producer: pr}, err
+	})
 }
 
 // producerJSON is a producer as the public sees it: the address only to

@@ -23,10 +23,18 @@ type productsView struct {
 // productsPage is the storefront's browse and search page.
 func (s *Server) productsPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	q, list, err := s.search(ctx, c.QueryParams())
+	type result struct {
+		Q catalog.Query
+		L productListJSON
+	}
+	r, err := cached(s.cache, "search:"+c.Request().URL.RawQuery, func() (result, error) {
+		q, list, err := s.search(ctx, c.QueryParams())
+		return result{q, list}, err
+	})
 	if err != nil {
 		return err
 	}
+	q, list := r.Q, r.L
 	v := productsView{Query: q, Raw: c.QueryParams(), Items: withLang(langOf(c), list.Items),
 		Sorts: []string{catalog.SortRelevance, catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortStars}}
 	if list.NextCursor != "" {
@@ -34,10 +42,8 @@ func (s *Server) productsPage(c echo.Context) error {
 		next.Set("cursor", list.NextCursor)
 		v.NextURL = "/products?" + next.Encode()
 	}
-	if v.Groups, err = s.catalog.Groups(ctx); err != nil {
-		return err
-	}
-	if v.Provinces, err = s.regions.Provinces(ctx); err != nil {
+	v.Groups = mustGroups(s, c)
+	if v.Provinces, err = cached(s.cache, "provinces", func() ([]region.Province, error) { return s.regions.Provinces(ctx) }); err != nil {
 		return err
 	}
 	return s.pages.render(c, http.StatusOK, "catalog_products", v)
@@ -58,50 +64,55 @@ type productView struct {
 }
 
 // productPage shows one published product with its variants, producer,
-// today's OCOP badge and related products.
+// today's OCOP badge and related products. The view is cached per language;
+// the CSRF token and user are added per request by the renderer.
 func (s *Server) productPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := langOf(c)
-	p, err := s.catalog.Published(ctx, c.Param("slug"))
-	if err != nil {
-		return err
-	}
-	pr, err := s.producers.ByID(ctx, p.ProducerID)
-	if err != nil {
-		return err
-	}
-	full, err := s.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
-	if err != nil {
-		return err
-	}
-	v := productView{Product: full, Name: full.LocalName(lang), Producer: s.producerRef(pr, lang),
-		Canonical: s.cfg.BaseURL + "/products/" + p.Slug}
-	v.Producer.Place = s.place(ctx, pr, lang)
-	v.Description = paragraphs(pick(lang, p.Description, p.DescriptionEn))
-	v.Story = paragraphs(pick(lang, p.Story, p.StoryEn))
-	if len(full.Photos) > 0 {
-		v.Image = s.cfg.BaseURL + full.Photos[0].PageURL
-	}
-	for _, g := range mustGroups(s, c) {
-		if g.Code == p.GroupCode {
-			v.GroupName = pick(lang, g.Name, g.NameEn)
+	slug := c.Param("slug")
+	v, err := cached(s.cache, "page:"+lang+":"+slug, func() (productView, error) {
+		pp, err := s.publicProduct(ctx, slug)
+		if err != nil {
+			return productView{}, err
 		}
-	}
-	related, err := s.catalog.Search(ctx, catalog.Query{Group: p.GroupCode, ExcludeID: p.ID, Sort: catalog.SortStars, Limit: 4})
+		full, pr := pp.Product, pp.Producer
+		v := productView{Product: full, Name: full.LocalName(lang), Producer: s.producerRef(pr, lang),
+			Canonical: s.cfg.BaseURL + "/products/" + full.Slug}
+		v.Producer.Place = s.place(ctx, pr, lang)
+		v.Description = paragraphs(pick(lang, full.Description, full.DescriptionEn))
+		v.Story = paragraphs(pick(lang, full.Story, full.StoryEn))
+		if len(full.Photos) > 0 {
+			v.Image = s.cfg.BaseURL + full.Photos[0].PageURL
+		}
+		for _, g := range mustGroups(s, c) {
+			if g.Code == full.GroupCode {
+				v.GroupName = pick(lang, g.Name, g.NameEn)
+			}
+		}
+		related, err := s.catalog.Search(ctx, catalog.Query{Group: full.GroupCode, Sort: catalog.SortNewest, Limit: 5})
+		if err != nil {
+			return v, err
+		}
+		rel, err := s.cards(ctx, related.Cards)
+		if err != nil {
+			return v, err
+		}
+		for _, r := range rel {
+			if r.Slug != full.Slug && len(v.Related) < 4 {
+				v.Related = append(v.Related, cardView{productCardJSON: r, Lang: lang})
+			}
+		}
+		v.JSONLD = productLD(v, full)
+		return v, nil
+	})
 	if err != nil {
 		return err
 	}
-	rel, err := s.cards(ctx, related.Cards)
-	if err != nil {
-		return err
-	}
-	v.Related = withLang(lang, rel)
-	v.JSONLD = productLD(v, full)
 	return s.pages.render(c, http.StatusOK, "product", v)
 }
 
 func mustGroups(s *Server, c echo.Context) []catalog.Group {
-	gs, _ := s.catalog.Groups(c.Request().Context())
+	gs, _ := cached(s.cache, "groups", func() ([]catalog.Group, error) { return s.catalog.Groups(c.Request().Context()) })
 	return gs
 }
 

@@ -131,7 +131,7 @@ func TestPortalProductLifecycleAndBadInput(t *testing.T) {
 		}
 		for _, step := range []struct {
 			action, want string
-			public  int
+			public       int
 		}{{"publish", "published", 200}, {"unpublish", "unpublished", 404}, {"publish", "published", 200}, {"archive", "archived", 404}} {
 			res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/products/" + p.Slug + "/" + step.action, Token: tok})
 			var got productDoc

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"fmt"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,7 @@ type catalogArea struct {
 	photos  *catalog.PhotoService
 	badges  *registry.BadgeStore
 	cursors *catalog.CursorCodec
+	cache   *readCache
 }
 
 // initCatalog builds the catalog services; called once from New. Photos go
@@ -44,6 +46,7 @@ func (s *Server) initCatalog() error {
 		photos:  catalog.NewPhotoService(s.db, store),
 		badges:  registry.NewBadgeStore(s.db),
 		cursors: catalog.NewCursorCodec(secret),
+		cache:   newReadCache(publicCacheTTL, 10_000),
 	}
 	return nil
 }
@@ -59,20 +62,21 @@ func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin
 	api.GET("/categories", s.apiCategories)
 	api.GET("/regions", s.apiRegions)
 
+	// Every portal write clears this instance's read cache (clearsCache).
 	producerOnly := requireRole(account.RoleProducer)
 	api.GET("/portal/profile", s.apiPortalProfile, producerOnly)
-	api.PUT("/portal/profile", s.apiPortalUpdateProfile, producerOnly)
+	api.PUT("/portal/profile", s.apiPortalUpdateProfile, producerOnly, s.clearsCache)
 	api.GET("/portal/products", s.apiPortalProducts, producerOnly)
-	api.POST("/portal/products", s.apiPortalCreateProduct, producerOnly)
+	api.POST("/portal/products", s.apiPortalCreateProduct, producerOnly, s.clearsCache)
 	api.GET("/portal/products/:slug", s.apiPortalProduct, producerOnly)
-	api.PUT("/portal/products/:slug", s.apiPortalUpdateProduct, producerOnly)
-	api.POST("/portal/products/:slug/publish", s.apiPortalStatus(catalog.StatusPublished), producerOnly)
-	api.POST("/portal/products/:slug/unpublish", s.apiPortalStatus(catalog.StatusUnpublished), producerOnly)
-	api.POST("/portal/products/:slug/archive", s.apiPortalStatus(catalog.StatusArchived), producerOnly)
+	api.PUT("/portal/products/:slug", s.apiPortalUpdateProduct, producerOnly, s.clearsCache)
+	api.POST("/portal/products/:slug/publish", s.apiPortalStatus(catalog.StatusPublished), producerOnly, s.clearsCache)
+	api.POST("/portal/products/:slug/unpublish", s.apiPortalStatus(catalog.StatusUnpublished), producerOnly, s.clearsCache)
+	api.POST("/portal/products/:slug/archive", s.apiPortalStatus(catalog.StatusArchived), producerOnly, s.clearsCache)
 	// Uploads sit outside the 1 MiB groups, with the photo limit instead.
 	upload := bodyLimit(catalog.MaxPhotoBytes + 64<<10)
-	e.POST("/api/v1/portal/products/:slug/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly)
-	e.POST("/api/v1/portal/profile/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly)
+	e.POST("/api/v1/portal/products/:slug/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
+	e.POST("/api/v1/portal/profile/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
 
 	e.GET("/media/*", s.media)
 	e.GET("/robots.txt", s.robots)
@@ -82,13 +86,25 @@ func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin
 	pages.GET("/producers/:slug", s.producerPage)
 
 	portal.GET("/profile", s.portalProfilePage)
-	portal.POST("/profile", s.portalSaveProfile)
+	portal.POST("/profile", s.portalSaveProfile, s.clearsCache)
 	portal.GET("/products", s.portalProductsPage)
 	portal.GET("/products/new", s.portalNewProductPage)
-	portal.POST("/products", s.portalCreateProduct)
+	portal.POST("/products", s.portalCreateProduct, s.clearsCache)
 	portal.GET("/products/:slug", s.portalEditProductPage)
-	portal.POST("/products/:slug", s.portalUpdateProduct)
-	portal.POST("/products/:slug/status", s.portalProductStatus)
-	e.POST("/portal/products/:slug/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly)
-	e.POST("/portal/profile/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly)
+	portal.POST("/products/:slug", s.portalUpdateProduct, s.clearsCache)
+	portal.POST("/products/:slug/status", s.portalProductStatus, s.clearsCache)
+	e.POST("/portal/products/:slug/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly, s.clearsCache)
+	e.POST("/portal/profile/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly, s.clearsCache)
+}
+
+// clearsCache empties the public read cache after any successful unsafe
+// request, so a producer sees their change in the storefront at once.
+func (s *Server) clearsCache(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if m := c.Request().Method; err == nil && m != http.MethodGet && m != http.MethodHead {
+			s.cache.clear()
+		}
+		return err
+	}
 }

@@ -4,8 +4,8 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
