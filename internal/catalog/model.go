@@ -43,6 +43,7 @@ type Product struct {
 	Description       string
 	DescriptionEn     string
 	Story             string
+	StoryEn           string
 	GroupCode         string `gorm:"not null"`
 	OriginCommuneCode *string
 	Unit              string
@@ -50,6 +51,8 @@ type Product struct {
 	AdultOnly         bool
 	Status            ProductStatus `gorm:"not null"`
 	SearchText        string        // folded name, producer and place, for diacritic-insensitive search
+	MinPrice          int64         // lowest variant price in đồng, kept by the catalog for price filters and sorts
+	CoverKey          string        // blob key prefix of the first photo, "" when there is none
 	PublishedAt       *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
@@ -72,4 +75,18 @@ type Variant struct {
 	Position    int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// Photo is an uploaded picture of a product (ProductID set) or of a
+// producer's profile (ProductID nil). Key is the blob key prefix; the
+// stored files are Key+"-card.jpg" and Key+"-page.jpg" (see PhotoSizes).
+type Photo struct {
+	ID         int64  `gorm:"primaryKey"`
+	ProducerID int64  `gorm:"not null"`
+	ProductID  *int64 `gorm:"index"`
+	Key        string `gorm:"not null;uniqueIndex"`
+	Width      int    `gorm:"not null"`
+	Height     int    `gorm:"not null"`
+	Position   int
+	CreatedAt  time.Time
 }

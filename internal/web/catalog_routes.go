@@ -1,14 +1,110 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/platform/blob"
+	"github.com/chocop/ocop/internal/registry"
+)
 
 // catalogArea holds the services behind the storefront, producer listings and search.
-type catalogArea struct{}
+type catalogArea struct {
+	catalog *catalog.Service
+	photos  *catalog.PhotoService
+	badges  *registry.BadgeStore
+	cursors *catalog.CursorCodec
+	cache   *readCache
+}
 
-// initCatalog builds the catalog services; called once from New.
-func (s *Server) initCatalog() error { return nil }
+// initCatalog builds the catalog services; called once from New. Photos go
+// to an S3-compatible bucket when one is configured, else under DataDir.
+func (s *Server) initCatalog() error {
+	var store blob.Store
+	if s.cfg.S3Endpoint != "" {
+		store = blob.NewS3(blob.S3Config{Endpoint: s.cfg.S3Endpoint, Bucket: s.cfg.S3Bucket, Region: s.cfg.S3Region,
+			AccessKey: s.cfg.S3AccessKey, SecretKey: s.cfg.S3SecretKey})
+	} else {
+		d, err := blob.NewDisk(s.cfg.DataDir + "/blobs")
+		if err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		store = d
+	}
+	secret := []byte(s.cfg.CursorSecret)
+	if len(secret) == 0 {
+		sum := sha256.Sum256([]byte("ocop-cursor\x00" + s.cfg.DatabaseURL))
+		secret = sum[:]
+	}
+	s.catalogArea = catalogArea{
+		catalog: catalog.NewService(s.db),
+		photos:  catalog.NewPhotoService(s.db, store),
+		badges:  registry.NewBadgeStore(s.db),
+		cursors: catalog.NewCursorCodec(secret),
+		cache:   newReadCache(publicCacheTTL, 10_000),
+	}
+	return nil
+}
 
 // catalogRoutes adds the routes of the storefront, producer listings and search.
 // api is /api/v1 (bearer tokens), pages is the cookie-session group with
 // CSRF, and portal, registry and admin are the role-gated page groups.
-func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {}
+func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
+	api.GET("/products", s.apiProducts)
+	api.GET("/products/:slug", s.apiProduct)
+	api.GET("/producers", s.apiProducers)
+	api.GET("/producers/:slug", s.apiProducer)
+	api.GET("/categories", s.apiCategories)
+	api.GET("/regions", s.apiRegions)
+
+	// Every portal write clears this instance's read cache (clearsCache).
+	producerOnly := requireRole(account.RoleProducer)
+	api.GET("/portal/profile", s.apiPortalProfile, producerOnly)
+	api.PUT("/portal/profile", s.apiPortalUpdateProfile, producerOnly, s.clearsCache)
+	api.GET("/portal/products", s.apiPortalProducts, producerOnly)
+	api.POST("/portal/products", s.apiPortalCreateProduct, producerOnly, s.clearsCache)
+	api.GET("/portal/products/:slug", s.apiPortalProduct, producerOnly)
+	api.PUT("/portal/products/:slug", s.apiPortalUpdateProduct, producerOnly, s.clearsCache)
+	api.POST("/portal/products/:slug/publish", s.apiPortalStatus(catalog.StatusPublished), producerOnly, s.clearsCache)
+	api.POST("/portal/products/:slug/unpublish", s.apiPortalStatus(catalog.StatusUnpublished), producerOnly, s.clearsCache)
+	api.POST("/portal/products/:slug/archive", s.apiPortalStatus(catalog.StatusArchived), producerOnly, s.clearsCache)
+	// Uploads sit outside the 1 MiB groups, with the photo limit instead.
+	upload := bodyLimit(catalog.MaxPhotoBytes + 64<<10)
+	e.POST("/api/v1/portal/products/:slug/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
+	e.POST("/api/v1/portal/profile/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
+
+	e.GET("/media/*", s.media)
+	e.GET("/robots.txt", s.robots)
+	e.GET("/sitemap.xml", s.sitemap)
+	pages.GET("/products", s.productsPage)
+	pages.GET("/products/:slug", s.productPage)
+	pages.GET("/producers/:slug", s.producerPage)
+
+	portal.GET("/profile", s.portalProfilePage)
+	portal.POST("/profile", s.portalSaveProfile, s.clearsCache)
+	portal.GET("/products", s.portalProductsPage)
+	portal.GET("/products/new", s.portalNewProductPage)
+	portal.POST("/products", s.portalCreateProduct, s.clearsCache)
+	portal.GET("/products/:slug", s.portalEditProductPage)
+	portal.POST("/products/:slug", s.portalUpdateProduct, s.clearsCache)
+	portal.POST("/products/:slug/status", s.portalProductStatus, s.clearsCache)
+	e.POST("/portal/products/:slug/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly, s.clearsCache)
+	e.POST("/portal/profile/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly, s.clearsCache)
+}
+
+// clearsCache empties the public read cache after any successful unsafe
+// request, so a producer sees their change in the storefront at once.
+func (s *Server) clearsCache(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if m := c.Request().Method; err == nil && m != http.MethodGet && m != http.MethodHead {
+			s.cache.clear()
+		}
+		return err
+	}
+}

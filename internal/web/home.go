@@ -5,19 +5,52 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
 )
 
 type homeView struct {
+	Featured  []cardView
+	Newest    []cardView
+	Groups    []catalog.Group
 	Producers []producer.Producer
 }
 
-// home is the storefront's front page.
+// home is the storefront's front page: featured 4★ and 5★ products, the
+// product groups, the province's producers and what the stars mean.
 func (s *Server) home(c echo.Context) error {
-	ps, err := s.producers.Approved(c.Request().Context(), region.LangSon, 24)
+	ctx := c.Request().Context()
+	var v homeView
+	featured, err := s.catalog.Search(ctx, catalog.Query{MinStars: 4, Sort: catalog.SortStars, Limit: 8})
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "home", homeView{Producers: ps})
+	fc, err := s.cards(ctx, featured.Cards)
+	if err != nil {
+		return err
+	}
+	v.Featured = withLang(langOf(c), fc)
+	newest, err := s.catalog.Search(ctx, catalog.Query{Sort: catalog.SortNewest, Limit: 8})
+	if err != nil {
+		return err
+	}
+	nc, err := s.cards(ctx, newest.Cards)
+	if err != nil {
+		return err
+	}
+	v.Newest = withLang(langOf(c), nc)
+	gs, err := s.catalog.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		if g.Level == 1 {
+			v.Groups = append(v.Groups, g)
+		}
+	}
+	if v.Producers, err = s.producers.Approved(ctx, region.LangSon, 24); err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "home", v)
 }

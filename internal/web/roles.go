@@ -14,9 +14,12 @@ type portalView struct {
 	Producer *producer.Producer
 	Address  string
 	BankName string
+	Items    []productJSON
+	Warnings int
 }
 
-// portalHome is a producer's start page: their own producer only.
+// portalHome is a producer's start page: their own producer only, with
+// each listing's OCOP badge and a warning for badges expiring within 90 days.
 func (s *Server) portalHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.producers.OfUser(ctx, userOf(c).ID)
@@ -26,6 +29,9 @@ func (s *Server) portalHome(c echo.Context) error {
 	v := portalView{Producer: &p, Address: s.address(c, p)}
 	if b, err := s.regions.Bank(ctx, p.BankBIN); err == nil {
 		v.BankName = b.ShortName
+	}
+	if v.Items, v.Warnings, err = s.ownProducts(ctx, p); err != nil {
+		return err
 	}
 	return s.pages.render(c, http.StatusOK, "portal", v)
 }

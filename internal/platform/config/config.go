@@ -38,6 +38,16 @@ type Config struct {
 	BankWebhookSecret   string        `secret:"true"` // OCOP_BANK_WEBHOOK_SECRET: HMAC key for bank notifications
 
 	ShutdownTimeout time.Duration // OCOP_SHUTDOWN_TIMEOUT: grace period for in-flight requests
+
+	// Uploaded files go to DataDir unless an S3-compatible bucket is set.
+	S3Endpoint  string // OCOP_S3_ENDPOINT, e.g. https://s3.ap-southeast-1.amazonaws.com or a MinIO URL
+	S3Bucket    string // OCOP_S3_BUCKET
+	S3Region    string // OCOP_S3_REGION (default us-east-1)
+	S3AccessKey string `secret:"true"` // OCOP_S3_ACCESS_KEY
+	S3SecretKey string `secret:"true"` // OCOP_S3_SECRET_KEY
+	// CursorSecret signs pagination cursors; when unset it is derived from
+	// DatabaseURL, which every instance of one deployment shares.
+	CursorSecret string `secret:"true"` // OCOP_CURSOR_SECRET
 }
 
 // Getenv is os.Getenv's shape, so tests pass a map instead of the process environment.
@@ -57,6 +67,12 @@ func Load(getenv Getenv) (Config, error) {
 		StripeWebhookSecret: getenv("OCOP_STRIPE_WEBHOOK_SECRET"),
 		StripeAPIBase:       getenv("OCOP_STRIPE_API_BASE"),
 		BankWebhookSecret:   getenv("OCOP_BANK_WEBHOOK_SECRET"),
+		S3Endpoint:          strings.TrimRight(getenv("OCOP_S3_ENDPOINT"), "/"),
+		S3Bucket:            getenv("OCOP_S3_BUCKET"),
+		S3Region:            or(getenv("OCOP_S3_REGION"), "us-east-1"),
+		S3AccessKey:         getenv("OCOP_S3_ACCESS_KEY"),
+		S3SecretKey:         getenv("OCOP_S3_SECRET_KEY"),
+		CursorSecret:        getenv("OCOP_CURSOR_SECRET"),
 	}
 	var problems []error
 	bad := func(name, want, got string) {
@@ -94,6 +110,13 @@ func Load(getenv Getenv) (Config, error) {
 	if c.StripeAPIBase != "" {
 		if u, err := url.Parse(c.StripeAPIBase); err != nil || u.Host == "" {
 			bad("OCOP_STRIPE_API_BASE", "an absolute URL such as http://127.0.0.1:12111", c.StripeAPIBase)
+		}
+	}
+	if (c.S3Endpoint == "") != (c.S3Bucket == "") {
+		problems = append(problems, errors.New("OCOP_S3_ENDPOINT and OCOP_S3_BUCKET: set both or neither"))
+	} else if c.S3Endpoint != "" {
+		if u, err := url.Parse(c.S3Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("OCOP_S3_ENDPOINT", "an absolute http(s) URL", c.S3Endpoint)
 		}
 	}
 	if c.Env == EnvProd && c.BankWebhookSecret != "" && len(c.BankWebhookSecret) < 16 {

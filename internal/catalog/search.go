@@ -1,0 +1,285 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/platform/text"
+)
+
+// Sort orders of the storefront list.
+const (
+	SortRelevance = "relevance"
+	SortPriceAsc  = "price_asc"
+	SortPriceDesc = "price_desc"
+	SortNewest    = "newest"
+	SortStars     = "stars"
+)
+
+func validSort(s string) bool {
+	switch s {
+	case SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortStars:
+		return true
+	}
+	return false
+}
+
+// Query is a storefront search. Zero values mean "any".
+type Query struct {
+	Text       string
+	MinStars   int    // 3, 4 or 5
+	Group      string // a group code; its sub-groups match too
+	Province   string
+	Commune    string
+	PriceMin   int64
+	PriceMax   int64
+	Producer   string // producer slug
+	InStock    bool
+	Sort       string
+	Limit      int
+	After      *Cursor
+	Day        day.Date // the day badges are judged on; today by default
+	ExcludeID  int64    // related products leave out the product itself
+	ProducerID int64
+}
+
+// Card is a product as a list shows it.
+type Card struct {
+	Product
+	ProducerSlug string
+	ProducerName string
+	ProvinceCode string
+	SortKey      int64 `gorm:"column:sort_key"`
+}
+
+// Page is one page of results and the cursor of the next, "" at the end.
+type Page struct {
+	Cards []Card
+	Next  *Cursor
+}
+
+// MaxLimit caps a page.
+const MaxLimit = 60
+
+// Validate checks a query's values; unknown sorts and out-of-range numbers
+// are validation errors rather than silently ignored.
+func (q *Query) Validate() error {
+	var fields []errs.FieldError
+	if q.Sort == "" {
+		q.Sort = SortNewest
+		if strings.TrimSpace(q.Text) != "" {
+			q.Sort = SortRelevance
+		}
+	}
+	if !validSort(q.Sort) {
+		fields = append(fields, errs.FieldError{Field: "sort", Message: "validation.oneof"})
+	}
+	if q.MinStars != 0 && (q.MinStars < 3 || q.MinStars > 5) {
+		fields = append(fields, errs.FieldError{Field: "stars", Message: "validation.oneof"})
+	}
+	if q.PriceMin < 0 || q.PriceMax < 0 || (q.PriceMax > 0 && q.PriceMax < q.PriceMin) {
+		fields = append(fields, errs.FieldError{Field: "price_max", Message: "validation.min"})
+	}
+	if len(q.Text) > 200 {
+		fields = append(fields, errs.FieldError{Field: "q", Message: "validation.max"})
+	}
+	if q.After != nil && q.After.Sort != q.Sort {
+		fields = append(fields, errs.FieldError{Field: "cursor", Message: "catalog.bad_cursor"})
+	}
+	if q.Limit <= 0 || q.Limit > MaxLimit {
+		q.Limit = 24
+	}
+	if q.Day.IsZero() {
+		q.Day = day.Today()
+	}
+	if len(fields) > 0 {
+		return &errs.ValidationError{Fields: fields}
+	}
+	return nil
+}
+
+// starsJoin adds, per product, the highest stars of its certificates valid
+// on a day. It narrows by the same dates as registry.BadgeStore, which
+// stays the source of the badge shown; this join only filters and sorts,
+// and is added only when a query filters or sorts by stars.
+const starsJoin = ` LEFT JOIN (SELECT c.product_id, MAX(c.stars) AS stars FROM certificates c
+ WHERE c.product_id IS NOT NULL AND c.valid_from <= ? AND c.valid_until >= ? AND (c.revoked_on IS NULL OR c.revoked_on > ?)
+ AND (c.superseded_on IS NULL OR c.superseded_on > ?) GROUP BY c.product_id) cs ON cs.product_id = products.id`
+
+const starsSQL = "COALESCE(cs.stars, 0)"
+
+// Search runs q on the published products of approved producers.
+func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
+	if err := q.Validate(); err != nil {
+		return Page{}, err
+	}
+	pg := db.DialectOf(s.db) == db.Postgres
+	d := q.Day
+	dayArgs := []any{d, d, d, d}
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	add("products.status = ?", StatusPublished)
+	add("pr.status = ?", "approved") // a suspended producer's products disappear at once
+	folded := text.Fold(q.Text)
+	var relevance string
+	var relArgs []any
+	if folded != "" {
+		var likes []string
+		var likeArgs []any
+		for _, term := range strings.Fields(folded) {
+			likes = append(likes, `products.search_text LIKE ? ESCAPE '\'`)
+			likeArgs = append(likeArgs, "%"+escapeLike(term)+"%")
+		}
+		all := "(" + strings.Join(likes, " AND ") + ")"
+		if pg {
+			// Typo tolerance: a trigram word match (index-assisted by the
+			// GIN trigram index) besides the exact substring match.
+			// Each branch of the union uses the GIN trigram index on its own.
+			add("products.id IN (SELECT t.id FROM products t WHERE "+strings.ReplaceAll(all, "products.", "t.")+
+				" UNION ALL SELECT t.id FROM products t WHERE ? <% t.search_text)", append(likeArgs, folded)...)
+			relevance = "CAST(word_similarity(?, products.search_text) * 1000 AS BIGINT)"
+			relArgs = []any{folded}
+		} else {
+			add(all, likeArgs...)
+			relevance = `(CASE WHEN products.search_text LIKE ? ESCAPE '\' THEN 2 WHEN products.search_text LIKE ? ESCAPE '\' THEN 1 ELSE 0 END)`
+			relArgs = []any{escapeLike(folded) + "%", "% " + escapeLike(folded) + "%"}
+		}
+	}
+	if q.Group != "" {
+		add("(products.group_code = ? OR products.group_code LIKE ?)", q.Group, escapeLike(q.Group)+".%")
+	}
+	if q.Province != "" {
+		add("pr.province_code = ?", q.Province)
+	}
+	if q.Commune != "" {
+		add("(products.origin_commune_code = ? OR (products.origin_commune_code IS NULL AND pr.commune_code = ?))", q.Commune, q.Commune)
+	}
+	if q.PriceMin > 0 {
+		add("products.min_price >= ?", q.PriceMin)
+	}
+	if q.PriceMax > 0 {
+		add("products.min_price <= ?", q.PriceMax)
+	}
+	if q.Producer != "" {
+		add("pr.slug = ?", q.Producer)
+	}
+	if q.ProducerID != 0 {
+		add("products.producer_id = ?", q.ProducerID)
+	}
+	if q.ExcludeID != 0 {
+		add("products.id <> ?", q.ExcludeID)
+	}
+	if q.InStock {
+		add("EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.stock > 0)")
+	}
+	join := ""
+	var joinArgs []any
+	if q.MinStars > 0 || q.Sort == SortStars {
+		join, joinArgs = starsJoin, dayArgs
+	}
+	if q.MinStars > 0 {
+		add(starsSQL+" >= ?", q.MinStars)
+	}
+
+	key, keyArgs, asc := "products.id", []any(nil), false
+	switch q.Sort {
+	case SortRelevance:
+		if relevance != "" {
+			key, keyArgs = relevance, relArgs
+		}
+	case SortPriceAsc:
+		key, asc = "products.min_price", true
+	case SortPriceDesc:
+		key = "products.min_price"
+	case SortStars:
+		key = starsSQL
+	}
+	if c := q.After; c != nil {
+		op := "<"
+		if asc {
+			op = ">"
+		}
+		if key == "products.id" {
+			add("products.id "+op+" ?", c.ID)
+		} else {
+			a := append(append([]any{}, keyArgs...), c.Key)
+			a = append(append(a, keyArgs...), c.Key, c.ID)
+			add("("+key+" "+op+" ? OR ("+key+" = ? AND products.id "+op+" ?))", a...)
+		}
+	}
+	dir := " DESC"
+	if asc {
+		dir = " ASC"
+	}
+	sql := "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
+		key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id" + join + " WHERE " +
+		strings.Join(where, " AND ") + " ORDER BY sort_key" + dir + ", products.id" + dir + " LIMIT ?"
+	all := append(append(append([]any{}, keyArgs...), joinArgs...), args...)
+	all = append(all, q.Limit+1)
+	var cards []Card
+	var err error
+	if pg && folded != "" {
+		err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+			// The planner underrates the trigram operator and scans the
+			// whole table; the GIN index answers in a fraction of the time.
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			return tx.Raw(sql, all...).Scan(&cards).Error
+		})
+	} else {
+		err = s.db.WithContext(ctx).Raw(sql, all...).Scan(&cards).Error
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	out := Page{Cards: cards}
+	if len(cards) > q.Limit {
+		out.Cards = cards[:q.Limit]
+		last := out.Cards[q.Limit-1]
+		out.Next = &Cursor{Sort: q.Sort, Key: last.SortKey, ID: last.ID}
+	}
+	return out, nil
+}
+
+// Variants loads the variants of the cards' products, by product id.
+func (s *Service) Variants(ctx context.Context, productIDs []int64) (map[int64][]Variant, error) {
+	out := map[int64][]Variant{}
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	var vs []Variant
+	if err := s.db.WithContext(ctx).Where("product_id IN ?", productIDs).Order("position, id").Find(&vs).Error; err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		out[v.ProductID] = append(out[v.ProductID], v)
+	}
+	return out, nil
+}
+
+// Published returns the published product slug of an approved producer,
+// with its variants, or ErrNotFound.
+func (s *Service) Published(ctx context.Context, slug string) (Product, error) {
+	var p Product
+	err := s.db.WithContext(ctx).Preload("Variants", func(q *gorm.DB) *gorm.DB { return q.Order("position, id") }).
+		Joins("JOIN producers pr ON pr.id = products.producer_id").
+		Where("products.slug = ? AND products.status = ? AND pr.status = ?", slug, StatusPublished, "approved").
+		Take(&p).Error
+	if db.IsNotFound(err) {
+		return p, errs.ErrNotFound
+	}
+	return p, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

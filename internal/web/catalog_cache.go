@@ -1,0 +1,71 @@
+package web
+
+import (
+	"sync"
+	"time"
+)
+
+// publicCacheTTL is how long a public catalog read (a search page, a
+// product) is reused. Writes through this instance clear the cache at
+// once; other instances see a change within the TTL. Stock shown on a
+// cached page may be that old, which is harmless: reserving stock at
+// checkout is the authoritative check.
+const publicCacheTTL = 5 * time.Second
+
+// readCache is a small time-bounded map for public reads. It holds at most
+// max entries and starts over when full, which keeps it bounded without
+// bookkeeping; the hot keys are back within one TTL.
+type readCache struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	max int
+	m   map[string]cacheEntry
+	now func() time.Time
+}
+
+type cacheEntry struct {
+	v   any
+	exp time.Time
+}
+
+func newReadCache(ttl time.Duration, max int) *readCache {
+	return &readCache{ttl: ttl, max: max, m: map[string]cacheEntry{}, now: time.Now}
+}
+
+func (c *readCache) get(key string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || c.now().After(e.exp) {
+		return nil, false
+	}
+	return e.v, true
+}
+
+func (c *readCache) put(key string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		c.m = map[string]cacheEntry{}
+	}
+	c.m[key] = cacheEntry{v: v, exp: c.now().Add(c.ttl)}
+}
+
+func (c *readCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = map[string]cacheEntry{}
+}
+
+// cached returns the value under key, or computes, stores and returns it.
+// Errors are not cached.
+func cached[T any](c *readCache, key string, f func() (T, error)) (T, error) {
+	if v, ok := c.get(key); ok {
+		return v.(T), nil
+	}
+	v, err := f()
+	if err == nil {
+		c.put(key, v)
+	}
+	return v, err
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/region"
+)
+
+type productsView struct {
+	Query     catalog.Query
+	Raw       url.Values
+	Items     []cardView
+	NextURL   string
+	Groups    []catalog.Group
+	Provinces []region.Province
+	Sorts     []string
+}
+
+// productsPage is the storefront's browse and search page.
+func (s *Server) productsPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	type result struct {
+		Q catalog.Query
+		L productListJSON
+	}
+	r, err := cached(s.cache, "search:"+c.Request().URL.RawQuery, func() (result, error) {
+		q, list, err := s.search(ctx, c.QueryParams())
+		return result{q, list}, err
+	})
+	if err != nil {
+		return err
+	}
+	q, list := r.Q, r.L
+	v := productsView{Query: q, Raw: c.QueryParams(), Items: withLang(langOf(c), list.Items),
+		Sorts: []string{catalog.SortRelevance, catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortStars}}
+	if list.NextCursor != "" {
+		next := c.QueryParams()
+		next.Set("cursor", list.NextCursor)
+		v.NextURL = "/products?" + next.Encode()
+	}
+	v.Groups = mustGroups(s, c)
+	if v.Provinces, err = cached(s.cache, "provinces", func() ([]region.Province, error) { return s.regions.Provinces(ctx) }); err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "catalog_products", v)
+}
+
+type productView struct {
+	Product       productJSON
+	Name          string
+	Description   []string
+	Story         []string
+	Producer      producerJSON
+	Related       []cardView
+	Canonical     string
+	Image         string
+	JSONLD        map[string]any
+	GroupName     string
+	ProducerPlace string
+}
+
+// productPage shows one published product with its variants, producer,
+// today's OCOP badge and related products. The view is cached per language;
+// the CSRF token and user are added per request by the renderer.
+func (s *Server) productPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := langOf(c)
+	slug := c.Param("slug")
+	v, err := cached(s.cache, "page:"+lang+":"+slug, func() (productView, error) {
+		pp, err := s.publicProduct(ctx, slug)
+		if err != nil {
+			return productView{}, err
+		}
+		full, pr := pp.Product, pp.Producer
+		v := productView{Product: full, Name: full.LocalName(lang), Producer: s.producerRef(pr, lang),
+			Canonical: s.cfg.BaseURL + "/products/" + full.Slug}
+		v.Producer.Place = s.place(ctx, pr, lang)
+		v.Description = paragraphs(pick(lang, full.Description, full.DescriptionEn))
+		v.Story = paragraphs(pick(lang, full.Story, full.StoryEn))
+		if len(full.Photos) > 0 {
+			v.Image = s.cfg.BaseURL + full.Photos[0].PageURL
+		}
+		for _, g := range mustGroups(s, c) {
+			if g.Code == full.GroupCode {
+				v.GroupName = pick(lang, g.Name, g.NameEn)
+			}
+		}
+		related, err := s.catalog.Search(ctx, catalog.Query{Group: full.GroupCode, Sort: catalog.SortNewest, Limit: 5})
+		if err != nil {
+			return v, err
+		}
+		rel, err := s.cards(ctx, related.Cards)
+		if err != nil {
+			return v, err
+		}
+		for _, r := range rel {
+			if r.Slug != full.Slug && len(v.Related) < 4 {
+				v.Related = append(v.Related, cardView{productCardJSON: r, Lang: lang})
+			}
+		}
+		v.JSONLD = productLD(v, full)
+		return v, nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "product", v)
+}
+
+func mustGroups(s *Server, c echo.Context) []catalog.Group {
+	gs, _ := cached(s.cache, "groups", func() ([]catalog.Group, error) { return s.catalog.Groups(c.Request().Context()) })
+	return gs
+}
+
+// productLD is the schema.org Product of a page. The template writes it
+// inside <script type="application/ld+json">, where html/template
+// JSON-encodes it and escapes <, > and &, so a name cannot close the tag.
+func productLD(v productView, p productJSON) map[string]any {
+	var stock int64
+	for _, x := range p.Variants {
+		stock += x.Stock
+	}
+	avail := "https://schema.org/OutOfStock"
+	if stock > 0 {
+		avail = "https://schema.org/InStock"
+	}
+	offers := []map[string]any{}
+	for _, x := range p.Variants {
+		a := "https://schema.org/OutOfStock"
+		if x.Stock > 0 {
+			a = "https://schema.org/InStock"
+		}
+		offers = append(offers, map[string]any{"@type": "Offer", "sku": x.SKU, "name": x.Name, "price": x.Price,
+			"priceCurrency": "VND", "availability": a, "url": v.Canonical})
+	}
+	ld := map[string]any{
+		"@context": "https://schema.org", "@type": "Product", "name": p.Name, "url": v.Canonical,
+		"brand":  map[string]any{"@type": "Organization", "name": p.Producer.Name},
+		"offers": map[string]any{"@type": "AggregateOffer", "priceCurrency": "VND", "lowPrice": p.MinPrice, "offerCount": len(offers), "availability": avail, "offers": offers},
+	}
+	if len(v.Description) > 0 {
+		ld["description"] = v.Description[0]
+	}
+	if v.Image != "" {
+		ld["image"] = v.Image
+	}
+	return ld
+}
+
+type producerView struct {
+	Producer  producerJSON
+	Products  []cardView
+	Story     []string
+	Canonical string
+	Image     string
+}
+
+// producerPage is a producer's public page.
+func (s *Server) producerPage(c echo.Context) error {
+	p, err := s.publicProducer(c.Request().Context(), c.Param("slug"), langOf(c))
+	if err != nil {
+		return err
+	}
+	v := producerView{Producer: p, Products: withLang(langOf(c), p.Products), Story: paragraphs(p.Story), Canonical: p.URL}
+	if len(p.Photos) > 0 {
+		v.Image = s.cfg.BaseURL + p.Photos[0].PageURL
+	}
+	return s.pages.render(c, http.StatusOK, "producer", v)
+}

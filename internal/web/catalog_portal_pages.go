@@ -1,0 +1,331 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
+)
+
+// portalProductsView lists a producer's own listings with their badges.
+type portalProductsView struct {
+	Producer producer.Producer
+	Items    []productJSON
+	Warnings int
+}
+
+// ownProducts is every listing of pr with today's badge, and how many
+// badges expire within BadgeWarnDays.
+func (s *Server) ownProducts(ctx context.Context, pr producer.Producer) ([]productJSON, int, error) {
+	ps, err := s.catalog.OwnList(ctx, pr.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []productJSON
+	warn := 0
+	for _, p := range ps {
+		j, err := s.ownProductJSON(ctx, pr, p)
+		if err != nil {
+			return nil, 0, err
+		}
+		if j.Badge != nil && j.Badge.ExpiresSoon {
+			warn++
+		}
+		out = append(out, j)
+	}
+	return out, warn, nil
+}
+
+func (s *Server) portalProductsPage(c echo.Context) error {
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	items, warn, err := s.ownProducts(c.Request().Context(), pr)
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_products", portalProductsView{Producer: pr, Items: items, Warnings: warn})
+}
+
+// productFormView is the create/edit form.
+type productFormView struct {
+	Slug     string
+	Status   string
+	In       catalog.ProductInput
+	Rows     []catalog.VariantInput
+	Errors   map[string]string
+	Error    string
+	Groups   []catalog.Group
+	Communes []region.Commune
+	Photos   []photoJSON
+	Badge    *badgeJSON
+}
+
+// variantRows is how many variant rows the form offers.
+const variantRows = 4
+
+func (s *Server) productForm(c echo.Context, pr producer.Producer, v productFormView) (productFormView, error) {
+	ctx := c.Request().Context()
+	var err error
+	if v.Groups, err = s.catalog.Groups(ctx); err != nil {
+		return v, err
+	}
+	if v.Communes, err = s.regions.Communes(ctx, pr.ProvinceCode); err != nil {
+		return v, err
+	}
+	v.Rows = append([]catalog.VariantInput{}, v.In.Variants...)
+	for len(v.Rows) < variantRows {
+		v.Rows = append(v.Rows, catalog.VariantInput{})
+	}
+	return v, nil
+}
+
+func (s *Server) portalNewProductPage(c echo.Context) error {
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.productForm(c, pr, productFormView{In: catalog.ProductInput{OriginCommuneCode: pr.CommuneCode}})
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_product_form", v)
+}
+
+func (s *Server) portalEditProductPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.catalog.Own(ctx, pr.ID, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	full, err := s.ownProductJSON(ctx, pr, p)
+	if err != nil {
+		return err
+	}
+	in := catalog.ProductInput{Name: p.Name, NameEn: p.NameEn, Description: p.Description, DescriptionEn: p.DescriptionEn,
+		Story: p.Story, StoryEn: p.StoryEn, GroupCode: p.GroupCode, Unit: p.Unit}
+	if p.OriginCommuneCode != nil {
+		in.OriginCommuneCode = *p.OriginCommuneCode
+	}
+	for _, x := range p.Variants {
+		in.Variants = append(in.Variants, catalog.VariantInput{SKU: x.SKU, Name: x.Name, Price: x.Price, Stock: x.Stock, WeightGrams: x.WeightGrams})
+	}
+	v, err := s.productForm(c, pr, productFormView{Slug: p.Slug, Status: string(p.Status), In: in, Photos: full.Photos, Badge: full.Badge})
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_product_form", v)
+}
+
+// readProductForm reads the product form. Variant rows are parallel
+// repeated fields (sku, variant_name, price, stock, weight); fully empty
+// rows are skipped, a row with anything in it must be complete.
+func readProductForm(c echo.Context) (catalog.ProductInput, map[string]string, error) {
+	f, err := c.FormParams()
+	if err != nil {
+		return catalog.ProductInput{}, nil, echo.NewHTTPError(http.StatusBadRequest, "the form could not be read")
+	}
+	in := catalog.ProductInput{Name: f.Get("name"), NameEn: f.Get("name_en"), Description: f.Get("description"),
+		DescriptionEn: f.Get("description_en"), Story: f.Get("story"), StoryEn: f.Get("story_en"),
+		GroupCode: f.Get("group_code"), OriginCommuneCode: f.Get("origin_commune_code"), Unit: f.Get("unit")}
+	bad := map[string]string{}
+	at := func(name string, i int) string {
+		if vs := f[name]; i < len(vs) {
+			return strings.TrimSpace(vs[i])
+		}
+		return ""
+	}
+	num := func(name string, i int) int64 {
+		raw := strings.NewReplacer(".", "", " ", "", ",", "").Replace(at(name, i))
+		if raw == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			bad["variants["+strconv.Itoa(i)+"]."+name] = "validation.type"
+		}
+		return n
+	}
+	for i := 0; i < len(f["sku"]) && i < catalog.MaxVariants; i++ {
+		row := catalog.VariantInput{SKU: at("sku", i), Name: at("variant_name", i), Price: num("price", i), Stock: num("stock", i),
+			WeightGrams: int(num("weight_grams", i))}
+		if row == (catalog.VariantInput{}) {
+			continue
+		}
+		in.Variants = append(in.Variants, row)
+	}
+	return in, bad, nil
+}
+
+func (s *Server) portalCreateProduct(c echo.Context) error { return s.portalSaveProduct(c, "") }
+
+func (s *Server) portalUpdateProduct(c echo.Context) error {
+	return s.portalSaveProduct(c, c.Param("slug"))
+}
+
+func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
+	ctx := c.Request().Context()
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	in, bad, err := readProductForm(c)
+	if err != nil {
+		return err
+	}
+	if slug != "" {
+		// An edit of a product that is not the producer's is 404 before anything is read back.
+		if _, err := s.catalog.Own(ctx, pr.ID, slug); err != nil {
+			return err
+		}
+	}
+	if len(bad) == 0 {
+		err = s.valid.Struct(in)
+		if err == nil {
+			var p catalog.Product
+			if slug == "" {
+				p, err = s.catalog.Create(ctx, pr.ID, in)
+			} else {
+				p, err = s.catalog.Update(ctx, pr.ID, slug, in)
+			}
+			if err == nil {
+				s.flash(c, "flash.saved")
+				return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
+			}
+		}
+		if _, ok := errs.AsValidation(err); !ok && errs.Reason(err) == "" {
+			return err
+		}
+		bad = formErrors(err)
+	}
+	v := productFormView{Slug: slug, In: in, Errors: bad}
+	if r := errs.Reason(err); r != "" {
+		v.Error = r
+	}
+	v, err = s.productForm(c, pr, v)
+	if err != nil {
+		return err
+	}
+	status := http.StatusBadRequest
+	if v.Error != "" {
+		status = http.StatusConflict
+	}
+	return s.pages.render(c, status, "portal_product_form", v)
+}
+
+type statusFormIn struct {
+	To string `form:"to" validate:"required,oneof=published unpublished archived"`
+}
+
+func (s *Server) portalProductStatus(c echo.Context) error {
+	var f statusFormIn
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.catalog.SetStatus(c.Request().Context(), pr.ID, c.Param("slug"), catalog.ProductStatus(f.To))
+	if err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
+}
+
+// portalAddPhoto takes a multipart upload (field "photo") for a product or the profile.
+func (s *Server) portalAddPhoto(c echo.Context) error {
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("photo")
+	if err != nil {
+		return errs.Invalid("photo", "validation.required")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	slug := c.Param("slug")
+	if _, err := s.photos.Add(c.Request().Context(), pr.ID, slug, f); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	if slug == "" {
+		return c.Redirect(http.StatusSeeOther, "/portal/profile")
+	}
+	return c.Redirect(http.StatusSeeOther, "/portal/products/"+slug)
+}
+
+type profileFormView struct {
+	Profile  profileJSON
+	In       catalog.ProfileInput
+	Errors   map[string]string
+	Communes []region.Commune
+	Banks    []region.Bank
+}
+
+func (s *Server) profileForm(c echo.Context, pr producer.Producer, v profileFormView) (profileFormView, error) {
+	ctx := c.Request().Context()
+	var err error
+	if v.Profile, err = s.profileOf(ctx, pr, langOf(c)); err != nil {
+		return v, err
+	}
+	if v.Communes, err = s.regions.Communes(ctx, pr.ProvinceCode); err != nil {
+		return v, err
+	}
+	v.Banks, err = s.regions.Banks(ctx)
+	return v, err
+}
+
+func (s *Server) portalProfilePage(c echo.Context) error {
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	in := catalog.ProfileInput{Story: pr.Story, Street: pr.Street, CommuneCode: pr.CommuneCode, Phone: pr.Phone, Email: pr.Email,
+		BankBIN: pr.BankBIN, BankAccount: pr.BankAccount, BankHolder: pr.BankHolder}
+	v, err := s.profileForm(c, pr, profileFormView{In: in})
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_profile", v)
+}
+
+func (s *Server) portalSaveProfile(c echo.Context) error {
+	pr, err := s.ownProducer(c)
+	if err != nil {
+		return err
+	}
+	var in catalog.ProfileInput
+	err = s.bindForm(c, &in)
+	if err == nil {
+		if _, err = s.catalog.UpdateProfile(c.Request().Context(), pr.ID, in); err == nil {
+			s.flash(c, "flash.saved")
+			return c.Redirect(http.StatusSeeOther, "/portal/profile")
+		}
+	}
+	if _, ok := errs.AsValidation(err); !ok {
+		return err
+	}
+	v, ferr := s.profileForm(c, pr, profileFormView{In: in, Errors: formErrors(err)})
+	if ferr != nil {
+		return ferr
+	}
+	return s.pages.render(c, http.StatusBadRequest, "portal_profile", v)
+}

@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/web/webtest"
+)
+
+func TestSearchVietnameseNames(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		cases := []struct {
+			q    string
+			want []string
+			not  []string
+		}{
+			{"vit quay", []string{"Vịt quay Hồng Xiêm", "Vịt quay Nguyên Xinh", "Vịt quay Diệu Hương"}, []string{"Na Chi Lăng"}},
+			{"Vịt quay", []string{"Vịt quay Hồng Xiêm", "Vịt quay Diệu Hương"}, nil},
+			{"VIT QUAY", []string{"Vịt quay Nguyên Xinh"}, nil},
+			{"khau nhuc", []string{"Khâu nhục Diệu Hương", "Khâu nhục Mai Sao"}, []string{"Vịt quay Hồng Xiêm"}},
+			{"rượu mẫu sơn", []string{"Rượu Mẫu Sơn 29 độ"}, nil},
+			{"dong banh", []string{"Na Chi Lăng"}, nil}, // the producer's name is searchable too
+			{"đình bắc lệ", []string{"Di tích Đình Bắc Lệ"}, nil},
+		}
+		for _, tc := range cases {
+			got := names(search(t, app, "q="+url.QueryEscape(tc.q)))
+			for _, w := range tc.want {
+				if !got[w] {
+					t.Errorf("q=%q: %q missing from %v", tc.q, w, got)
+				}
+			}
+			for _, n := range tc.not {
+				if got[n] {
+					t.Errorf("q=%q: %q should not match", tc.q, n)
+				}
+			}
+		}
+		if db.DialectOf(app.DB) == db.Postgres {
+			// A typo still finds roast duck through the trigram match.
+			if got := names(search(t, app, "q="+url.QueryEscape("vịt quya"))); !got["Vịt quay Hồng Xiêm"] {
+				t.Errorf("typo-tolerant search missed roast duck: %v", got)
+			}
+		}
+		if got := search(t, app, "q=zzzqqqxxx"); len(got.Items) != 0 {
+			t.Errorf("nonsense query found %d products", len(got.Items))
+		}
+	})
+}
+
+func TestSearchFacetsAndPagination(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		all := map[string]bool{}
+		cursor := ""
+		pages := 0
+		for {
+			q := "limit=5&sort=price_asc"
+			if cursor != "" {
+				q += "&cursor=" + url.QueryEscape(cursor)
+			}
+			l := search(t, app, q)
+			var last int64
+			for _, p := range l.Items {
+				if all[p.Slug] {
+					t.Fatalf("page %d repeats %s", pages, p.Slug)
+				}
+				if p.MinPrice < last {
+					t.Fatalf("price order broken: %d after %d", p.MinPrice, last)
+				}
+				last = p.MinPrice
+				all[p.Slug] = true
+			}
+			pages++
+			if l.NextCursor == "" {
+				break
+			}
+			cursor = l.NextCursor
+		}
+		if len(all) != 24 || pages != 5 {
+			t.Errorf("walked %d products in %d pages, want the 24 demo products in 5", len(all), pages)
+		}
+		// Alcohol is adult-only, the heritage site a service.
+		for _, p := range search(t, app, "group=II.1").Items {
+			if !p.AdultOnly {
+				t.Errorf("%s in II.1 is not adult-only", p.Name)
+			}
+		}
+		if l := search(t, app, "group=VI"); len(l.Items) != 1 || !l.Items[0].IsService {
+			t.Errorf("group VI: %+v", l.Items)
+		}
+		for _, p := range search(t, app, "price_min=200000&price_max=400000").Items {
+			if p.MinPrice < 200000 || p.MinPrice > 400000 {
+				t.Errorf("price filter let %s at %d through", p.Name, p.MinPrice)
+			}
+		}
+		if l := search(t, app, "province=01"); len(l.Items) != 0 {
+			t.Errorf("Hà Nội has no demo products, got %d", len(l.Items))
+		}
+		if l := search(t, app, "producer=hkd-tran-dieu-huong"); len(l.Items) != 2 {
+			t.Errorf("producer filter: %d items, want 2", len(l.Items))
+		}
+		// Stars come from valid certificates only.
+		token := app.Token("producer@example.com")
+		p := newProduct(t, app, token, "Na dai Chi Lăng thử nghiệm", "I.1.a", true)
+		today := day.Today()
+		certify(t, app, p.Slug, 5, today.AddDays(-10), today.AddDays(500), day.Date{})
+		l := search(t, app, "stars=5")
+		if got := names(l); !got["Na dai Chi Lăng thử nghiệm"] {
+			t.Errorf("stars=5 missed the 5★ product: %v", got)
+		}
+		for _, it := range l.Items {
+			if it.Badge == nil || it.Badge.Stars < 5 {
+				t.Errorf("stars=5 returned %s with badge %+v", it.Name, it.Badge)
+			}
+		}
+		if l := search(t, app, "sort=stars&limit=1"); len(l.Items) != 1 || l.Items[0].Slug != p.Slug {
+			t.Errorf("sort=stars does not start with the 5★ product: %+v", l.Items)
+		}
+		// In stock: sell out the product's only variant.
+		app.DB.Exec("UPDATE variants SET stock = 0 WHERE id = ?", p.Variants[0].ID)
+		if got := names(search(t, app, "in_stock=true&q=na+dai")); got["Na dai Chi Lăng thử nghiệm"] {
+			t.Error("in_stock=true listed a sold-out product")
+		}
+	})
+}
+
+func TestSearchBadInput(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		good := search(t, app, "limit=2&sort=newest").NextCursor
+		other := search(t, app, "limit=2&sort=price_asc").NextCursor
+		for _, q := range []string{
+			"stars=abc", "stars=2", "stars=9", "sort=cheapest", "price_min=-5", "price_min=500&price_max=100",
+			"limit=abc", "in_stock=maybe", "cursor=forged", "cursor=" + url.QueryEscape(good[:len(good)-3]+"AAA"),
+			"sort=stars&cursor=" + url.QueryEscape(other),
+		} {
+			res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/products?" + q})
+			if res.StatusCode != 400 {
+				t.Errorf("%s: status %d, want 400: %s", q, res.StatusCode, res.Body)
+			}
+		}
+		// Unknown values of open-ended filters are a safe empty result.
+		for _, q := range []string{"group=XIV", "province=99", "producer=nobody", "commune=00000"} {
+			if l := search(t, app, q); len(l.Items) != 0 {
+				t.Errorf("%s: %d items, want none", q, len(l.Items))
+			}
+		}
+		// A huge limit is capped, not an error.
+		if l := search(t, app, "limit=100000"); len(l.Items) != 24 {
+			t.Errorf("limit=100000 gave %d items", len(l.Items))
+		}
+	})
+}
