@@ -169,7 +169,7 @@ func (s *Service) ShippingRates(ctx context.Context) ([]ShippingRate, error) {
 func (s *Service) SetShippingRates(ctx context.Context, rates []ShippingRate) error {
 	for i, r := range rates {
 		if r.MaxGrams <= 0 || r.Fee < 0 || r.FromProvinceCode == "" || r.ToProvinceCode == "" {
-			return errs.Invalid(fmt.Sprintf("rates[%d]", i), "validation.invalid")
+			return errs.Invalid(fmt.Sprintf("rates[%d]", i), "validation.type")
 		}
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -48,11 +48,11 @@ func (s *Service) GroupBalance(ctx context.Context, groupID int64) (sum int64, n
 
 // Statement is a producer's view of the ledger.
 type Statement struct {
-	Sales      int64   `json:"sales"`      // order totals paid (goods and shipping)
-	Commission int64   `json:"commission"` // platform's share of those sales
-	Refunds    int64   `json:"refunds"`    // payables reversed by refunds
-	Payouts    int64   `json:"payouts"`    // money sent to the producer
-	Balance    int64   `json:"balance"`    // still owed to the producer
+	Sales      int64   `json:"sales"`         // order totals paid (goods and shipping)
+	Commission int64   `json:"commission"`    // platform's share of those sales
+	Refunds    int64   `json:"refunds"`       // payables reversed by refunds
+	Payouts    int64   `json:"payouts_total"` // money sent to the producer
+	Balance    int64   `json:"balance"`       // still owed to the producer
 	Entries    []Entry `json:"-"`
 }
 

@@ -65,7 +65,7 @@ func CommissionBP(ctx context.Context, tx *gorm.DB) (int, error) {
 // SetCommission sets the rate (0–3000 bp, i.e. at most 30%) and audits it.
 func (s *Service) SetCommission(ctx context.Context, actorID int64, bp int) error {
 	if bp < 0 || bp > 3000 {
-		return errs.Invalid("commission_bp", "validation.range")
+		return errs.Invalid("commission_bp", "validation.lte")
 	}
 	return db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		before, err := CommissionBP(ctx, tx)
