@@ -66,7 +66,7 @@ func (s *Server) apiCartAdd(c echo.Context) error {
 }
 
 func (s *Server) apiCartSet(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("variant"), 10, 64)
+	id, err := strconv.ParseInt(c.Param("variant_id"), 10, 64)
 	if err != nil {
 		return errs.ErrNotFound
 	}

@@ -50,7 +50,7 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 
 	api.GET("/cart", s.apiCart, requireUser)
 	api.POST("/cart/items", s.apiCartAdd, requireUser)
-	api.PUT("/cart/items/:variant", s.apiCartSet, requireUser)
+	api.PUT("/cart/items/:variant_id", s.apiCartSet, requireUser)
 	api.POST("/checkout", s.apiCheckout, requireUser)
 	api.GET("/orders", s.apiOrders, requireUser)
 	api.GET("/orders/:code", s.apiOrder, requireUser)
@@ -74,7 +74,7 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 
 	pages.GET("/cart", s.cartPage)
 	pages.POST("/cart/items", s.cartAdd)
-	pages.POST("/cart/items/:variant", s.cartSet)
+	pages.POST("/cart/items/:variant_id", s.cartSet)
 	pages.GET("/checkout", s.checkoutPage, requireUser)
 	pages.GET("/checkout/communes", s.checkoutCommunes)
 	pages.POST("/checkout", s.checkout, requireUser)
