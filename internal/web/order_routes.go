@@ -1,14 +1,101 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"context"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/payment/stripe"
+)
 
 // orderArea holds the services behind cart, checkout, orders, payments and the payout ledger.
-type orderArea struct{}
+type orderArea struct {
+	orderSvc *order.Service
+	paySvc   *payment.Service
+}
 
 // initOrder builds the order services; called once from New.
-func (s *Server) initOrder() error { return nil }
+func (s *Server) initOrder() error {
+	var sc *stripe.Client
+	if s.cfg.StripeSecretKey != "" {
+		sc = stripe.New(s.cfg.StripeSecretKey, s.cfg.StripeAPIBase, s.cfg.StripeWebhookSecret)
+	}
+	s.orderSvc = order.NewService(s.db, s.cfg.PaymentTTL, payment.CommissionBP)
+	s.paySvc = payment.NewService(s.db, s.orderSvc, payment.Config{
+		Collection:        payment.Collection{BIN: s.cfg.CollectionBankBIN, Account: s.cfg.CollectionAccount, Holder: s.cfg.CollectionHolder},
+		BankWebhookSecret: s.cfg.BankWebhookSecret,
+		Stripe:            sc,
+		BaseURL:           s.cfg.BaseURL,
+	})
+	// Expiry is a conditional update per group: safe on every instance at once.
+	s.every("orders.expire", min(time.Minute, s.cfg.PaymentTTL/2), func(ctx context.Context) error {
+		_, err := s.orderSvc.ExpireDue(ctx, time.Now())
+		return err
+	})
+	return nil
+}
 
 // orderRoutes adds the routes of cart, checkout, orders, payments and the payout ledger.
 // api is /api/v1 (bearer tokens), pages is the cookie-session group with
 // CSRF, and portal, registry and admin are the role-gated page groups.
-func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {}
+func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
+	// Webhooks: no session and no CSRF; the signature on the raw body is the authentication.
+	hooks := e.Group("/webhooks", bodyLimit(64<<10))
+	hooks.POST("/bank", s.webhookBank)
+	hooks.POST("/stripe", s.webhookStripe)
+
+	api.GET("/cart", s.apiCart, requireUser)
+	api.POST("/cart/items", s.apiCartAdd, requireUser)
+	api.PUT("/cart/items/:variant_id", s.apiCartSet, requireUser)
+	api.POST("/checkout", s.apiCheckout, requireUser)
+	api.GET("/orders", s.apiOrders, requireUser)
+	api.GET("/orders/:code", s.apiOrder, requireUser)
+	api.POST("/orders/:code/cancel", s.apiOrderCancel, requireUser)
+
+	producer := requireRole(account.RoleProducer)
+	api.GET("/portal/orders", s.apiPortalOrders, producer)
+	api.POST("/portal/orders/:code/:action", s.apiPortalAct, producer)
+	api.GET("/portal/ledger", s.apiPortalLedger, producer)
+
+	adm := requireRole(account.RoleAdmin)
+	api.GET("/admin/commission", s.apiCommission, adm)
+	api.PUT("/admin/commission", s.apiSetCommission, adm)
+	api.GET("/admin/shipping-rates", s.apiShippingRates, adm)
+	api.PUT("/admin/shipping-rates", s.apiSetShippingRates, adm)
+	api.GET("/admin/payment-issues", s.apiPaymentIssues, adm)
+	api.POST("/admin/orders/:code/confirm-payment", s.apiConfirmPayment, adm)
+	api.GET("/admin/payouts/balances", s.apiBalances, adm)
+	api.POST("/admin/payouts", s.apiRecordPayout, adm)
+	api.GET("/admin/payouts.csv", s.payoutCSV, adm)
+
+	pages.GET("/cart", s.cartPage)
+	pages.POST("/cart/items", s.cartAdd)
+	pages.POST("/cart/items/:variant_id", s.cartSet)
+	pages.GET("/checkout", s.checkoutPage, requireUser)
+	pages.GET("/checkout/communes", s.checkoutCommunes)
+	pages.POST("/checkout", s.checkout, requireUser)
+	pages.GET("/orders/:code", s.orderPage, requireUser)
+	pages.GET("/orders/:code/status", s.orderStatus, requireUser)
+	pages.GET("/orders/:code/qr.png", s.orderQR, requireUser)
+	pages.POST("/orders/:code/cancel", s.orderCancel, requireUser)
+	pages.POST("/orders/:code/pay", s.orderPay, requireUser)
+	pages.GET("/account/orders", s.accountOrders, requireUser)
+
+	portal.GET("/orders", s.portalOrders)
+	portal.POST("/orders/:code/:action", s.portalAct)
+	portal.GET("/ledger", s.portalLedger)
+
+	admin.GET("/settings", s.adminSettings)
+	admin.POST("/settings/commission", s.adminSetCommission)
+	admin.POST("/settings/shipping", s.adminSetShipping)
+	admin.GET("/payments", s.adminPayments)
+	admin.POST("/payments/confirm", s.adminConfirmPayment)
+	admin.POST("/payments/issues/:id/resolve", s.adminResolveIssue)
+	admin.GET("/payouts", s.adminPayouts)
+	admin.POST("/payouts", s.adminRecordPayout)
+	admin.GET("/payouts.csv", s.payoutCSV)
+}

@@ -37,6 +37,11 @@ type Config struct {
 	StripeAPIBase       string        // OCOP_STRIPE_API_BASE: stripe-mock in tests
 	BankWebhookSecret   string        `secret:"true"` // OCOP_BANK_WEBHOOK_SECRET: HMAC key for bank notifications
 
+	// The platform's collection account that VietQR transfers go to.
+	CollectionBankBIN string // OCOP_COLLECTION_BANK_BIN: six-digit NAPAS BIN
+	CollectionAccount string // OCOP_COLLECTION_ACCOUNT: account number, up to 19 characters
+	CollectionHolder  string // OCOP_COLLECTION_HOLDER: account holder as the bank shows it
+
 	ShutdownTimeout time.Duration // OCOP_SHUTDOWN_TIMEOUT: grace period for in-flight requests
 
 	// Uploaded files go to DataDir unless an S3-compatible bucket is set.
@@ -73,6 +78,10 @@ func Load(getenv Getenv) (Config, error) {
 		S3AccessKey:         getenv("OCOP_S3_ACCESS_KEY"),
 		S3SecretKey:         getenv("OCOP_S3_SECRET_KEY"),
 		CursorSecret:        getenv("OCOP_CURSOR_SECRET"),
+		// Demo defaults: Agribank's BIN and a visibly fake account number.
+		CollectionBankBIN: or(getenv("OCOP_COLLECTION_BANK_BIN"), "970405"),
+		CollectionAccount: or(getenv("OCOP_COLLECTION_ACCOUNT"), "0000000000001"),
+		CollectionHolder:  or(getenv("OCOP_COLLECTION_HOLDER"), "CHO OCOP DEMO"),
 	}
 	var problems []error
 	bad := func(name, want, got string) {

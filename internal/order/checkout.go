@@ -1,0 +1,142 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/errs"
+)
+
+// Address is where an order goes: a current commune of a province, a street
+// line, and a phone already checked as a Vietnamese number by the caller.
+type Address struct {
+	RecipientName string
+	Phone         string
+	ProvinceCode  string
+	CommuneCode   string
+	Street        string
+	Note          string
+}
+
+// CheckoutInput is everything a checkout needs besides the cart.
+type CheckoutInput struct {
+	Address
+	Method         string // MethodVietQR or MethodCard
+	AdultConfirmed bool   // the shopper confirmed being 18 or over
+}
+
+// ErrPriceChanged is returned (as a 409) when a price moved since the
+// shopper last saw the cart; the cart now shows the new prices.
+var ErrPriceChanged = &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.price_changed"}
+
+// Checkout turns the user's cart into a pending order group in ONE
+// transaction: one order per producer with price snapshots, the commission
+// rate of the day, and stock reserved by conditional updates. Any variant
+// short of stock rolls everything back (409) and leaves the cart as it was.
+func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) (Group, error) {
+	if in.Method != MethodVietQR && in.Method != MethodCard {
+		return Group{}, errs.Invalid("payment_method", "validation.oneof")
+	}
+	var g Group
+	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table("communes").Where("code = ? AND province_code = ? AND retired_on IS NULL", in.CommuneCode, in.ProvinceCode).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.Invalid("commune_code", "checkout.unknown_commune")
+		}
+		c, err := s.cart(ctx, tx, Owner{UserID: userID}, false)
+		if err != nil {
+			return err
+		}
+		lines, err := loadLines(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if c.ID == 0 || len(lines) == 0 {
+			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.empty_cart"}
+		}
+		q, err := s.price(ctx, tx, lines, in.ProvinceCode)
+		if err != nil {
+			return err
+		}
+		if q.Unavailable {
+			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.unavailable"}
+		}
+		if q.PriceChanged {
+			return ErrPriceChanged
+		}
+		if q.AdultOnly && !in.AdultConfirmed {
+			return errs.Invalid("adult_confirmed", "checkout.adult_required")
+		}
+		bp, err := s.commission(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// Reserve first: the one conditional update per line is what makes
+		// overselling impossible, whatever runs concurrently.
+		for _, l := range lines {
+			res := tx.Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", l.VariantID, errs.ErrConflict), Reason: "checkout.out_of_stock"}
+			}
+		}
+		now := time.Now().UTC()
+		g = Group{Code: NewCode("DH", 8), UserID: userID, Status: GroupPending, PaymentMethod: in.Method,
+			ItemsTotal: q.ItemsTotal, ShippingTotal: q.ShippingTotal, Total: q.Total,
+			RecipientName: in.RecipientName, Phone: in.Phone, ProvinceCode: in.ProvinceCode, CommuneCode: in.CommuneCode,
+			Street: in.Street, Note: in.Note, AdultConfirmed: in.AdultConfirmed,
+			ExpiresAt: now.Add(s.ttl), CreatedAt: now, UpdatedAt: now}
+		if err := tx.Omit("Orders").Create(&g).Error; err != nil {
+			return err
+		}
+		for i, p := range q.Parts {
+			o := Order{Code: g.Code + "-" + strconv.Itoa(i+1), GroupID: g.ID, ProducerID: p.ProducerID, Status: StatusPending,
+				ItemsTotal: p.ItemsTotal, Shipping: p.Shipping, Total: p.Total,
+				CommissionBP: bp, Commission: p.ItemsTotal * int64(bp) / 10000, // on goods only; shipping passes to the producer
+				IsService: allServices(p.Lines), CreatedAt: now, UpdatedAt: now}
+			if err := tx.Omit("Items", "Events").Create(&o).Error; err != nil {
+				return err
+			}
+			for _, l := range p.Lines {
+				it := Item{OrderID: o.ID, VariantID: l.VariantID, ProductName: l.ProductName, VariantName: l.VariantName,
+					SKU: l.SKU, UnitPrice: l.UnitPrice, Quantity: l.Quantity, WeightGrams: l.WeightGrams}
+				if err := tx.Create(&it).Error; err != nil {
+					return err
+				}
+				o.Items = append(o.Items, it)
+			}
+			ev := Event{OrderID: o.ID, FromStatus: "", ToStatus: StatusPending, ActorID: &userID, CreatedAt: now}
+			if err := tx.Create(&ev).Error; err != nil {
+				return err
+			}
+			o.Events = []Event{ev}
+			g.Orders = append(g.Orders, o)
+		}
+		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error
+	})
+	if errors.Is(err, ErrPriceChanged) {
+		// Outside the rolled-back transaction: the cart now shows the new
+		// prices, so the shopper sees them before paying.
+		if rerr := s.db.WithContext(ctx).Exec(`UPDATE cart_items SET unit_price = (SELECT price FROM variants WHERE variants.id = cart_items.variant_id)
+			WHERE cart_id IN (SELECT id FROM carts WHERE user_id = ?)`, userID).Error; rerr != nil {
+			return g, rerr
+		}
+	}
+	return g, err
+}
+
+// SetStripeSession records the Checkout Session made for a group.
+func (s *Service) SetStripeSession(ctx context.Context, groupID int64, sessionID string) error {
+	return s.db.WithContext(ctx).Model(&Group{}).Where("id = ?", groupID).Update("stripe_session_id", sessionID).Error
+}

@@ -1,0 +1,74 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/platform/errs"
+)
+
+// transitions lists every legal move of an order. Anything else is a 409.
+var transitions = map[Status][]Status{
+	StatusPending:   {StatusPaid, StatusCancelled, StatusExpired},
+	StatusPaid:      {StatusConfirmed, StatusRefunded},
+	StatusConfirmed: {StatusPacked, StatusDelivered, StatusRefunded}, // services go straight to delivered (voucher used)
+	StatusPacked:    {StatusShipped, StatusRefunded},
+	StatusShipped:   {StatusDelivered},
+}
+
+// CanMove reports whether an order may go from one status to another.
+func CanMove(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// move changes an order's status by compare-and-set on from, writes the
+// timeline event and returns errs.ErrConflict when the order was not in
+// from (another request moved it first) or the move is illegal.
+func move(ctx context.Context, tx *gorm.DB, o *Order, to Status, actor *int64, note string, extra map[string]any) error {
+	from := o.Status
+	if !CanMove(from, to) {
+		return &errs.Reasoned{Err: fmt.Errorf("order %s: %s → %s: %w", o.Code, from, to, errs.ErrConflict), Reason: "order.illegal_move"}
+	}
+	now := time.Now().UTC()
+	upd := map[string]any{"status": to, "updated_at": now}
+	for k, v := range extra {
+		upd[k] = v
+	}
+	res := tx.WithContext(ctx).Model(&Order{}).Where("id = ? AND status = ?", o.ID, from).Updates(upd)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return &errs.Reasoned{Err: fmt.Errorf("order %s moved by someone else: %w", o.Code, errs.ErrConflict), Reason: "order.illegal_move"}
+	}
+	o.Status, o.UpdatedAt = to, now
+	return tx.WithContext(ctx).Create(&Event{OrderID: o.ID, FromStatus: from, ToStatus: to, ActorID: actor, Note: note, CreatedAt: now}).Error
+}
+
+// releaseStock gives an order's stock back exactly once: the flag flips by
+// a conditional update, and only the request that flipped it adds stock.
+func releaseStock(ctx context.Context, tx *gorm.DB, o *Order) error {
+	res := tx.WithContext(ctx).Model(&Order{}).Where("id = ? AND stock_released = ?", o.ID, false).Update("stock_released", true)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	var items []Item
+	if err := tx.WithContext(ctx).Where("order_id = ?", o.ID).Find(&items).Error; err != nil {
+		return err
+	}
+	for _, it := range items {
+		if err := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock + ? WHERE id = ?", it.Quantity, it.VariantID).Error; err != nil {
+			return err
+		}
+	}
+	o.StockReleased = true
+	return nil
+}

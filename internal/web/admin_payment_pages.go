@@ -1,0 +1,154 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/platform/errs"
+)
+
+type adminSettingsView struct {
+	CommissionBP int
+	RatesText    string
+}
+
+// adminSettings shows the commission rate and the shipping table (one band
+// per line: from province, to province, max grams, fee; "*" is any province).
+func (s *Server) adminSettings(c echo.Context) error {
+	bp, err := s.commissionBP(c)
+	if err != nil {
+		return err
+	}
+	rs, err := s.orderSvc.ShippingRates(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, r := range rs {
+		fmt.Fprintf(&b, "%s,%s,%d,%d\n", r.FromProvinceCode, r.ToProvinceCode, r.MaxGrams, r.Fee)
+	}
+	return s.pages.render(c, http.StatusOK, "admin_settings", adminSettingsView{CommissionBP: bp, RatesText: b.String()})
+}
+
+func (s *Server) adminSetCommission(c echo.Context) error {
+	var f commissionJSON
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	if err := s.paySvc.SetCommission(c.Request().Context(), userOf(c).ID, f.CommissionBP); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin/settings")
+}
+
+type shippingForm struct {
+	Rates string `form:"rates" validate:"max=20000"`
+}
+
+func (s *Server) adminSetShipping(c echo.Context) error {
+	var f shippingForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	rates, err := parseRates(f.Rates)
+	if err != nil {
+		return err
+	}
+	if err := s.orderSvc.SetShippingRates(c.Request().Context(), rates); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin/settings")
+}
+
+// parseRates reads "from,to,max_grams,fee" lines; a bad line is a 400 naming it.
+func parseRates(text string) ([]order.ShippingRate, error) {
+	var out []order.ShippingRate
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		f := strings.Split(line, ",")
+		bad := &errs.Reasoned{Err: errs.Invalid("rates", "admin.bad_rate_line"), Reason: "admin.bad_rate_line"}
+		if len(f) != 4 {
+			return nil, fmt.Errorf("line %d: %w", i+1, bad)
+		}
+		g, err1 := strconv.Atoi(strings.TrimSpace(f[2]))
+		fee, err2 := strconv.ParseInt(strings.TrimSpace(f[3]), 10, 64)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("line %d: %w", i+1, bad)
+		}
+		out = append(out, order.ShippingRate{FromProvinceCode: strings.TrimSpace(f[0]), ToProvinceCode: strings.TrimSpace(f[1]), MaxGrams: g, Fee: fee})
+	}
+	return out, nil
+}
+
+type adminPaymentsView struct {
+	Issues []payment.Issue
+}
+
+func (s *Server) adminPayments(c echo.Context) error {
+	is, err := s.paySvc.Issues(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is})
+}
+
+// adminConfirmPayment marks a VietQR group paid by hand (audited).
+func (s *Server) adminConfirmPayment(c echo.Context) error {
+	var f confirmRequest
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	out, err := s.paySvc.ConfirmManually(c.Request().Context(), userOf(c).ID, strings.ToUpper(strings.TrimSpace(f.Code)), f.Amount, f.Reference)
+	if err != nil {
+		return err
+	}
+	s.flash(c, "admin.payment."+out)
+	return c.Redirect(http.StatusSeeOther, "/admin/payments")
+}
+
+func (s *Server) adminResolveIssue(c echo.Context) error {
+	id, err := parseID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.paySvc.ResolveIssue(c.Request().Context(), userOf(c).ID, id); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin/payments")
+}
+
+type adminPayoutsView struct {
+	Balances []payment.Balance
+}
+
+func (s *Server) adminPayouts(c echo.Context) error {
+	bs, err := s.paySvc.Balances(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "admin_payouts", adminPayoutsView{Balances: bs})
+}
+
+func (s *Server) adminRecordPayout(c echo.Context) error {
+	var f payoutRequest
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	if _, err := s.paySvc.RecordPayout(c.Request().Context(), userOf(c).ID, f.ProducerSlug, f.Amount, f.Reference); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin/payouts")
+}

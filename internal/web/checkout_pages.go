@@ -1,0 +1,114 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/region"
+)
+
+type checkoutView struct {
+	Quote     order.Quote
+	Provinces []region.Province
+	Communes  []region.Commune
+	Form      checkoutRequest
+	Errors    map[string]string
+	Error     string
+	CardReady bool
+}
+
+func (s *Server) checkoutView(c echo.Context, f checkoutRequest) (checkoutView, error) {
+	ctx := c.Request().Context()
+	v := checkoutView{Form: f, CardReady: s.cfg.StripeSecretKey != ""}
+	var err error
+	if v.Provinces, err = s.regions.Provinces(ctx); err != nil {
+		return v, err
+	}
+	if f.ProvinceCode != "" {
+		if v.Communes, err = s.regions.Communes(ctx, f.ProvinceCode); err != nil {
+			return v, err
+		}
+	}
+	v.Quote, err = s.orderSvc.View(ctx, ownerOf(c), f.ProvinceCode)
+	if errors.Is(err, errs.ErrConflict) {
+		v.Error = errs.Reason(err)
+		v.Quote, err = s.orderSvc.View(ctx, ownerOf(c), "")
+	}
+	return v, err
+}
+
+// checkoutPage is the address and payment form with the cart's totals.
+func (s *Server) checkoutPage(c echo.Context) error {
+	f := checkoutRequest{ProvinceCode: c.QueryParam("province_code"), PaymentMethod: order.MethodVietQR}
+	v, err := s.checkoutView(c, f)
+	if err != nil {
+		return err
+	}
+	if len(v.Quote.Parts) == 0 {
+		return c.Redirect(http.StatusSeeOther, "/cart")
+	}
+	return s.pages.render(c, http.StatusOK, "checkout", v)
+}
+
+// checkoutCommunes answers the province picker (htmx) with the province's communes as options.
+func (s *Server) checkoutCommunes(c echo.Context) error {
+	cs, err := s.regions.Communes(c.Request().Context(), c.QueryParam("province_code"))
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(`<option value="">—</option>`)
+	for _, cm := range cs {
+		b.WriteString(`<option value="` + template.HTMLEscapeString(cm.Code) + `">` + template.HTMLEscapeString(cm.FullName) + `</option>`)
+	}
+	return c.HTML(http.StatusOK, b.String())
+}
+
+// checkout places the order. Invalid input re-renders the form with every
+// problem; a changed price sends the shopper back to the cart to see it.
+func (s *Server) checkout(c echo.Context) error {
+	var f checkoutRequest
+	bindErr := s.bindForm(c, &f)
+	if bindErr != nil {
+		if _, ok := errs.AsValidation(bindErr); !ok {
+			return bindErr
+		}
+	}
+	var (
+		res payment.CheckoutResult
+		err = bindErr
+	)
+	if err == nil {
+		res, err = s.paySvc.Checkout(c.Request().Context(), userOf(c).ID, f.input())
+	}
+	switch {
+	case err == nil:
+		if res.RedirectURL != "" {
+			return c.Redirect(http.StatusSeeOther, res.RedirectURL) // Stripe Checkout
+		}
+		return c.Redirect(http.StatusSeeOther, "/orders/"+res.Group.Code)
+	case errors.Is(err, order.ErrPriceChanged):
+		s.flash(c, "checkout.price_changed")
+		return c.Redirect(http.StatusSeeOther, "/cart")
+	}
+	v, verr := s.checkoutView(c, f)
+	if verr != nil {
+		return verr
+	}
+	status := http.StatusBadRequest
+	if ve := formErrors(err); ve != nil {
+		v.Errors = ve
+	} else if r := errs.Reason(err); r != "" && statusOf(err) < 500 {
+		v.Error, status = r, statusOf(err)
+	} else {
+		return err
+	}
+	return s.pages.render(c, status, "checkout", v)
+}
