@@ -146,10 +146,10 @@ type producerJSON struct {
 	URL          string            `json:"url"`
 	Photos       []photoJSON       `json:"photos,omitempty"`
 	Products     []productCardJSON `json:"products,omitempty"`
-	Certificates []certificateJSON `json:"certificates,omitempty"`
+	Certificates []producerCertJSON `json:"certificates,omitempty"`
 }
 
-type certificateJSON struct {
+type producerCertJSON struct {
 	Code        string `json:"code"`
 	ProductName string `json:"product_name"`
 	Stars       int    `json:"stars"`
@@ -214,7 +214,7 @@ func (s *Server) publicProducer(ctx context.Context, slug, lang string) (produce
 	}
 	today := day.Today()
 	for _, c := range certs {
-		out.Certificates = append(out.Certificates, certificateJSON{Code: c.Code, ProductName: c.ProductName, Stars: c.Stars,
+		out.Certificates = append(out.Certificates, producerCertJSON{Code: c.Code, ProductName: c.ProductName, Stars: c.Stars,
 			ValidFrom: c.ValidFrom.String(), ValidUntil: c.ValidUntil.String(), Status: string(c.StatusOn(today)),
 			VerifyURL: s.cfg.BaseURL + "/verify/" + c.Code})
 	}
@@ -265,7 +265,7 @@ func (s *Server) apiProducers(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-type groupJSON struct {
+type categoryJSON struct {
 	Code       string  `json:"code"`
 	ParentCode *string `json:"parent_code"`
 	Level      int     `json:"level"`
@@ -280,9 +280,9 @@ func (s *Server) apiCategories(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]groupJSON, len(gs))
+	out := make([]categoryJSON, len(gs))
 	for i, g := range gs {
-		out[i] = groupJSON{Code: g.Code, ParentCode: g.ParentCode, Level: g.Level, Name: g.Name, NameEn: g.NameEn, IsService: g.IsService, AdultOnly: g.AdultOnly}
+		out[i] = categoryJSON{Code: g.Code, ParentCode: g.ParentCode, Level: g.Level, Name: g.Name, NameEn: g.NameEn, IsService: g.IsService, AdultOnly: g.AdultOnly}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }

@@ -65,8 +65,8 @@ func newOfficer(t *testing.T, app *webtest.App, email, province string) string {
 // pdfBytes is the smallest thing the dossier check accepts as a PDF.
 var pdfBytes = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-// pngBytes is a PNG signature and header, enough for content sniffing.
-var pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+// pngHeaderBytes is a PNG signature and header, enough for content sniffing.
+var pngHeaderBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
 
 func countAudit(t *testing.T, app *webtest.App, outcome string) int64 {
 	t.Helper()

@@ -108,7 +108,7 @@ func TestRegistryLifecycle(t *testing.T) {
 		if a1.Status != "draft" {
 			t.Fatalf("new application status %q", a1.Status)
 		}
-		l.upload(l.producer, a1.Code, "anh.pdf", pngBytes, http.StatusBadRequest) // a PNG named .pdf
+		l.upload(l.producer, a1.Code, "anh.pdf", pngHeaderBytes, http.StatusBadRequest) // a PNG named .pdf
 		l.upload(l.producer, a1.Code, "virus.exe", pdfBytes, http.StatusBadRequest)
 		l.do(l.producer, "POST", "/api/v1/portal/applications/"+a1.Code+"/submit", nil, http.StatusBadRequest) // no documents yet
 		l.toScored(a1.Code, true, sheet(26, 15, 24, true), sheet(25, 15, 25, true))        // 65 and 65
