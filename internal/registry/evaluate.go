@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -206,5 +205,3 @@ func (s *Service) council(tx *gorm.DB, appID int64, level AuthorityLevel) (Counc
 	}
 	return councilOf(sheets, level), nil
 }
-
-var _ = time.Now

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -91,7 +92,15 @@ func audit(tx *gorm.DB, actor *account.User, action, outcome string, appID, cert
 // refuse records an officer's refused attempt (outside any transaction, so
 // it stays when the action does not happen) and returns err.
 func (s *Service) refuse(ctx context.Context, actor *account.User, action string, appID, certID *int64, err error) error {
+	// The note starts with a message key (shown translated on pages), then the fields at fault.
 	note := errs.Reason(err)
+	if ve, ok := errs.AsValidation(err); ok && note == "" && len(ve.Fields) > 0 {
+		names := make([]string, len(ve.Fields))
+		for i, f := range ve.Fields {
+			names[i] = f.Field
+		}
+		note = ve.Fields[0].Message + " (" + strings.Join(names, ", ") + ")"
+	}
 	if note == "" {
 		note = err.Error()
 	}

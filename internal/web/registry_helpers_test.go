@@ -3,9 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"mime/multipart"
-	"net/http"
 	"testing"
 
 	"github.com/chocop/ocop/internal/account"
@@ -47,11 +45,6 @@ func (r regClient) upload(token, code, name string, content []byte, want int) *w
 	return res
 }
 
-// app is a JSON application as the API returns it.
-type appResp struct {
-	Code, Status, CertificateCode string `json:"-"`
-}
-
 // newOfficer adds a second Lạng Sơn council member and returns their token.
 func newOfficer(t *testing.T, app *webtest.App, email, province string) string {
 	t.Helper()
@@ -83,6 +76,3 @@ func statusOfApp(t *testing.T, app *webtest.App, code string) string {
 	}
 	return string(a.Status)
 }
-
-var _ = fmt.Sprintf
-var _ = http.StatusOK

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
 )
@@ -143,6 +145,17 @@ func (s *Server) detailJSON(d registry.Detail, on day.Date) applicationJSON {
 		out.Certificate, out.CertificateCode = &cj, cj.Code
 	}
 	return out
+}
+
+// translateNotes shows audit notes that start with a message key in the reader's language.
+func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
+	for i, e := range es {
+		key, rest, _ := strings.Cut(e.Note, " ")
+		if strings.HasPrefix(key, "registry.") || strings.HasPrefix(key, "validation.") {
+			es[i].Note = strings.TrimSpace(s.msgs.T(lang, key) + " " + rest)
+		}
+	}
+	return es
 }
 
 func auditsJSON(es []registry.AuditEntry) []auditJSON {

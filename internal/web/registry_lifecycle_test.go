@@ -111,7 +111,7 @@ func TestRegistryLifecycle(t *testing.T) {
 		l.upload(l.producer, a1.Code, "anh.pdf", pngHeaderBytes, http.StatusBadRequest) // a PNG named .pdf
 		l.upload(l.producer, a1.Code, "virus.exe", pdfBytes, http.StatusBadRequest)
 		l.do(l.producer, "POST", "/api/v1/portal/applications/"+a1.Code+"/submit", nil, http.StatusBadRequest) // no documents yet
-		l.toScored(a1.Code, true, sheet(26, 15, 24, true), sheet(25, 15, 25, true))        // 65 and 65
+		l.toScored(a1.Code, true, sheet(26, 15, 24, true), sheet(25, 15, 25, true))                            // 65 and 65
 		l.do(l.producer, "POST", "/api/v1/portal/applications/"+a1.Code+"/submit", nil, http.StatusConflict)
 		l.do(l.officer, "POST", "/api/v1/registry/applications/"+a1.Code+"/propose", map[string]string{}, http.StatusConflict)
 		l.do(l.officer, "POST", "/api/v1/registry/applications/"+a1.Code+"/scores", sheet(26, 15, 24, true), http.StatusConflict) // one sheet per member

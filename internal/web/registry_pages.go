@@ -99,7 +99,9 @@ func (s *Server) portalApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_registry_application", portalApplicationView{App: s.detailJSON(d, s.reg.Today()), Kinds: registry.DocumentKinds})
+	v := portalApplicationView{App: s.detailJSON(d, s.reg.Today()), Kinds: registry.DocumentKinds}
+	v.App.History = s.translateNotes(langOf(c), v.App.History)
+	return s.pages.render(c, http.StatusOK, "portal_registry_application", v)
 }
 
 func (s *Server) portalSubmit(c echo.Context) error {
@@ -148,7 +150,9 @@ func (s *Server) registryApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_application", officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: userOf(c).IsCentralOfficer()})
+	v := officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: userOf(c).IsCentralOfficer()}
+	v.App.History = s.translateNotes(langOf(c), v.App.History)
+	return s.pages.render(c, http.StatusOK, "registry_application", v)
 }
 
 type proposeForm struct {
@@ -298,7 +302,7 @@ func (s *Server) registryCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_certificate", officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: auditsJSON(es), Today: s.reg.Today().String()})
+	return s.pages.render(c, http.StatusOK, "registry_certificate", officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: s.translateNotes(langOf(c), auditsJSON(es)), Today: s.reg.Today().String()})
 }
 
 type revokeForm struct {

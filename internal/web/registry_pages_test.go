@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/webtest"
+)
+
+// untranslated finds a message key shown instead of its text.
+var untranslated = regexp.MustCompile(`[>\s(](registry|verify|cert|audit)\.[a-z_]+(\.[a-z_]+)*[<\s)]`)
+
+// postFile submits the portal's upload form with the CSRF token of formPage.
+func postFile(t *testing.T, app *webtest.App, b *webtest.Browser, formPage, path, name string, content []byte) *http.Response {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("_csrf", b.CSRF(formPage))
+	_ = mw.WriteField("kind", "business_plan")
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(content)
+	_ = mw.Close()
+	res, err := b.Client.Post(app.HTTP.URL+path, mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// TestRegistryPageForms walks the producer's and the officer's forms without
+// a browser: apply, upload, submit; propose, score, remark, decide, revoke.
+func TestRegistryPageForms(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		p := app.Browser()
+		p.Login("producer@example.com")
+		res := p.Post("/portal/registry", "/portal/registry", url.Values{"product_name": {"Bánh khảo thử"}, "group_code": {"I.3.b"}, "kind": {"new"},
+			"self_a": {"30,5"}, "self_b": {"18"}, "self_c": {"25"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create application form: %d %.300s", res.StatusCode, res.Body)
+		}
+		appPath := res.Header.Get("Location")
+		code := strings.TrimPrefix(appPath, "/portal/registry/")
+		if res := p.Post("/portal/registry", "/portal/registry", url.Values{"product_name": {"X"}, "group_code": {"I.3.b"}, "self_a": {"41"}}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("self-assessment above the part maximum: %d, want 400", res.StatusCode)
+		}
+		if res := postFile(t, app, p, appPath, "/portal/registry/"+code+"/documents", "ke-hoach.png", pdfBytes); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("PDF named .png: %d, want 400", res.StatusCode)
+		}
+		big := append(append([]byte{}, pdfBytes...), bytes.Repeat([]byte("x"), registry.MaxDocumentSize)...)
+		if res := postFile(t, app, p, appPath, "/portal/registry/"+code+"/documents", "big.pdf", big); res.StatusCode/100 != 4 {
+			t.Errorf("file over the limit: %d, want 4xx", res.StatusCode)
+		}
+		if res := postFile(t, app, p, appPath, "/portal/registry/"+code+"/documents", "ke-hoach.pdf", pdfBytes); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d", res.StatusCode)
+		}
+		page := p.Get(appPath)
+		if !strings.Contains(string(page.Body), "ke-hoach.pdf") {
+			t.Fatal("uploaded document not listed")
+		}
+		if res := p.Post(appPath, appPath+"/submit", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("submit: %d", res.StatusCode)
+		}
+
+		o := app.Browser()
+		o.Login("officer@example.com")
+		officerPath := "/registry/applications/" + code
+		if res := o.Post(officerPath, officerPath+"/propose", url.Values{"note": {"Đủ hồ sơ"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("propose: %d", res.StatusCode)
+		}
+		if res := o.Post(officerPath, officerPath+"/scores", url.Values{"part_a": {"40.01"}, "part_b": {"20"}, "part_c": {"20"}, "mandatory": {"pass"}}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("part A above 40: %d, want 400", res.StatusCode)
+		}
+		if res := o.Post(officerPath, officerPath+"/scores", url.Values{"part_a": {"-1"}, "part_b": {"20"}, "part_c": {"20"}, "mandatory": {"pass"}}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("negative part: %d, want 400", res.StatusCode)
+		}
+		if res := o.Post(officerPath, officerPath+"/scores", url.Values{"part_a": {"20"}, "part_b": {"15"}, "part_c": {"14,99"}, "mandatory": {"pass"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("score: %d", res.StatusCode)
+		}
+		if res := o.Post(officerPath, officerPath+"/remarks", url.Values{"note": {"Cần bổ sung phiếu kiểm nghiệm"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remark: %d", res.StatusCode)
+		}
+		if !strings.Contains(string(p.Get(appPath).Body), "Cần bổ sung phiếu kiểm nghiệm") {
+			t.Error("the producer does not see the officer's remark")
+		}
+		if res := o.Post("/registry/decisions/new", "/registry/decisions", url.Values{"number": {"DEMO-50/QĐ-UBND"}, "date": {day.Today().String()}, "applications": {code}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("decide: %d", res.StatusCode)
+		}
+		// 49.99: no certificate, and the producer sees why.
+		if !strings.Contains(string(p.Get(appPath).Body), "Dưới 50 điểm") {
+			t.Error("the producer does not see why no certificate was issued")
+		}
+		var a registry.Application
+		app.DB.Where("code = ?", code).First(&a)
+		if a.CertificateID != nil || a.Status != registry.StatusDecided || a.CouncilScore == nil || *a.CouncilScore != 49.99 {
+			t.Fatalf("after decision at 49.99: %+v", a)
+		}
+		home := o.Get("/registry")
+		if home.StatusCode != 200 || !strings.Contains(string(home.Body), `id="glance"`) {
+			t.Errorf("registry home: %d", home.StatusCode)
+		}
+		var c registry.Certificate
+		app.DB.Where("province_code = ? AND revoked_on IS NULL", "20").First(&c)
+		certPath := "/registry/certificates/" + c.Code
+		if res := o.Post(certPath, certPath+"/revoke", url.Values{"decision_no": {"DEMO-51"}, "date": {day.Today().String()}, "reason": {"Cơ sở ngừng sản xuất"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", res.StatusCode)
+		}
+		if res := o.Post(certPath, certPath+"/revoke", url.Values{"decision_no": {"DEMO-52"}, "date": {day.Today().String()}, "reason": {"again"}}); res.StatusCode != http.StatusConflict {
+			t.Errorf("revoking a revoked certificate: %d, want 409", res.StatusCode)
+		}
+		// Pages in English render every key.
+		o.Get("/lang/en")
+		for _, path := range []string{"/registry", "/registry/applications", officerPath, "/registry/certificates", certPath, "/registry/decisions/new"} {
+			res := o.Get(path)
+			if m := untranslated.Find(res.Body); res.StatusCode != 200 || m != nil {
+				t.Errorf("%s in English: %d, untranslated %q", path, res.StatusCode, m)
+			}
+		}
+	})
+}

@@ -1,0 +1,11 @@
+-- +goose Up
+-- Indexes for the public search (province, then id for cursor pages) and for
+-- the officers' overview and expiry lists (province, then end date).
+CREATE INDEX certificates_province_page_idx ON certificates (province_code, id);
+CREATE INDEX certificates_province_until_idx ON certificates (province_code, valid_until);
+CREATE INDEX certificates_search_trgm ON certificates USING gin (search_folded gin_trgm_ops);
+
+-- +goose Down
+DROP INDEX certificates_search_trgm;
+DROP INDEX certificates_province_until_idx;
+DROP INDEX certificates_province_page_idx;
