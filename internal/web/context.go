@@ -28,7 +28,9 @@ func userOf(c echo.Context) *account.User {
 }
 
 // langOf returns the visitor's language: the one they chose (cookie), else
-// their signed-in preference, else the browser's, else Vietnamese.
+// their signed-in preference, else Vietnamese. The browser's Accept-Language
+// is deliberately not used: the site is Vietnamese first and English only by
+// an explicit choice, which is then remembered.
 func langOf(c echo.Context) string {
 	if l, ok := c.Get(langKey).(string); ok {
 		return l
@@ -43,7 +45,7 @@ func resolveLang(c echo.Context) string {
 	if u := userOf(c); u != nil && i18n.Supported(u.Locale) {
 		return u.Locale
 	}
-	return i18n.Match(c.Request().Header.Get("Accept-Language"))
+	return i18n.Default
 }
 
 // isAPI reports whether the request is for the JSON API or a webhook, which

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -58,6 +57,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"method", c.Request().Method, "route", c.Path(), "err", err)
+	}
+	if _, ok := c.Get(langKey).(string); !ok {
+		// The error came before authenticate ran (an unknown static file, a
+		// wrong method): the language cookie still decides.
+		c.Set(langKey, resolveLang(c))
 	}
 	lang := langOf(c)
 	ve, _ := errs.AsValidation(err)
@@ -119,5 +123,3 @@ func (s *Server) detail(lang string, err error, status int) string {
 	}
 	return s.msgs.T(lang, "error."+strconv.Itoa(status)+".message")
 }
-
-func logValue(err error) slog.Attr { return slog.String("err", err.Error()) }

@@ -57,7 +57,9 @@ func (s *Server) routes() *echo.Echo {
 	s.registryRoutes(e, api, pages, portal, registry, admin)
 	s.orderRoutes(e, api, pages, portal, registry, admin)
 
-	e.RouteNotFound("/*", func(echo.Context) error { return errs.ErrNotFound })
+	// Unknown paths go through authenticate so the 404 page shows who is
+	// signed in, in their language.
+	e.RouteNotFound("/*", func(echo.Context) error { return errs.ErrNotFound }, s.authenticate)
 	return e
 }
 

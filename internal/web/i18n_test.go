@@ -1,0 +1,199 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/chocop/ocop/frontend"
+	"github.com/chocop/ocop/internal/web/webtest"
+	"github.com/chocop/ocop/seed"
+)
+
+var paramRe = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+// TestMessagesInBothLanguages proves every message key of every
+// frontend/i18n file exists in Vietnamese and English, is not empty, and uses
+// the same template parameters in both.
+func TestMessagesInBothLanguages(t *testing.T) {
+	all := loadMessages(t)
+	for _, pair := range [][2]string{{"vi", "en"}, {"en", "vi"}} {
+		var missing []string
+		for k := range all[pair[0]] {
+			if _, ok := all[pair[1]][k]; !ok {
+				missing = append(missing, k)
+			}
+		}
+		sort.Strings(missing)
+		for _, k := range missing {
+			t.Errorf("key %q exists in %s but not in %s", k, pair[0], pair[1])
+		}
+	}
+	for k, vi := range all["vi"] {
+		en, ok := all["en"][k]
+		if !ok {
+			continue
+		}
+		if a, b := params(vi), params(en); a != b {
+			t.Errorf("key %q: parameters differ: vi %s, en %s", k, a, b)
+		}
+	}
+}
+
+// loadMessages reads every message file (lang → key → text), failing on a
+// badly named or malformed file, an empty text or a key defined twice.
+func loadMessages(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	files, err := fs.Glob(frontend.Messages(), "*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no message files (%v)", err)
+	}
+	all := map[string]map[string]string{"vi": {}, "en": {}}
+	for _, f := range files {
+		parts := strings.Split(strings.TrimSuffix(path.Base(f), ".json"), ".")
+		if len(parts) != 2 || (parts[1] != "vi" && parts[1] != "en") {
+			t.Errorf("%s: name must be <area>.vi.json or <area>.en.json", f)
+			continue
+		}
+		raw, err := fs.ReadFile(frontend.Messages(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Errorf("%s: not a flat JSON object of strings: %v", f, err)
+			continue
+		}
+		for k, v := range m {
+			if _, dup := all[parts[1]][k]; dup {
+				t.Errorf("%s: key %q is also defined in another file", f, k)
+			}
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("%s: key %q is empty", f, k)
+			}
+			all[parts[1]][k] = v
+		}
+	}
+	return all
+}
+
+func params(s string) string {
+	var ps []string
+	for _, m := range paramRe.FindAllStringSubmatch(s, -1) {
+		ps = append(ps, m[1])
+	}
+	sort.Strings(ps)
+	return strings.Join(ps, ",")
+}
+
+// keyRe matches what a message key looks like ("nav.login", "error.404.title").
+var keyRe = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)
+
+// rawKeys returns the words of the page's visible text and human-facing
+// attributes that look like message keys of a known namespace ("nav.",
+// "error."...), which means a translation is missing.
+func rawKeys(t *testing.T, body []byte) []string {
+	t.Helper()
+	namespaces := map[string]bool{}
+	for _, m := range loadMessages(t) {
+		for k := range m {
+			namespaces[strings.SplitN(k, ".", 2)[0]] = true
+		}
+	}
+	var found []string
+	check := func(s string) {
+		for _, w := range strings.Fields(s) {
+			w = strings.Trim(w, ".,:;!?()«»\"'“”")
+			if keyRe.MatchString(w) && namespaces[strings.SplitN(w, ".", 2)[0]] {
+				found = append(found, w)
+			}
+		}
+	}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	skip := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return found
+		case html.TextToken:
+			if !skip {
+				check(string(z.Text()))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			skip = string(name) == "script" || string(name) == "style"
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "alt", "title", "placeholder", "aria-label", "content", "value":
+					check(string(v))
+				}
+			}
+		case html.EndTagToken:
+			skip = false
+		}
+	}
+}
+
+// TestPagesShowNoRawKeys renders each core page in both languages, as the
+// visitor who may see it, and fails on any message key left untranslated.
+func TestPagesShowNoRawKeys(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		pages := []struct{ as, path string }{
+			{"", "/"}, {"", "/login"}, {"", "/register"}, {"", "/no-such-page"},
+			{"shopper@example.com", "/account"}, {"shopper@example.com", "/admin"},
+			{"producer@example.com", "/portal"}, {"producer@example.com", "/account"},
+			{"officer@example.com", "/registry"}, {"central@example.com", "/registry"},
+			{"admin@example.com", "/admin"}, {"admin@example.com", "/account"},
+		}
+		for _, lang := range []string{"vi", "en"} {
+			browsers := map[string]*webtest.Browser{}
+			for _, p := range pages {
+				b, ok := browsers[p.as]
+				if !ok {
+					b = app.Browser()
+					b.Get("/lang/" + lang)
+					if p.as != "" {
+						b.Login(p.as)
+					}
+					browsers[p.as] = b
+				}
+				res := b.Get(p.path)
+				if !bytes.Contains(res.Body, []byte(`<html lang="`+lang+`"`)) {
+					t.Errorf("%s %s as %q: not rendered in %s", lang, p.path, p.as, lang)
+				}
+				if keys := rawKeys(t, res.Body); len(keys) > 0 {
+					t.Errorf("%s %s as %q shows raw message keys: %v", lang, p.path, p.as, keys)
+				}
+			}
+			// Forms with errors show messages from other keys.
+			b := app.Browser()
+			b.Get("/lang/" + lang)
+			for _, form := range []url.Values{
+				{"email": {"shopper@example.com"}, "password": {"wrong-password"}},
+			} {
+				res := b.Post("/login", "/login", form)
+				if keys := rawKeys(t, res.Body); len(keys) > 0 {
+					t.Errorf("%s failed sign-in page shows raw message keys: %v", lang, keys)
+				}
+			}
+			res := b.Post("/register", "/register", url.Values{"email": {"bad"}, "password": {"x"}})
+			if keys := rawKeys(t, res.Body); len(keys) > 0 {
+				t.Errorf("%s invalid registration shows raw message keys: %v", lang, keys)
+			}
+			res = b.Post("/register", "/register", url.Values{"name": {"D"}, "email": {seed.DemoAccounts[0].Email}, "password": {"longenough"}})
+			if keys := rawKeys(t, res.Body); len(keys) > 0 || res.StatusCode != 409 {
+				t.Errorf("%s duplicate registration (%d) shows raw message keys: %v", lang, res.StatusCode, keys)
+			}
+		}
+	})
+}
