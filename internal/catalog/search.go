@@ -219,9 +219,15 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if asc {
 		dir = " ASC"
 	}
+	// Ordering by the id column itself (not an alias) lets SQLite walk the
+	// primary key backwards and stop at the limit.
+	order := "sort_key" + dir + ", products.id" + dir
+	if key == "products.id" {
+		order = "products.id" + dir
+	}
 	sql := "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
 		key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id" + join + " WHERE " +
-		strings.Join(where, " AND ") + " ORDER BY sort_key" + dir + ", products.id" + dir + " LIMIT ?"
+		strings.Join(where, " AND ") + " ORDER BY " + order + " LIMIT ?"
 	all := append(append(append([]any{}, keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
 	var cards []Card

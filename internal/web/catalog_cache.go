@@ -3,6 +3,8 @@ package web
 import (
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // publicCacheTTL is how long a public catalog read (a search page, a
@@ -21,6 +23,9 @@ type readCache struct {
 	max int
 	m   map[string]cacheEntry
 	now func() time.Time
+	// fill makes concurrent misses of one key wait for a single load, so
+	// an expiry under load costs one query rather than one per request.
+	fill singleflight.Group
 }
 
 type cacheEntry struct {
@@ -63,9 +68,16 @@ func cached[T any](c *readCache, key string, f func() (T, error)) (T, error) {
 	if v, ok := c.get(key); ok {
 		return v.(T), nil
 	}
-	v, err := f()
-	if err == nil {
-		c.put(key, v)
+	v, err, _ := c.fill.Do(key, func() (any, error) {
+		v, err := f()
+		if err == nil {
+			c.put(key, v)
+		}
+		return v, err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
 	}
-	return v, err
+	return v.(T), nil
 }
