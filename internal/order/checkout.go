@@ -1,9 +1,11 @@
 package order
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -80,17 +82,6 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err != nil {
 			return err
 		}
-		// Reserve first: the one conditional update per line is what makes
-		// overselling impossible, whatever runs concurrently.
-		for _, l := range lines {
-			res := tx.Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", l.VariantID, errs.ErrConflict), Reason: "checkout.out_of_stock"}
-			}
-		}
 		now := time.Now().UTC()
 		g = Group{Code: NewCode("DH", 8), UserID: userID, Status: GroupPending, PaymentMethod: in.Method,
 			ItemsTotal: q.ItemsTotal, ShippingTotal: q.ShippingTotal, Total: q.Total,
@@ -123,6 +114,9 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 			o.Events = []Event{ev}
 			g.Orders = append(g.Orders, o)
 		}
+		if err := reserve(tx, lines); err != nil {
+			return err
+		}
 		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error
 	})
 	if errors.Is(err, ErrPriceChanged) {
@@ -134,6 +128,26 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		}
 	}
 	return g, err
+}
+
+// reserve takes the stock of every line with one conditional update each;
+// a line short of stock fails the whole checkout. It runs last in the
+// transaction so the variant rows stay locked as briefly as possible, and
+// in variant id order so that two carts holding the same variants in a
+// different order cannot deadlock.
+func reserve(tx *gorm.DB, lines []Line) error {
+	sorted := slices.Clone(lines)
+	slices.SortFunc(sorted, func(a, b Line) int { return cmp.Compare(a.VariantID, b.VariantID) })
+	for _, l := range sorted {
+		res := tx.Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", l.VariantID, errs.ErrConflict), Reason: "checkout.out_of_stock"}
+		}
+	}
+	return nil
 }
 
 // SetStripeSession records the Checkout Session made for a group.

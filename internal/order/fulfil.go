@@ -95,17 +95,19 @@ func CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) 
 			return g, nil, &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.illegal_move"}
 		}
 		g.Status = GroupCancelled
+		var all []*Order
 		for i := range g.Orders {
 			if err := move(ctx, tx, &g.Orders[i], StatusCancelled, actor, "", nil); err != nil {
 				return g, nil, err
 			}
-			if err := releaseStock(ctx, tx, &g.Orders[i]); err != nil {
-				return g, nil, err
-			}
+			all = append(all, &g.Orders[i])
 		}
-		return g, nil, nil
+		return g, nil, releaseStock(ctx, tx, all...)
 	case GroupPaid:
-		var refunded []Order
+		var (
+			refunded []Order
+			moved    []*Order
+		)
 		for i := range g.Orders {
 			o := &g.Orders[i]
 			switch o.Status {
@@ -118,13 +120,16 @@ func CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) 
 			if err := move(ctx, tx, o, StatusRefunded, actor, "cancelled by shopper", map[string]any{"cancel_reason": "cancelled by shopper"}); err != nil {
 				return g, nil, err
 			}
-			if err := releaseStock(ctx, tx, o); err != nil {
-				return g, nil, err
-			}
-			refunded = append(refunded, *o)
+			moved = append(moved, o)
 		}
-		if len(refunded) == 0 {
+		if len(moved) == 0 {
 			return g, nil, &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.illegal_move"}
+		}
+		if err := releaseStock(ctx, tx, moved...); err != nil {
+			return g, nil, err
+		}
+		for _, o := range moved {
+			refunded = append(refunded, *o)
 		}
 		return g, refunded, nil
 	}
@@ -154,7 +159,7 @@ func ProducerCancelTx(ctx context.Context, tx *gorm.DB, producerID, actorID int6
 // RefundGroupTx refunds every refundable order of a paid group, for a refund
 // made outside the platform (Stripe dashboard). Stock comes back once.
 func RefundGroupTx(ctx context.Context, tx *gorm.DB, g *Group, note string) ([]Order, error) {
-	var out []Order
+	var moved []*Order
 	for i := range g.Orders {
 		o := &g.Orders[i]
 		if !CanMove(o.Status, StatusRefunded) {
@@ -163,9 +168,13 @@ func RefundGroupTx(ctx context.Context, tx *gorm.DB, g *Group, note string) ([]O
 		if err := move(ctx, tx, o, StatusRefunded, nil, note, map[string]any{"cancel_reason": note}); err != nil {
 			return nil, err
 		}
-		if err := releaseStock(ctx, tx, o); err != nil {
-			return nil, err
-		}
+		moved = append(moved, o)
+	}
+	if err := releaseStock(ctx, tx, moved...); err != nil {
+		return nil, err
+	}
+	out := make([]Order, 0, len(moved))
+	for _, o := range moved {
 		out = append(out, *o)
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 )
@@ -179,6 +180,9 @@ func (s *Service) SetShippingRates(ctx context.Context, rates []ShippingRate) er
 		for _, r := range rates {
 			r.ID = 0
 			if err := tx.Create(&r).Error; err != nil {
+				if db.IsDuplicate(err) {
+					return errs.Invalid("rates", "admin.duplicate_rate")
+				}
 				return fmt.Errorf("shipping rate: %w", err)
 			}
 		}

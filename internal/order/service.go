@@ -143,13 +143,15 @@ func (s *Service) ExpireDue(ctx context.Context, now time.Time) (int, error) {
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error // someone else expired or paid it
 			}
+			var all []*Order
 			for i := range g.Orders {
 				if err := move(ctx, tx, &g.Orders[i], StatusExpired, nil, "", nil); err != nil {
 					return err
 				}
-				if err := releaseStock(ctx, tx, &g.Orders[i]); err != nil {
-					return err
-				}
+				all = append(all, &g.Orders[i])
+			}
+			if err := releaseStock(ctx, tx, all...); err != nil {
+				return err
 			}
 			done = true
 			return nil

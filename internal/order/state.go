@@ -53,22 +53,37 @@ func move(ctx context.Context, tx *gorm.DB, o *Order, to Status, actor *int64, n
 	return tx.WithContext(ctx).Create(&Event{OrderID: o.ID, FromStatus: from, ToStatus: to, ActorID: actor, Note: note, CreatedAt: now}).Error
 }
 
-// releaseStock gives an order's stock back exactly once: the flag flips by
-// a conditional update, and only the request that flipped it adds stock.
-func releaseStock(ctx context.Context, tx *gorm.DB, o *Order) error {
-	res := tx.WithContext(ctx).Model(&Order{}).Where("id = ? AND stock_released = ?", o.ID, false).Update("stock_released", true)
-	if res.Error != nil || res.RowsAffected == 0 {
-		return res.Error
+// releaseStock gives the orders' stock back exactly once: each order's flag
+// flips by a conditional update, and only the request that flipped it adds
+// its stock. Variants are updated in id order, the order checkout locks
+// them in, so a release and a checkout cannot deadlock.
+func releaseStock(ctx context.Context, tx *gorm.DB, orders ...*Order) error {
+	var ids []int64
+	for _, o := range orders {
+		res := tx.WithContext(ctx).Model(&Order{}).Where("id = ? AND stock_released = ?", o.ID, false).Update("stock_released", true)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			ids = append(ids, o.ID)
+			o.StockReleased = true
+		}
 	}
-	var items []Item
-	if err := tx.WithContext(ctx).Where("order_id = ?", o.ID).Find(&items).Error; err != nil {
+	if len(ids) == 0 {
+		return nil
+	}
+	var back []struct {
+		VariantID int64
+		Quantity  int64
+	}
+	if err := tx.WithContext(ctx).Model(&Item{}).Select("variant_id, SUM(quantity) AS quantity").
+		Where("order_id IN ?", ids).Group("variant_id").Order("variant_id").Scan(&back).Error; err != nil {
 		return err
 	}
-	for _, it := range items {
-		if err := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock + ? WHERE id = ?", it.Quantity, it.VariantID).Error; err != nil {
+	for _, b := range back {
+		if err := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock + ? WHERE id = ?", b.Quantity, b.VariantID).Error; err != nil {
 			return err
 		}
 	}
-	o.StockReleased = true
 	return nil
 }

@@ -58,11 +58,19 @@ func postJSON(client *http.Client, url, token string, body []byte) (int, error) 
 func TestNoOversellUnderConcurrentCheckouts(t *testing.T) {
 	app := webtest.New(t, dbtest.Postgres(t), withBankSecret)
 	v := sell(t, app, item{producer: producer1Slug, price: 25000, stock: 50, grams: 100})
+	// A second, plentiful variant in every cart, added in the opposite order
+	// by half the buyers: reservations must not deadlock.
+	other := sell(t, app, item{producer: producer2Slug, price: 10000, stock: 1000, grams: 100})
 	tokens := buyers(t, app, 200)
-	for _, tok := range tokens {
-		if res := addToCart(t, app, tok, v.ID, 1); res.StatusCode != 200 {
+	for i, tok := range tokens {
+		first, second := v.ID, other.ID
+		if i%2 == 1 {
+			first, second = second, first
+		}
+		if res := addToCart(t, app, tok, first, 1); res.StatusCode != 200 {
 			t.Fatalf("add to cart: %d", res.StatusCode)
 		}
+		addToCart(t, app, tok, second, 1)
 	}
 	body, _ := json.Marshal(checkoutBody(app, t, "vietqr"))
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
@@ -94,6 +102,9 @@ func TestNoOversellUnderConcurrentCheckouts(t *testing.T) {
 	}
 	if got := stockOf(t, app, v.ID); got != 0 {
 		t.Fatalf("stock = %d, want 0", got)
+	}
+	if got := stockOf(t, app, other.ID); got != 950 {
+		t.Fatalf("stock of the other variant = %d, want 950 (only winners took it)", got)
 	}
 	var sold int64
 	app.DB.Raw("SELECT COALESCE(SUM(quantity), 0) FROM order_items WHERE variant_id = ?", v.ID).Scan(&sold)

@@ -235,6 +235,13 @@ func TestCancelAndRefund(t *testing.T) {
 		if n := assertBalanced(t, app, g.Code); n != 5+6 {
 			t.Fatalf("%d entries after refund, want 11 (5 for payment, 3 reversals per order)", n)
 		}
+		// The ledger is append-only: the database refuses changes to written entries.
+		if err := app.DB.Exec("UPDATE ledger_entries SET amount = 0").Error; err == nil {
+			t.Fatal("a ledger entry could be updated")
+		}
+		if err := app.DB.Exec("DELETE FROM ledger_entries").Error; err == nil {
+			t.Fatal("a ledger entry could be deleted")
+		}
 		if issues(t, app, "refund_due") != 2 {
 			t.Fatal("each VietQR refund should be a refund_due issue for an admin")
 		}
