@@ -41,6 +41,8 @@ func (r *recorder) fails(fn func()) string {
 const testPage = `<!doctype html><html lang="vi"><body><main>
 <h1>Trang thử</h1>
 <form method="post" action="/sent"><label for="ten">Họ và tên</label><input id="ten" name="ten">
+<label for="tinh">Tỉnh</label><select id="tinh" name="tinh"><option value="01">Hà Nội</option><option value="20">Lạng Sơn</option></select>
+<input type="checkbox" id="dk" name="dk" value="yes"><label for="dk">Đồng ý</label>
 <button type="submit">Gửi</button></form>
 <p id="out"></p></main></body></html>`
 
@@ -51,7 +53,7 @@ func TestHelpersAndFailureArtifacts(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if r.Method == http.MethodPost {
-			fmt.Fprintf(w, `<!doctype html><html><body><p>Đã nhận: %s</p></body></html>`, r.FormValue("ten"))
+			fmt.Fprintf(w, `<!doctype html><html><body><p>Đã nhận: %s, %s, %s</p></body></html>`, r.FormValue("ten"), r.FormValue("tinh"), r.FormValue("dk"))
 			return
 		}
 		fmt.Fprint(w, testPage)
@@ -62,8 +64,11 @@ func TestHelpersAndFailureArtifacts(t *testing.T) {
 	b := New(t, srv.URL)
 	b.Open("/")
 	b.Fill("Họ và tên", "Nông Thị Hoa")
+	b.Select("Tỉnh", "Lạng Sơn")
+	b.Check("Đồng ý")
+	b.Check("dk") // already checked: stays checked
 	b.Click("Gửi")
-	b.WaitText("Đã nhận: Nông Thị Hoa")
+	b.WaitText("Đã nhận: Nông Thị Hoa, 20, yes")
 	if p := b.Path(); p != "/sent" {
 		t.Errorf("after submitting, path = %q, want /sent", p)
 	}
@@ -86,6 +91,10 @@ func TestHelpersAndFailureArtifacts(t *testing.T) {
 		if st, err := os.Stat(m[1]); err != nil || st.Size() == 0 {
 			t.Errorf("%s file %s was not saved: %v", kind, m[1], err)
 		}
+	}
+	b.Open("/")
+	if msg := rec.fails(func() { b.Select("Tỉnh", "Cao Bằng") }); !strings.Contains(msg, "no such option") {
+		t.Errorf("a missing option does not fail clearly:\n%s", msg)
 	}
 	if msg := rec.fails(func() { b.Click("Không có nút này") }); !strings.Contains(msg, `find clickable "Không có nút này"`) {
 		t.Errorf("a missing button does not fail clearly:\n%s", msg)
