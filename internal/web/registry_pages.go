@@ -227,7 +227,7 @@ func (s *Server) registryScore(c echo.Context) error {
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
-		return err
+		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
 	}
 	in := registry.SheetInput{CriteriaVersion: f.CriteriaVersion, PartA: ps["part_a"], PartB: ps["part_b"], PartC: ps["part_c"], Bonus: ps["bonus"], MandatoryPassed: f.Mandatory == "pass"}
 	if in.CriteriaVersion == "" {
