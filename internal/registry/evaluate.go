@@ -205,3 +205,15 @@ func (s *Service) council(tx *gorm.DB, appID int64, level AuthorityLevel) (Counc
 	}
 	return councilOf(sheets, level), nil
 }
+
+// RefuseInput audits an officer's attempt on an application that failed
+// before it reached the service (a score that is not a number with at most
+// two decimals) and returns err. Attempts on applications outside the
+// officer's scope are refused as such.
+func (s *Service) RefuseInput(ctx context.Context, actor *account.User, code, action string, err error) error {
+	a, lerr := s.officerApp(ctx, actor, code, action)
+	if lerr != nil {
+		return lerr
+	}
+	return s.refuse(ctx, actor, action, &a.ID, nil, err)
+}

@@ -115,3 +115,27 @@ func (s *Service) Overview(ctx context.Context, province string) (Overview, erro
 	}
 	return o, nil
 }
+
+// Option is a value a form offers to choose from.
+type Option struct {
+	ID   int64
+	Code string
+	Name string
+}
+
+// ProducerProducts lists the listings of the actor's producer, to name one in an application.
+func (s *Service) ProducerProducts(ctx context.Context, producerID int64) ([]Option, error) {
+	var out []Option
+	err := s.db.WithContext(ctx).Table("products").Select("id, name").Where("producer_id = ?", producerID).Order("name").Limit(500).Scan(&out).Error
+	return out, err
+}
+
+// Communes lists a province's communes for the officers' queue filter ("" = none).
+func (s *Service) Communes(ctx context.Context, province string) ([]Option, error) {
+	var out []Option
+	if province == "" {
+		return out, nil
+	}
+	err := s.db.WithContext(ctx).Table("communes").Select("code, full_name AS name").Where("province_code = ? AND retired_on IS NULL", province).Order("name_folded").Scan(&out).Error
+	return out, err
+}

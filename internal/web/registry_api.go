@@ -224,7 +224,7 @@ func (s *Server) apiScore(c echo.Context) error {
 	}
 	in, err := req.toDomain()
 	if err != nil {
-		return err
+		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
 	}
 	sh, err := s.reg.Score(c.Request().Context(), userOf(c), c.Param("code"), in)
 	if err != nil {

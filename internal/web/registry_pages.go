@@ -17,7 +17,7 @@ type portalRegistryView struct {
 	Applications []registry.Application
 	Certificates []certificateJSON
 	Groups       []registry.GroupOption
-	Kinds        []string
+	Products     []registry.Option
 }
 
 func (s *Server) portalRegistry(c echo.Context) error {
@@ -35,12 +35,21 @@ func (s *Server) portalRegistry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_registry", portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs})
+	p, err := s.producers.OfUser(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	ps, err := s.reg.ProducerProducts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "portal_registry", portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs, Products: ps})
 }
 
 type applicationForm struct {
 	Kind                string `form:"kind" validate:"omitempty,oneof=new renewal upgrade"`
 	ProductName         string `form:"product_name" validate:"required,max=200"`
+	ProductID           int64  `form:"product_id" validate:"gte=0"`
 	GroupCode           string `form:"group_code" validate:"required,max=12"`
 	Description         string `form:"description" validate:"max=5000"`
 	SelfA               string `form:"self_a" validate:"max=8"`
@@ -79,7 +88,11 @@ func (s *Server) portalCreateApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.reg.CreateApplication(c.Request().Context(), userOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind),
+	var productID *int64
+	if f.ProductID > 0 {
+		productID = &f.ProductID
+	}
+	a, err := s.reg.CreateApplication(c.Request().Context(), userOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind), ProductID: productID,
 		ProductName: f.ProductName, GroupCode: f.GroupCode, Description: f.Description, SelfA: ps["self_a"], SelfB: ps["self_b"],
 		SelfC: ps["self_c"], PreviousCertificate: strings.TrimSpace(f.PreviousCertificate), ReuseFrom: strings.TrimSpace(f.ReuseFrom)})
 	if err != nil {
@@ -125,6 +138,7 @@ func (s *Server) portalUpload(c echo.Context) error {
 
 type queueView struct {
 	Items    []registry.Application
+	Communes []registry.Option
 	Status   string
 	Commune  string
 	Statuses []string
@@ -132,11 +146,21 @@ type queueView struct {
 
 func (s *Server) registryQueue(c echo.Context) error {
 	f := registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")}
-	as, err := s.reg.Queue(c.Request().Context(), userOf(c), f)
+	ctx := c.Request().Context()
+	u := userOf(c)
+	as, err := s.reg.Queue(ctx, u, f)
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_queue", queueView{Items: as, Status: string(f.Status), Commune: f.CommuneCode,
+	province := ""
+	if !u.IsCentralOfficer() && u.OfficerProvinceCode != nil {
+		province = *u.OfficerProvinceCode
+	}
+	cs, err := s.reg.Communes(ctx, province)
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "registry_queue", queueView{Items: as, Communes: cs, Status: string(f.Status), Commune: f.CommuneCode,
 		Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}})
 }
 
@@ -203,7 +227,7 @@ func (s *Server) registryScore(c echo.Context) error {
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
-		return err
+		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
 	}
 	in := registry.SheetInput{CriteriaVersion: f.CriteriaVersion, PartA: ps["part_a"], PartB: ps["part_b"], PartC: ps["part_c"], Bonus: ps["bonus"], MandatoryPassed: f.Mandatory == "pass"}
 	if in.CriteriaVersion == "" {

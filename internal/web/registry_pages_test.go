@@ -80,8 +80,12 @@ func TestRegistryPageForms(t *testing.T) {
 		if res := o.Post(officerPath, officerPath+"/scores", url.Values{"part_a": {"40.01"}, "part_b": {"20"}, "part_c": {"20"}, "mandatory": {"pass"}}); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("part A above 40: %d, want 400", res.StatusCode)
 		}
+		refused := countAudit(t, app, "refused")
 		if res := o.Post(officerPath, officerPath+"/scores", url.Values{"part_a": {"-1"}, "part_b": {"20"}, "part_c": {"20"}, "mandatory": {"pass"}}); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("negative part: %d, want 400", res.StatusCode)
+		}
+		if got := countAudit(t, app, "refused"); got != refused+1 {
+			t.Errorf("a negative score typed in the form: %d refusals audited, want 1", got-refused)
 		}
 		if res := o.Post(officerPath, officerPath+"/scores", url.Values{"part_a": {"20"}, "part_b": {"15"}, "part_c": {"14,99"}, "mandatory": {"pass"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("score: %d", res.StatusCode)

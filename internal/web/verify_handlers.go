@@ -142,6 +142,8 @@ func (s *Server) certQRSVG(c echo.Context) error {
 
 type verifyPageView struct {
 	V         verifyJSON
+	Since     string // the day it stopped being valid, written for people
+	NewerStar int
 	Code      string
 	QRPath    string
 	StatusKey string
@@ -181,8 +183,12 @@ func (s *Server) verifyLookup(c echo.Context) (verifyPageView, bool, error) {
 		return verifyPageView{}, false, err
 	}
 	j := s.verifyView(v)
-	return verifyPageView{V: j, Code: j.Code, QRPath: "/api/v1/certificates/" + j.Code + "/qr.svg",
-		StatusKey: "verify.status." + j.Status, Red: !j.Valid}, true, nil
+	out := verifyPageView{V: j, Code: j.Code, QRPath: "/api/v1/certificates/" + j.Code + "/qr.svg",
+		StatusKey: "verify.status." + j.Status, Red: !j.Valid, NewerStar: v.NewerStars}
+	if !v.StatusSince.IsZero() {
+		out.Since = v.StatusSince.VN()
+	}
+	return out, true, nil
 }
 
 // certificatePrint is the printable A4 certificate with its QR code.
