@@ -132,6 +132,8 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	var relevance string
 	var relArgs []any
 	fuzzy := false
+	var with string
+	var withArgs []any
 	if folded != "" {
 		var likes []string
 		var likeArgs []any
@@ -154,9 +156,10 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 			fuzzy = n == 0
 		}
 		if fuzzy {
-			// As a sub-select, the trigram match is answered from the GIN
-			// index instead of being tested row by row in a join.
-			add("products.id IN (SELECT t.id FROM products t WHERE ? <% t.search_text)", folded)
+			// A materialised CTE is planned on its own, where the GIN index
+			// is the only way to answer it, instead of testing every row.
+			with, withArgs = "WITH fuzzy AS MATERIALIZED (SELECT t.id FROM products t WHERE ? <% t.search_text) ", []any{folded}
+			add("products.id IN (SELECT id FROM fuzzy)")
 			relevance = "CAST(word_similarity(?, products.search_text) * 1000 AS BIGINT)"
 			relArgs = []any{folded}
 		} else {
@@ -237,10 +240,10 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if key == "products.id" {
 		order = "products.id" + dir
 	}
-	sql := "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
+	sql := with + "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
 		key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id" + join + " WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY " + order + " LIMIT ?"
-	all := append(append(append([]any{}, keyArgs...), joinArgs...), args...)
+	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
 	var cards []Card
 	var err error
