@@ -23,3 +23,7 @@ for path in /healthz "/api/v1/products" "/api/v1/products?q=vit+quay" "/api/v1/p
   echo "== $path"
   wrk -t2 -c32 -d"$DUR" --latency "http://127.0.0.1:$PORT$path" | grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|errors"
 done
+echo "== uncached searches (scripts/perf-catalog-uncached.lua)"
+wrk -t2 -c32 -d"$DUR" --latency -s scripts/perf-catalog-uncached.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|errors"
+echo "== uncached searches, 4 connections"
+wrk -t1 -c4 -d"$DUR" --latency -s scripts/perf-catalog-uncached.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|errors"

@@ -131,6 +131,9 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	folded := text.Fold(q.Text)
 	var relevance string
 	var relArgs []any
+	fuzzy := false
+	var with string
+	var withArgs []any
 	if folded != "" {
 		var likes []string
 		var likeArgs []any
@@ -140,11 +143,23 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 		}
 		all := "(" + strings.Join(likes, " AND ") + ")"
 		if pg {
-			// Typo tolerance: a trigram word match (index-assisted by the
-			// GIN trigram index) besides the exact substring match.
-			// Each branch of the union uses the GIN trigram index on its own.
-			add("products.id IN (SELECT t.id FROM products t WHERE "+strings.ReplaceAll(all, "products.", "t.")+
-				" UNION ALL SELECT t.id FROM products t WHERE ? <% t.search_text)", append(likeArgs, folded)...)
+			// Every word found as typed wins; only when nothing matches
+			// that way does the search fall back to a trigram word match,
+			// which tolerates typos but costs more per row. The choice
+			// depends only on the data, so every page of one search makes
+			// the same one.
+			var n int64
+			if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE status = ? AND "+all+" LIMIT 1) x",
+				append([]any{StatusPublished}, likeArgs...)...).Scan(&n).Error; err != nil {
+				return Page{}, err
+			}
+			fuzzy = n == 0
+		}
+		if fuzzy {
+			// A materialised CTE is planned on its own, where the GIN index
+			// is the only way to answer it, instead of testing every row.
+			with, withArgs = "WITH fuzzy AS MATERIALIZED (SELECT t.id FROM products t WHERE ? <% t.search_text) ", []any{folded}
+			add("products.id IN (SELECT id FROM fuzzy)")
 			relevance = "CAST(word_similarity(?, products.search_text) * 1000 AS BIGINT)"
 			relArgs = []any{folded}
 		} else {
@@ -225,14 +240,14 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if key == "products.id" {
 		order = "products.id" + dir
 	}
-	sql := "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
+	sql := with + "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
 		key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id" + join + " WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY " + order + " LIMIT ?"
-	all := append(append(append([]any{}, keyArgs...), joinArgs...), args...)
+	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
 	var cards []Card
 	var err error
-	if pg && folded != "" {
+	if fuzzy {
 		err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 			// The planner underrates the trigram operator and scans the
 			// whole table; the GIN index answers in a fraction of the time.

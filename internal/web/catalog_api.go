@@ -89,8 +89,8 @@ func (s *Server) search(ctx context.Context, v url.Values) (catalog.Query, produ
 // apiProducts answers from the read cache by the exact query string; the
 // encoded JSON is cached, so a hit costs a map lookup.
 func (s *Server) apiProducts(c echo.Context) error {
-	body, err := cached(s.cache, "api:"+c.Request().URL.RawQuery, func() ([]byte, error) {
-		_, out, err := s.search(c.Request().Context(), c.QueryParams())
+	body, err := cached(s.cache, c.Request().Context(), "api:"+c.Request().URL.RawQuery, func(ctx context.Context) ([]byte, error) {
+		_, out, err := s.search(ctx, c.QueryParams())
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +119,7 @@ type publishedProduct struct {
 // publicProduct loads a published product of an approved producer, with
 // variants, photos and today's badge, through the read cache.
 func (s *Server) publicProduct(ctx context.Context, slug string) (publishedProduct, error) {
-	return cached(s.cache, "product:"+slug, func() (publishedProduct, error) {
+	return cached(s.cache, ctx, "product:"+slug, func(ctx context.Context) (publishedProduct, error) {
 		p, err := s.catalog.Published(ctx, slug)
 		if err != nil {
 			return publishedProduct{}, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -13,6 +14,9 @@ import (
 // cached page may be that old, which is harmless: reserving stock at
 // checkout is the authoritative check.
 const publicCacheTTL = 5 * time.Second
+
+// loadTimeout bounds one cache fill.
+const loadTimeout = 10 * time.Second
 
 // readCache is a small time-bounded map for public reads. It holds at most
 // max entries and starts over when full, which keeps it bounded without
@@ -63,13 +67,17 @@ func (c *readCache) clear() {
 }
 
 // cached returns the value under key, or computes, stores and returns it.
-// Errors are not cached.
-func cached[T any](c *readCache, key string, f func() (T, error)) (T, error) {
+// Errors are not cached. The load runs on a context detached from the
+// request that started it (with its own timeout), because other requests
+// may be waiting for the same load: one client hanging up must not fail them.
+func cached[T any](c *readCache, ctx context.Context, key string, f func(context.Context) (T, error)) (T, error) {
 	if v, ok := c.get(key); ok {
 		return v.(T), nil
 	}
 	v, err, _ := c.fill.Do(key, func() (any, error) {
-		v, err := f()
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+		defer cancel()
+		v, err := f(lctx)
 		if err == nil {
 			c.put(key, v)
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -27,7 +28,7 @@ func (s *Server) productsPage(c echo.Context) error {
 		Q catalog.Query
 		L productListJSON
 	}
-	r, err := cached(s.cache, "search:"+c.Request().URL.RawQuery, func() (result, error) {
+	r, err := cached(s.cache, ctx, "search:"+c.Request().URL.RawQuery, func(ctx context.Context) (result, error) {
 		q, list, err := s.search(ctx, c.QueryParams())
 		return result{q, list}, err
 	})
@@ -42,8 +43,8 @@ func (s *Server) productsPage(c echo.Context) error {
 		next.Set("cursor", list.NextCursor)
 		v.NextURL = "/products?" + next.Encode()
 	}
-	v.Groups = mustGroups(s, c)
-	if v.Provinces, err = cached(s.cache, "provinces", func() ([]region.Province, error) { return s.regions.Provinces(ctx) }); err != nil {
+	v.Groups = s.groups(ctx)
+	if v.Provinces, err = cached(s.cache, ctx, "provinces", s.regions.Provinces); err != nil {
 		return err
 	}
 	return s.pages.render(c, http.StatusOK, "catalog_products", v)
@@ -70,7 +71,7 @@ func (s *Server) productPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := langOf(c)
 	slug := c.Param("slug")
-	v, err := cached(s.cache, "page:"+lang+":"+slug, func() (productView, error) {
+	v, err := cached(s.cache, ctx, "page:"+lang+":"+slug, func(ctx context.Context) (productView, error) {
 		pp, err := s.publicProduct(ctx, slug)
 		if err != nil {
 			return productView{}, err
@@ -84,7 +85,7 @@ func (s *Server) productPage(c echo.Context) error {
 		if len(full.Photos) > 0 {
 			v.Image = s.cfg.BaseURL + full.Photos[0].PageURL
 		}
-		for _, g := range mustGroups(s, c) {
+		for _, g := range s.groups(ctx) {
 			if g.Code == full.GroupCode {
 				v.GroupName = pick(lang, g.Name, g.NameEn)
 			}
@@ -111,8 +112,10 @@ func (s *Server) productPage(c echo.Context) error {
 	return s.pages.render(c, http.StatusOK, "product", v)
 }
 
-func mustGroups(s *Server, c echo.Context) []catalog.Group {
-	gs, _ := cached(s.cache, "groups", func() ([]catalog.Group, error) { return s.catalog.Groups(c.Request().Context()) })
+// groups is the Decision 148 tree through the read cache; on error it is
+// empty, which only leaves a group name unshown.
+func (s *Server) groups(ctx context.Context) []catalog.Group {
+	gs, _ := cached(s.cache, ctx, "groups", s.catalog.Groups)
 	return gs
 }
 
