@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/qr"
 )
@@ -104,5 +103,3 @@ func (s *Server) accountOrders(c echo.Context) error {
 	}
 	return s.pages.render(c, http.StatusOK, "orders", accountOrdersView{Groups: gs})
 }
-
-var _ = payment.TransferContent

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 )
@@ -106,8 +104,4 @@ func (s *Server) groupView(ctx context.Context, g order.Group) groupJSON {
 		}
 	}
 	return v
-}
-
-func paymentCommission(c echo.Context, s *Server) (int, error) {
-	return payment.CommissionBP(c.Request().Context(), s.db)
 }
