@@ -70,9 +70,7 @@ func (s *Service) refundThroughProvider(ctx context.Context, g order.Group, refu
 		issue := Issue{Provider: g.PaymentMethod, Kind: IssueRefundDue, GroupCode: g.Code, Amount: o.Total, Reference: o.Code,
 			Detail: "transfer back to the buyer", CreatedAt: time.Now().UTC()}
 		if g.PaymentMethod == order.MethodCard && s.stripe != nil && g.PaymentRef != "" {
-			id, err := s.stripe.Refund(ctx, g.PaymentRef, o.Code, o.Total)
-			if err == nil {
-				_ = id
+			if _, err := s.stripe.Refund(ctx, g.PaymentRef, o.Code, o.Total); err == nil {
 				continue
 			}
 			issue.Kind, issue.Detail = IssueRefundFailed, "Stripe refused the refund; retry by hand"

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) apiCommission(c echo.Context) error {
 }
 
 func (s *Server) commissionBP(c echo.Context) (int, error) {
-	return paymentCommission(c, s)
+	return payment.CommissionBP(c.Request().Context(), s.db)
 }
 
 func (s *Server) apiSetCommission(c echo.Context) error {

@@ -86,6 +86,9 @@ func (s *Server) checkout(c echo.Context) error {
 		err = bindErr
 	)
 	if err == nil {
+		err = s.allowCheckout(c)
+	}
+	if err == nil {
 		res, err = s.paySvc.Checkout(c.Request().Context(), userOf(c).ID, f.input())
 	}
 	switch {

@@ -85,6 +85,9 @@ func (s *Server) apiCheckout(c echo.Context) error {
 	if err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
+	if err := s.allowCheckout(c); err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	res, err := s.paySvc.Checkout(ctx, userOf(c).ID, req.input())
 	if err != nil {

@@ -207,3 +207,20 @@ func TestCheckoutPage(t *testing.T) {
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestCheckoutRateLimit: a user's checkouts are capped (each one holds stock
+// for the payment TTL); the cap answers 429 with a reason.
+func TestCheckoutRateLimit(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		tok := app.Token("shopper@example.com")
+		body := checkoutBody(app, t, "vietqr")
+		for i := range 30 {
+			if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: tok, Body: body}); res.StatusCode != http.StatusConflict {
+				t.Fatalf("attempt %d on an empty cart: %d, want 409", i+1, res.StatusCode)
+			}
+		}
+		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: tok, Body: body}); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("31st checkout in 10 minutes: %d, want 429", res.StatusCode)
+		}
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/qr"
 )
@@ -16,6 +15,7 @@ type orderPageView struct {
 	View     groupJSON
 	BankName string
 	Pending  bool
+	Expires  string // Vietnam time
 }
 
 // orderPage shows one of the shopper's groups: per-producer orders and
@@ -26,7 +26,7 @@ func (s *Server) orderPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := orderPageView{Group: g, View: s.groupView(ctx, g), Pending: g.Status == order.GroupPending}
+	v := orderPageView{Group: g, View: s.groupView(ctx, g), Pending: g.Status == order.GroupPending, Expires: vnTime(g.ExpiresAt)}
 	if v.View.VietQR != nil {
 		if b, err := s.regions.Bank(ctx, v.View.VietQR.BIN); err == nil {
 			v.BankName = b.ShortName
@@ -104,5 +104,3 @@ func (s *Server) accountOrders(c echo.Context) error {
 	}
 	return s.pages.render(c, http.StatusOK, "orders", accountOrdersView{Groups: gs})
 }
-
-var _ = payment.TransferContent

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -10,12 +11,16 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/payment/stripe"
+	"github.com/chocop/ocop/internal/platform/errs"
 )
 
 // orderArea holds the services behind cart, checkout, orders, payments and the payout ledger.
 type orderArea struct {
 	orderSvc *order.Service
 	paySvc   *payment.Service
+	// checkouts caps checkouts per user (each reserves stock for the payment
+	// TTL, so a flood of unpaid checkouts would hold a producer's stock).
+	checkouts *account.Limiter
 }
 
 // initOrder builds the order services; called once from New.
@@ -24,6 +29,7 @@ func (s *Server) initOrder() error {
 	if s.cfg.StripeSecretKey != "" {
 		sc = stripe.New(s.cfg.StripeSecretKey, s.cfg.StripeAPIBase, s.cfg.StripeWebhookSecret)
 	}
+	s.checkouts = account.NewLimiter(30, 10*time.Minute)
 	s.orderSvc = order.NewService(s.db, s.cfg.PaymentTTL, payment.CommissionBP)
 	s.paySvc = payment.NewService(s.db, s.orderSvc, payment.Config{
 		Collection:        payment.Collection{BIN: s.cfg.CollectionBankBIN, Account: s.cfg.CollectionAccount, Holder: s.cfg.CollectionHolder},
@@ -36,6 +42,17 @@ func (s *Server) initOrder() error {
 		_, err := s.orderSvc.ExpireDue(ctx, time.Now())
 		return err
 	})
+	return nil
+}
+
+// allowCheckout counts a checkout attempt by the signed-in user and refuses
+// (429) past the limit.
+func (s *Server) allowCheckout(c echo.Context) error {
+	key := "checkout:" + strconv.FormatInt(userOf(c).ID, 10)
+	if !s.checkouts.Allow(key) {
+		return &errs.Reasoned{Err: errs.ErrTooMany, Reason: "checkout.too_many"}
+	}
+	s.checkouts.Fail(key)
 	return nil
 }
 

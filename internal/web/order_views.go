@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 )
@@ -70,7 +68,20 @@ type eventJSON struct {
 	To   string    `json:"to"`
 	Note string    `json:"note,omitempty"`
 	At   time.Time `json:"at"`
+	AtVN string    `json:"-"` // for pages: Vietnam time
 }
+
+// vietnam is the zone times are shown in; Vietnam has no daylight saving,
+// so a fixed +7 is exact when the zone database is missing.
+var vietnam = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return l
+	}
+	return time.FixedZone("ICT", 7*3600)
+}()
+
+// vnTime writes t as people in Vietnam read it.
+func vnTime(t time.Time) string { return t.In(vietnam).Format("15:04 02/01/2006") }
 
 func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bool) orderJSON {
 	v := orderJSON{Code: o.Code, Status: string(o.Status), ItemsTotal: o.ItemsTotal, Shipping: o.Shipping, Total: o.Total,
@@ -87,7 +98,7 @@ func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bo
 		v.Items = append(v.Items, itemJSON{VariantID: it.VariantID, ProductName: it.ProductName, VariantName: it.VariantName, SKU: it.SKU, UnitPrice: it.UnitPrice, Quantity: it.Quantity})
 	}
 	for _, e := range o.Events {
-		v.Timeline = append(v.Timeline, eventJSON{From: string(e.FromStatus), To: string(e.ToStatus), Note: e.Note, At: e.CreatedAt})
+		v.Timeline = append(v.Timeline, eventJSON{From: string(e.FromStatus), To: string(e.ToStatus), Note: e.Note, At: e.CreatedAt, AtVN: vnTime(e.CreatedAt)})
 	}
 	return v
 }
@@ -106,8 +117,4 @@ func (s *Server) groupView(ctx context.Context, g order.Group) groupJSON {
 		}
 	}
 	return v
-}
-
-func paymentCommission(c echo.Context, s *Server) (int, error) {
-	return payment.CommissionBP(c.Request().Context(), s.db)
 }
