@@ -223,7 +223,7 @@ type scoreForm struct {
 func (s *Server) registryScore(c echo.Context) error {
 	var f scoreForm
 	if err := s.bindForm(c, &f); err != nil {
-		return err
+		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
@@ -338,11 +338,11 @@ type revokeForm struct {
 func (s *Server) registryRevoke(c echo.Context) error {
 	var f revokeForm
 	if err := s.bindForm(c, &f); err != nil {
-		return err
+		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", err)
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
-		return errs.Invalid("date", "validation.type")
+		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
 	}
 	if _, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
 		return err
