@@ -18,6 +18,7 @@ type portalRegistryView struct {
 	Certificates []certificateJSON
 	Groups       []registry.GroupOption
 	Products     []registry.Option
+	Expiring     []certificateJSON // valid now, ending within 90 days: time to apply for renewal
 }
 
 func (s *Server) portalRegistry(c echo.Context) error {
@@ -43,7 +44,14 @@ func (s *Server) portalRegistry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_registry", portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs, Products: ps})
+	v := portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs, Products: ps}
+	today := s.reg.Today()
+	for _, cert := range cs {
+		if cert.ValidOn(today) && !cert.ValidUntil.After(today.AddDays(90)) {
+			v.Expiring = append(v.Expiring, s.certJSON(cert, today))
+		}
+	}
+	return s.pages.render(c, http.StatusOK, "portal_registry", v)
 }
 
 type applicationForm struct {
