@@ -166,6 +166,8 @@ func (s *Service) AddDocument(ctx context.Context, actor *account.User, code, ki
 	}
 	sum := sha256.Sum256(data)
 	hexSum := hex.EncodeToString(sum[:])
+	// Content-addressed: the same file uploaded twice is stored once, and a
+	// blob left behind by a failed transaction is harmless.
 	key := "dossiers/" + hexSum[:2] + "/" + hexSum
 	if err := s.blobs.Put(ctx, key, ct, bytes.NewReader(data)); err != nil {
 		return Document{}, err

@@ -277,3 +277,13 @@ func (s *Service) CertificateAudit(ctx context.Context, actor *account.User, cod
 	err = s.db.WithContext(ctx).Where("certificate_id = ?", c.ID).Order("id").Find(&out).Error
 	return out, err
 }
+
+// RefuseCertInput audits an officer's malformed attempt on a certificate
+// (a revocation without a decision number or reason) and returns err.
+func (s *Service) RefuseCertInput(ctx context.Context, actor *account.User, code, action string, err error) error {
+	c, lerr := s.officerCert(ctx, actor, code, action)
+	if lerr != nil {
+		return lerr
+	}
+	return s.refuse(ctx, actor, action, nil, &c.ID, err)
+}

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"path"
 	"strings"
@@ -80,7 +79,7 @@ func CleanFileName(name string) string {
 		out = string([]rune(out)[:120])
 	}
 	if out == "" || out == "." || out == "/" {
-		out = fmt.Sprintf("document%s", "")
+		out = "document"
 	}
 	return out
 }

@@ -21,7 +21,7 @@ type QueueFilter struct {
 func (s *Service) Queue(ctx context.Context, actor *account.User, f QueueFilter) ([]Application, error) {
 	q := s.db.WithContext(ctx).Model(&Application{}).Where("status <> ?", StatusDraft)
 	if actor.IsCentralOfficer() {
-		q = q.Where("status = ? OR central_decision_id IS NOT NULL", StatusForwarded)
+		q = q.Where("(status = ? OR central_decision_id IS NOT NULL)", StatusForwarded)
 	} else {
 		q = q.Where("province_code = ?", officerProvince(actor))
 	}

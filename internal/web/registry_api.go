@@ -220,7 +220,7 @@ func (r scoreRequest) toDomain() (registry.SheetInput, error) {
 func (s *Server) apiScore(c echo.Context) error {
 	var req scoreRequest
 	if err := s.bindJSON(c, &req); err != nil {
-		return err
+		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
 	}
 	in, err := req.toDomain()
 	if err != nil {
@@ -286,7 +286,7 @@ type revokeRequest struct {
 func (s *Server) apiRevoke(c echo.Context) error {
 	var req revokeRequest
 	if err := s.bindJSON(c, &req); err != nil {
-		return err
+		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", err)
 	}
 	cert, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: req.DecisionNo, Date: req.Date, Reason: req.Reason})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -87,6 +88,18 @@ func TestHistoricImport(t *testing.T) {
 		r.do(tok, "POST", "/api/v1/registry/certificates/import", body("province", "2021-03-01", 4, 65), http.StatusBadRequest)     // score and stars disagree
 		r.do(tok, "POST", "/api/v1/registry/certificates/import", body("province", "2099-03-01", 4, 75), http.StatusBadRequest)     // future
 		r.do(tok, "POST", "/api/v1/registry/certificates/import", body("province", "2021-03-01", 4, 75.123), http.StatusBadRequest) // three decimals
+
+		// A certificate ending within 90 days reminds its producer to renew.
+		soon := day.Today().AddMonths(-registry.ValidityMonths).AddDays(30)
+		b := body("province", soon.String(), 4, 75)
+		b["product_name"], b["authority_name"] = "Tương ớt thử", "UBND tỉnh Lạng Sơn"
+		var imported struct{ Code string }
+		r.do(tok, "POST", "/api/v1/registry/certificates/import", b, http.StatusCreated).JSON(t, &imported)
+		p := app.Browser()
+		p.Login("producer2@example.com")
+		if page := string(p.Get("/portal/registry").Body); !strings.Contains(page, `id="renew-`+imported.Code+`"`) || !strings.Contains(page, "Tương ớt thử") {
+			t.Error("the producer is not reminded of a certificate ending within 90 days")
+		}
 	})
 }
 

@@ -18,6 +18,7 @@ type portalRegistryView struct {
 	Certificates []certificateJSON
 	Groups       []registry.GroupOption
 	Products     []registry.Option
+	Expiring     []certificateJSON // valid now, ending within 90 days: time to apply for renewal
 }
 
 func (s *Server) portalRegistry(c echo.Context) error {
@@ -43,7 +44,14 @@ func (s *Server) portalRegistry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_registry", portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs, Products: ps})
+	v := portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs, Products: ps}
+	today := s.reg.Today()
+	for _, cert := range cs {
+		if cert.ValidOn(today) && !cert.ValidUntil.After(today.AddDays(90)) {
+			v.Expiring = append(v.Expiring, s.certJSON(cert, today))
+		}
+	}
+	return s.pages.render(c, http.StatusOK, "portal_registry", v)
 }
 
 type applicationForm struct {
@@ -223,7 +231,7 @@ type scoreForm struct {
 func (s *Server) registryScore(c echo.Context) error {
 	var f scoreForm
 	if err := s.bindForm(c, &f); err != nil {
-		return err
+		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
@@ -338,11 +346,11 @@ type revokeForm struct {
 func (s *Server) registryRevoke(c echo.Context) error {
 	var f revokeForm
 	if err := s.bindForm(c, &f); err != nil {
-		return err
+		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", err)
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
-		return errs.Invalid("date", "validation.type")
+		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
 	}
 	if _, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
 		return err

@@ -19,7 +19,7 @@ func (s *Server) apiVerify(c echo.Context) error {
 	if err != nil {
 		return reasonedNotFound(err)
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	c.Response().Header().Set("Cache-Control", "public, max-age=60") // a revocation shows within a minute
 	return c.JSON(http.StatusOK, s.verifyView(v))
 }
 

@@ -1,0 +1,96 @@
+package registry
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+// GroupOption is a product group a producer may apply under.
+type GroupOption struct {
+	Code, Name, NameEn string
+}
+
+// Groups lists the Decision 148 product groups below the top level, by code.
+func (s *Service) Groups(ctx context.Context) ([]GroupOption, error) {
+	var out []GroupOption
+	err := s.db.WithContext(ctx).Table("product_groups").Select("code, name, name_en").Where("level >= 2").Order("code").Scan(&out).Error
+	return out, err
+}
+
+// Overview is the province's OCOP economy at a glance.
+type Overview struct {
+	ValidByStars  map[int]int64
+	Expired       int64
+	Revoked       int64
+	ExpiringSoon  int64
+	QueueByStatus map[string]int64
+	Producers     int64
+}
+
+// Overview counts certificates and applications in a province ("" = all).
+func (s *Service) Overview(ctx context.Context, province string) (Overview, error) {
+	o := Overview{ValidByStars: map[int]int64{}, QueueByStatus: map[string]int64{}}
+	today := s.today()
+	q := func() *gorm.DB {
+		g := s.db.WithContext(ctx).Model(&Certificate{})
+		if province != "" {
+			g = g.Where("province_code = ?", province)
+		}
+		return g
+	}
+	var rows []struct {
+		Stars int
+		N     int64
+	}
+	active := "valid_from <= ? AND valid_until >= ? AND (revoked_on IS NULL OR revoked_on > ?) AND (superseded_on IS NULL OR superseded_on > ?)"
+	if err := q().Select("stars, COUNT(*) AS n").Where(active, today, today, today, today).Group("stars").Scan(&rows).Error; err != nil {
+		return o, err
+	}
+	for _, r := range rows {
+		o.ValidByStars[r.Stars] = r.N
+	}
+	q().Where("valid_until < ? AND revoked_on IS NULL AND (superseded_on IS NULL OR superseded_on > valid_until)", today).Count(&o.Expired)
+	q().Where("revoked_on IS NOT NULL").Count(&o.Revoked)
+	q().Where(active+" AND valid_until <= ?", today, today, today, today, today.AddDays(90)).Count(&o.ExpiringSoon)
+	q().Distinct("producer_id").Where(active, today, today, today, today).Count(&o.Producers)
+	var st []struct {
+		Status string
+		N      int64
+	}
+	g := s.db.WithContext(ctx).Model(&Application{}).Select("status, COUNT(*) AS n").Where("status <> ?", StatusDraft)
+	if province != "" {
+		g = g.Where("province_code = ?", province)
+	}
+	if err := g.Group("status").Scan(&st).Error; err != nil {
+		return o, err
+	}
+	for _, r := range st {
+		o.QueueByStatus[r.Status] = r.N
+	}
+	return o, nil
+}
+
+// Option is a value a form offers to choose from.
+type Option struct {
+	ID   int64
+	Code string
+	Name string
+}
+
+// ProducerProducts lists the listings of the actor's producer, to name one in an application.
+func (s *Service) ProducerProducts(ctx context.Context, producerID int64) ([]Option, error) {
+	var out []Option
+	err := s.db.WithContext(ctx).Table("products").Select("id, name").Where("producer_id = ?", producerID).Order("name").Limit(500).Scan(&out).Error
+	return out, err
+}
+
+// Communes lists a province's communes for the officers' queue filter ("" = none).
+func (s *Service) Communes(ctx context.Context, province string) ([]Option, error) {
+	var out []Option
+	if province == "" {
+		return out, nil
+	}
+	err := s.db.WithContext(ctx).Table("communes").Select("code, full_name AS name").Where("province_code = ? AND retired_on IS NULL", province).Order("name_folded").Scan(&out).Error
+	return out, err
+}
