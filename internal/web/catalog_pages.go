@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -59,7 +62,7 @@ type productView struct {
 	Related       []cardView
 	Canonical     string
 	Image         string
-	JSONLD        map[string]any
+	JSONLD        template.JS
 	GroupName     string
 	ProducerPlace string
 }
@@ -109,7 +112,28 @@ func (s *Server) productPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "product", v)
+	// The body is rendered once per language and slug with a placeholder
+	// for the CSRF token of the add-to-cart forms, and the visitor's token
+	// is put in per request; header and layout are rendered as usual.
+	body, err := cached(s.cache, ctx, "body:"+lang+":"+slug, func(context.Context) (string, error) {
+		var buf strings.Builder
+		err := s.pages.pages["product"].ExecuteTemplate(&buf, "product-body", Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
+		return buf.String(), err
+	})
+	if err != nil {
+		return err
+	}
+	token, _ := c.Get(csrfKey).(string)
+	html := template.HTML(strings.ReplaceAll(body, csrfPlaceholder, template.HTMLEscapeString(token))) // #nosec: body was escaped by html/template
+	return s.pages.render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
+}
+
+// csrfPlaceholder stands for the visitor's CSRF token in a cached body.
+const csrfPlaceholder = "CSRFPLACEHOLDERc4f1e9a27b"
+
+type productPageData struct {
+	View productView
+	Body template.HTML
 }
 
 // groups is the Decision 148 tree through the read cache; on error it is
@@ -119,10 +143,11 @@ func (s *Server) groups(ctx context.Context) []catalog.Group {
 	return gs
 }
 
-// productLD is the schema.org Product of a page. The template writes it
-// inside <script type="application/ld+json">, where html/template
-// JSON-encodes it and escapes <, > and &, so a name cannot close the tag.
-func productLD(v productView, p productJSON) map[string]any {
+// productLD is the schema.org Product of a page, encoded once for the
+// cache. encoding/json escapes <, > and & (and U+2028/9) as \u sequences,
+// so no name or description can close the <script type="application/ld+json">
+// element it is written into.
+func productLD(v productView, p productJSON) template.JS {
 	var stock int64
 	for _, x := range p.Variants {
 		stock += x.Stock
@@ -151,7 +176,11 @@ func productLD(v productView, p productJSON) map[string]any {
 	if v.Image != "" {
 		ld["image"] = v.Image
 	}
-	return ld
+	out, err := json.Marshal(ld)
+	if err != nil {
+		return ""
+	}
+	return template.JS(out) // #nosec: json.Marshal HTML-escapes; see above
 }
 
 type producerView struct {
