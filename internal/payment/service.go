@@ -97,8 +97,16 @@ type QR struct {
 // TransferContent is the content a transfer for the group must carry.
 func TransferContent(code string) string { return "OCOP " + code }
 
-// VietQR builds the dynamic VietQR of a group: its total to the collection account.
-func (s *Service) VietQR(g order.Group) (QR, error) {
+// VietQR builds the dynamic VietQR of a group: its total to the collection
+// account, whose bank must be a NAPAS member in the banks table.
+func (s *Service) VietQR(ctx context.Context, g order.Group) (QR, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Table("banks").Where("bin = ?", s.collection.BIN).Count(&n).Error; err != nil {
+		return QR{}, err
+	}
+	if n == 0 {
+		return QR{}, fmt.Errorf("collection bank BIN %q is not a known NAPAS bank (OCOP_COLLECTION_BANK_BIN)", s.collection.BIN)
+	}
 	content := vietqr.FoldPurpose(TransferContent(g.Code))
 	payload, err := vietqr.Encode(vietqr.Payment{BIN: s.collection.BIN, Account: s.collection.Account, Amount: g.Total, Purpose: content})
 	if err != nil {

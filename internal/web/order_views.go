@@ -112,7 +112,7 @@ func (s *Server) groupView(ctx context.Context, g order.Group) groupJSON {
 		v.Orders = append(v.Orders, s.orderView(ctx, o, false))
 	}
 	if g.Status == order.GroupPending && g.PaymentMethod == order.MethodVietQR {
-		if qr, err := s.paySvc.VietQR(g); err == nil {
+		if qr, err := s.paySvc.VietQR(ctx, g); err == nil {
 			v.VietQR = &qr
 		}
 	}
