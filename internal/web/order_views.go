@@ -36,22 +36,23 @@ type addressJSON struct {
 
 // orderJSON is one producer's order.
 type orderJSON struct {
-	Code         string      `json:"code"`
-	GroupCode    string      `json:"group_code,omitempty"`
-	Status       string      `json:"status"`
-	ProducerSlug string      `json:"producer_slug"`
-	ProducerName string      `json:"producer_name"`
-	ItemsTotal   int64       `json:"items_total"`
-	Shipping     int64       `json:"shipping"`
-	Total        int64       `json:"total"`
-	Commission   *int64      `json:"commission,omitempty"` // producers and admins only
-	IsService    bool        `json:"is_service"`
-	VoucherCode  string      `json:"voucher_code,omitempty"`
-	Carrier      string      `json:"carrier,omitempty"`
-	TrackingCode string      `json:"tracking_code,omitempty"`
-	CancelReason string      `json:"cancel_reason,omitempty"`
-	Items        []itemJSON  `json:"items"`
-	Timeline     []eventJSON `json:"timeline"`
+	Code         string       `json:"code"`
+	GroupCode    string       `json:"group_code,omitempty"`
+	Status       string       `json:"status"`
+	ProducerSlug string       `json:"producer_slug"`
+	ProducerName string       `json:"producer_name"`
+	ItemsTotal   int64        `json:"items_total"`
+	Shipping     int64        `json:"shipping"`
+	Total        int64        `json:"total"`
+	Commission   *int64       `json:"commission,omitempty"` // producers and admins only
+	IsService    bool         `json:"is_service"`
+	VoucherCode  string       `json:"voucher_code,omitempty"`
+	Carrier      string       `json:"carrier,omitempty"`
+	TrackingCode string       `json:"tracking_code,omitempty"`
+	CancelReason string       `json:"cancel_reason,omitempty"`
+	Items        []itemJSON   `json:"items"`
+	Timeline     []eventJSON  `json:"timeline"`
+	ShipTo       *addressJSON `json:"ship_to,omitempty"` // the producer's view: where to send it
 }
 
 type itemJSON struct {
@@ -99,6 +100,24 @@ func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bo
 	}
 	for _, e := range o.Events {
 		v.Timeline = append(v.Timeline, eventJSON{From: string(e.FromStatus), To: string(e.ToStatus), Note: e.Note, At: e.CreatedAt, AtVN: vnTime(e.CreatedAt)})
+	}
+	return v
+}
+
+// producerOrderView is an order as its producer sees it: with the
+// commission and the address to ship to (with commune and province names).
+func (s *Server) producerOrderView(ctx context.Context, o order.Order) orderJSON {
+	v := s.orderView(ctx, o, true)
+	var g order.Group
+	if err := s.db.WithContext(ctx).Take(&g, o.GroupID).Error; err == nil {
+		a := addressJSON{RecipientName: g.RecipientName, Phone: g.Phone, ProvinceCode: g.ProvinceCode, CommuneCode: g.CommuneCode, Street: g.Street, Note: g.Note}
+		if cm, err := s.regions.Commune(ctx, g.CommuneCode); err == nil {
+			a.Street += ", " + cm.FullName
+		}
+		if pr, err := s.regions.Province(ctx, g.ProvinceCode); err == nil {
+			a.Street += ", " + pr.FullName
+		}
+		v.ShipTo = &a
 	}
 	return v
 }
