@@ -76,6 +76,15 @@ func (c *Client) CreateSession(ctx context.Context, in SessionInput) (Session, e
 		},
 		Metadata: map[string]string{"group_code": in.GroupCode},
 	}
+	if !in.ExpiresAt.IsZero() {
+		// Close the session with the order group, so a late payment is rare
+		// (it is still recorded for refund). Stripe needs at least 30 minutes.
+		exp := in.ExpiresAt
+		if floor := time.Now().Add(31 * time.Minute); exp.Before(floor) {
+			exp = floor
+		}
+		p.ExpiresAt = stripego.Int64(exp.Unix())
+	}
 	for _, it := range in.Items {
 		p.LineItems = append(p.LineItems, &stripego.CheckoutSessionLineItemParams{
 			Quantity: stripego.Int64(it.Quantity),
