@@ -134,7 +134,7 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in order.CheckoutI
 	res := CheckoutResult{Group: g}
 	if in.Method == order.MethodCard {
 		sess, err := s.stripe.CreateSession(ctx, stripe.SessionInput{GroupCode: g.Code, Items: lineItems(g),
-			SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, ExpiresAt: g.ExpiresAt})
+			SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, CreatedAt: g.CreatedAt, ExpiresAt: g.ExpiresAt})
 		if err != nil {
 			// The group stays pending and expires, releasing its stock.
 			return res, err
@@ -268,6 +268,6 @@ func (s *Service) CardSessionURL(ctx context.Context, g order.Group) (string, er
 		return "", &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.illegal_move"}
 	}
 	sess, err := s.stripe.CreateSession(ctx, stripe.SessionInput{GroupCode: g.Code, Items: lineItems(g),
-		SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, ExpiresAt: g.ExpiresAt})
+		SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, CreatedAt: g.CreatedAt, ExpiresAt: g.ExpiresAt})
 	return sess.URL, err
 }
