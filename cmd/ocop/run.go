@@ -27,42 +27,57 @@ Usage:
   ocop seed [--demo] [--scale N]  load reference data; --demo adds the Lạng Sơn demo data and accounts;
                                   --scale N generates N products across 34 provinces for load tests
   ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
+  ocop help                       this text; "ocop <command> --help" for a command's flags
 
 Configuration comes from OCOP_* environment variables (see README.md):
-  OCOP_ADDR          listen address (default :8080)
-  OCOP_DATABASE_URL  sqlite:var/ocop.db (default) or postgres://...
-  OCOP_BASE_URL      public origin for links and QR codes (default http://localhost:8080)
-  OCOP_ENV           dev (default; seeds demo data into an empty database) or prod
+  OCOP_ADDR                   listen address (default :8080)
+  OCOP_DATABASE_URL           sqlite:var/ocop.db (default) or postgres://user:pass@host:5432/db
+  OCOP_BASE_URL               public origin for links and QR codes (default http://localhost:8080)
+  OCOP_ENV                    dev (default; seeds demo data into an empty database) or prod
+  OCOP_LOG_LEVEL              debug, info (default), warn or error
+  OCOP_DATA_DIR               directory for uploaded files (default var)
+  OCOP_SHUTDOWN_TIMEOUT       grace period for in-flight requests on SIGINT/SIGTERM (default 15s)
+  OCOP_PAYMENT_TTL            how long an unpaid order holds its stock (default 30m)
+  OCOP_STRIPE_SECRET_KEY      Stripe secret key (secret)
+  OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
+  OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests
+  OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret)
 `
 
 // run is the whole program: main only wires the process to it, so tests call
-// it with their own arguments, environment and output.
+// it with their own arguments, environment and output. Help never needs a
+// valid configuration; everything else loads it first and stops on a bad
+// value, naming the variable.
 func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
-	if cmd == "help" || (len(args) > 0 && (args[0] == "-h" || args[0] == "--help") && cmd == "serve") {
+	load := func() (config.Config, *slog.Logger, error) {
+		cfg, err := config.Load(getenv)
+		if err != nil {
+			return cfg, nil, fmt.Errorf("configuration:\n%w", err)
+		}
+		return cfg, newLogger(stderr, cfg.LogLevel), nil
+	}
+	switch cmd {
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(stderr, cfg.LogLevel)
-	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, args, stdout)
+		return serve(ctx, load, args, stdout)
 	case "migrate":
-		return migrate(ctx, cfg, log, args, stdout)
+		return migrate(ctx, load, args, stdout)
 	case "seed":
-		return seedCmd(ctx, cfg, log, args, stdout)
+		return seedCmd(ctx, load, args, stdout)
 	case "user":
-		return userCmd(ctx, cfg, args, stdout)
+		return userCmd(ctx, load, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
+
+// loader loads the configuration and a logger, once the flags are parsed.
+type loader func() (config.Config, *slog.Logger, error)
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
@@ -89,9 +104,14 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 	return false, err
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func serve(ctx context.Context, load loader, args []string, stdout io.Writer) error {
 	fs := newFlags("serve", "serve", stdout)
+	fs.Usage = func() { fmt.Fprint(stdout, usage) }
 	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	cfg, log, err := load()
+	if err != nil {
 		return err
 	}
 	start := time.Now()
@@ -136,9 +156,18 @@ func prepare(ctx context.Context, cfg config.Config, log *slog.Logger, g *gorm.D
 	return seed.Demo(ctx, g, account.NewService(g, nil))
 }
 
-func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fs := newFlags("migrate", "migrate [up|down|status]", stdout)
+func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) error {
+	fs := newFlags("migrate", "migrate [up|down|status]\n\n  up      apply every pending migration (the default)\n  down    roll back the last migration\n  status  list migrations and whether each is applied", stdout)
 	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	switch fs.Arg(0) {
+	case "", "up", "down", "status":
+	default:
+		return fmt.Errorf("migrate: unknown action %q (want up, down or status)", fs.Arg(0))
+	}
+	cfg, _, err := load()
+	if err != nil {
 		return err
 	}
 	g, err := db.Open(ctx, cfg.DatabaseURL)
@@ -179,11 +208,18 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	return fmt.Errorf("migrate: unknown action %q (want up, down or status)", fs.Arg(0))
 }
 
-func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fs := newFlags("seed", "seed [--demo]", stdout)
+func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {
+	fs := newFlags("seed", "seed [--demo] [--scale N]", stdout)
 	demo := fs.Bool("demo", false, "also load the Lạng Sơn demo producers, products, certificates and accounts")
 	scale := fs.Int("scale", 0, "also generate a national-scale catalogue of N products for load tests (e.g. 20000)")
 	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("seed: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, _, err := load()
+	if err != nil {
 		return err
 	}
 	g, err := db.Open(ctx, cfg.DatabaseURL)
@@ -210,7 +246,7 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	return nil
 }
 
-func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprintln(stdout, "Usage: ocop user create --email E --name N --password P --role shopper|producer|officer|admin [--level province|central] [--province CODE] [--producer SLUG]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
@@ -229,11 +265,19 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err
 	}
+	in := account.NewUser{Email: *email, Name: *name, Password: *password, Role: account.Role(*role),
+		OfficerLevel: account.OfficerLevel(*level), OfficerProvinceCode: *province}
+	if err := checkNewUser(in, *producerSlug); err != nil {
+		return err
+	}
+	cfg, _, err := load()
+	if err != nil {
+		return err
+	}
 	g, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close(g)
-	return createUser(ctx, g, account.NewUser{Email: *email, Name: *name, Password: *password, Role: account.Role(*role),
-		OfficerLevel: account.OfficerLevel(*level), OfficerProvinceCode: *province}, *producerSlug, stdout)
+	return createUser(ctx, g, in, *producerSlug, stdout)
 }

@@ -21,6 +21,10 @@ type Problem struct {
 	Errors   []errs.FieldError `json:"errors,omitempty"`
 }
 
+// StatusClientClosed is recorded for requests whose client disconnected
+// before the answer (nginx's 499).
+const StatusClientClosed = 499
+
 // statusOf maps the error vocabulary to HTTP. This is the only place it happens.
 func statusOf(err error) int {
 	var he *echo.HTTPError
@@ -51,6 +55,13 @@ func statusOf(err error) int {
 // shown in detail.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away (closed tab, load tester stopping): not a
+		// server error. 499 is recorded in the access log and metrics, and
+		// nothing is written to a connection nobody reads.
+		c.Response().Status = StatusClientClosed
 		return
 	}
 	status := statusOf(err)

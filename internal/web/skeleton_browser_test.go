@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/chocop/ocop/internal/account"
@@ -21,6 +22,10 @@ func TestSkeletonJourney(t *testing.T) {
 		if lang := b.Attr("html", "lang"); lang != "vi" {
 			t.Fatalf("home page lang = %q, want vi by default", lang)
 		}
+		accessible(t, b, "/")
+		accessible(t, b, "/register")
+		accessible(t, b, "/login")
+		b.Open("/")
 
 		// Register a new shopper.
 		b.Click("Đăng ký")
@@ -83,4 +88,34 @@ func TestSkeletonJourney(t *testing.T) {
 		}
 		b.NoConsoleErrors() // no CSP violations, no script errors, no missing assets
 	})
+}
+
+// a11yJS lists what a page gets wrong for people with a screen reader or a
+// keyboard: unlabelled fields, images without alt, not exactly one h1, no
+// skip link as the first thing Tab reaches.
+const a11yJS = `(() => {
+  const p = [];
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    if (!(el.labels && el.labels.length) && !el.getAttribute('aria-label')) p.push('field without label: ' + (el.name || el.id));
+  }
+  for (const img of document.querySelectorAll('img')) if (!img.hasAttribute('alt')) p.push('image without alt: ' + img.src);
+  const h1 = document.querySelectorAll('h1').length;
+  if (h1 !== 1) p.push(h1 + ' h1 elements');
+  const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])');
+  if (!first || !first.classList.contains('skip')) p.push('the first focusable element is not the skip link');
+  if (!document.documentElement.lang) p.push('no lang on html');
+  return p;
+})()`
+
+// accessible opens path and fails on what a11yJS finds.
+func accessible(t *testing.T, b *browsertest.Browser, path string) {
+	t.Helper()
+	b.Open(path)
+	var problems []string
+	if err := json.Unmarshal(b.Eval(a11yJS), &problems); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", path, p)
+	}
 }

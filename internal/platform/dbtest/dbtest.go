@@ -63,6 +63,13 @@ func Postgres(t testing.TB) *gorm.DB {
 // returns its URL; the database is dropped when the test ends.
 func NewPostgresDatabase(t testing.TB) string {
 	t.Helper()
+	return NewPostgresDatabaseFrom(t, "")
+}
+
+// NewPostgresDatabaseFrom is NewPostgresDatabase with the new database a copy
+// of template (CREATE DATABASE ... TEMPLATE), or empty when template is "".
+func NewPostgresDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
 	base := PostgresURL(t)
 	if base == "" {
 		t.Skip("OCOP_TEST_POSTGRES_URL is not set")
@@ -74,7 +81,11 @@ func NewPostgresDatabase(t testing.TB) string {
 	}
 	defer db.Close(admin)
 	name := "ocop_t_" + randomHex(6)
-	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	if err := admin.Exec(create).Error; err != nil {
 		t.Fatalf("dbtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -85,6 +96,11 @@ func NewPostgresDatabase(t testing.TB) string {
 		defer db.Close(admin)
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
+	return withDatabase(t, base, name)
+}
+
+func withDatabase(t testing.TB, base, name string) string {
+	t.Helper()
 	pu, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("dbtest: bad OCOP_TEST_POSTGRES_URL: %v", err)

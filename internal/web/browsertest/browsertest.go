@@ -233,6 +233,38 @@ func (b *Browser) Fill(field, value string) {
 		chromedp.SendKeys(sel, value))
 }
 
+// Select chooses the option whose visible text is option in the <select>
+// found by id, name or label, and fires the change event (htmx listens to it).
+func (b *Browser) Select(field, option string) {
+	b.t.Helper()
+	sel, _ := json.Marshal(string(b.find("field", field)))
+	opt, _ := json.Marshal(option)
+	ok := value(b, fmt.Sprintf("select %q in %q", option, field), chromedp.Evaluate[bool](`(() => {
+  const el = document.querySelector(`+string(sel)+`);
+  const o = [...el.options].find(o => o.text.replace(/\s+/g, ' ').trim() === `+string(opt)+`);
+  if (!o) return false;
+  el.value = o.value;
+  el.dispatchEvent(new Event('input', {bubbles: true}));
+  el.dispatchEvent(new Event('change', {bubbles: true}));
+  return true;
+})()`))
+	if !ok {
+		b.fail("select %q in %q: no such option", option, field)
+	}
+}
+
+// Check clicks the checkbox or radio button found by id, name or label, as a
+// person would, unless it is already checked.
+func (b *Browser) Check(field string) {
+	b.t.Helper()
+	sel := b.find("field", field)
+	q, _ := json.Marshal(string(sel))
+	if value(b, "read "+field, chromedp.Evaluate[bool](`document.querySelector(`+string(q)+`).checked`)) {
+		return
+	}
+	b.do(fmt.Sprintf("check %q", field), chromedp.Click(sel))
+}
+
 // Click presses the button or link found by id, exact text or aria-label
 // (buttons in the page's main content first, then other buttons, then links) and
 // waits for the page it leads to (a form submission or a link).

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/web"
 	"github.com/chocop/ocop/seed"
@@ -44,23 +46,75 @@ type App struct {
 // Option adjusts the configuration before the server is built.
 type Option func(*config.Config)
 
-// Each runs fn against a fresh app per dialect (subtests "sqlite" and "postgres").
+// Each runs fn against a fresh app per dialect (subtests "sqlite" and
+// "postgres"). Every app gets its own database, a copy of one that is
+// migrated and seeded once per test binary and dialect, so a test costs a
+// copy rather than a migration and an argon2id-hashing demo seed.
 func Each(t *testing.T, fn func(t *testing.T, app *App), opts ...Option) {
 	t.Helper()
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) { fn(t, New(t, g, opts...)) })
+	t.Run("sqlite", func(t *testing.T) {
+		sqliteTpl.once.Do(func() { sqliteTpl.data, sqliteTpl.err = dbtest.SQLiteTemplate(context.Background(), fill) })
+		if sqliteTpl.err != nil {
+			t.Fatalf("webtest: SQLite template: %v", sqliteTpl.err)
+		}
+		fn(t, start(t, dbtest.SQLiteFrom(t, sqliteTpl.data), opts))
+	})
+	if base := dbtest.PostgresURL(t); base != "" {
+		t.Run("postgres", func(t *testing.T) {
+			pgTpl.once.Do(func() { pgTpl.name, pgTpl.err = dbtest.PostgresTemplate(context.Background(), base, fill) })
+			if pgTpl.err != nil {
+				t.Fatalf("webtest: PostgreSQL template: %v", pgTpl.err)
+			}
+			u := dbtest.NewPostgresDatabaseFrom(t, pgTpl.name)
+			g, err := db.Open(context.Background(), u)
+			if err != nil {
+				t.Fatalf("webtest: open: %v", err)
+			}
+			t.Cleanup(func() { _ = db.Close(g) })
+			fn(t, start(t, g, opts))
+		})
+	}
 }
 
-// New builds the app on g, loads reference and demo data, and starts it
-// on a loopback port (for browser tests and real HTTP clients).
-func New(t testing.TB, g *gorm.DB, opts ...Option) *App {
-	t.Helper()
-	ctx := context.Background()
+// The seeded databases that Each copies, built on first use.
+var (
+	sqliteTpl struct {
+		once sync.Once
+		data []byte
+		err  error
+	}
+	pgTpl struct {
+		once sync.Once
+		name string
+		err  error
+	}
+)
+
+// fill loads the reference and demo data.
+func fill(ctx context.Context, g *gorm.DB) error {
 	if err := seed.Reference(ctx, g); err != nil {
-		t.Fatalf("webtest: reference data: %v", err)
+		return fmt.Errorf("reference data: %w", err)
 	}
 	if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-		t.Fatalf("webtest: demo data: %v", err)
+		return fmt.Errorf("demo data: %w", err)
 	}
+	return nil
+}
+
+// New builds the app on g (migrated), loads reference and demo data, and
+// starts it on a loopback port (for browser tests and real HTTP clients).
+func New(t testing.TB, g *gorm.DB, opts ...Option) *App {
+	t.Helper()
+	if err := fill(context.Background(), g); err != nil {
+		t.Fatalf("webtest: %v", err)
+	}
+	return start(t, g, opts)
+}
+
+// start builds the app on g, which already holds the data, and serves it on
+// a loopback port.
+func start(t testing.TB, g *gorm.DB, opts []Option) *App {
+	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)

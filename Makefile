@@ -1,0 +1,40 @@
+# Chợ OCOP. `make run` starts the site on http://localhost:8080 (embedded
+# SQLite under ./var, migrated and seeded); `make test` runs every test.
+#
+# Tests find their outside parts from the environment:
+#   OCOP_TEST_POSTGRES_URL   PostgreSQL for the second dialect (skipped when unset)
+#   OCOP_CHROMIUM            Chromium for browser tests (default /usr/bin/chromium; skipped when missing)
+#   OCOP_TEST_STRIPE_MOCK    stripe-mock binary (default: on PATH)
+# .ci/run sets all of them and makes each one required.
+
+GO          ?= go
+BIN         ?= bin/ocop
+TEST_FLAGS  ?= -timeout 15m
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STRIPE_MOCK := github.com/stripe/stripe-mock@v0.180.0
+GOBIN       := $(shell $(GO) env GOPATH)/bin
+
+.PHONY: run test build lint setup clean
+
+run:
+	$(GO) run ./cmd/ocop
+
+test:
+	$(GO) test $(TEST_FLAGS) ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/ocop
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: run gofmt -w on the files above"; exit 1)
+	$(GO) vet ./...
+	PATH="$(GOBIN):$$PATH" staticcheck ./... || (echo "staticcheck failed (not installed? run make setup)"; exit 1)
+
+# setup installs the test tools (optional: the tests skip what is missing, and .ci/run installs them itself).
+setup:
+	$(GO) install $(STATICCHECK)
+	$(GO) install $(STRIPE_MOCK)
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"
+
+clean:
+	rm -rf bin var/browsertest

@@ -1,0 +1,94 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/dbtest"
+)
+
+// eachURL runs fn with a fresh, empty database URL per dialect.
+func eachURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, dbtest.SQLiteURL(t)) })
+	if dbtest.PostgresURL(t) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, dbtest.NewPostgresDatabase(t)) })
+	}
+}
+
+func open(t *testing.T, url string) *gorm.DB {
+	t.Helper()
+	g, err := db.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(g) })
+	return g
+}
+
+// TestConcurrentMigrate starts two "instances" migrating one empty database
+// at once: both must succeed and each migration must be applied once (on
+// PostgreSQL the advisory lock serialises them; SQLite serialises writers).
+func TestConcurrentMigrate(t *testing.T) {
+	eachURL(t, func(t *testing.T, url string) {
+		a, b := open(t, url), open(t, url)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, g := range []*gorm.DB{a, b} {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = db.Migrate(context.Background(), g, nil) }()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("instance %d: %v", i+1, err)
+			}
+		}
+		var dup int64
+		err := a.Raw(`SELECT COUNT(*) FROM (SELECT version_id FROM goose_db_version WHERE version_id > 0 GROUP BY version_id HAVING COUNT(*) > 1) d`).Scan(&dup).Error
+		if err != nil || dup != 0 {
+			t.Fatalf("migrations applied twice: %d versions (%v)", dup, err)
+		}
+		if !a.Migrator().HasTable("users") {
+			t.Fatal("no users table after migrating")
+		}
+	})
+}
+
+// TestTxRollsBackOnError proves Tx commits on nil and rolls back on error,
+// and that a unique violation is recognised by IsDuplicate.
+func TestTxRollsBackOnError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		ctx := context.Background()
+		insert := func(tx *gorm.DB, code string) error {
+			return tx.Exec(`INSERT INTO provinces (code, name, name_en, full_name, full_name_en, slug) VALUES (?, 'X', 'X', 'X', 'X', ?)`, code, "x"+code).Error
+		}
+		boom := errors.New("boom")
+		if err := db.Tx(ctx, g, func(tx *gorm.DB) error {
+			if err := insert(tx, "T1"); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("Tx returned %v, want the function's error", err)
+		}
+		if err := db.Tx(ctx, g, func(tx *gorm.DB) error { return insert(tx, "T2") }); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		g.Table("provinces").Where("code IN ?", []string{"T1", "T2"}).Count(&n)
+		if n != 1 {
+			t.Fatalf("%d rows after one rolled-back and one committed transaction, want 1", n)
+		}
+		if err := insert(g, "T2"); !db.IsDuplicate(err) {
+			t.Errorf("second insert of the same key: %v, want IsDuplicate", err)
+		}
+		if err := db.Ping(ctx, g); err != nil {
+			t.Errorf("ping: %v", err)
+		}
+	})
+}
