@@ -97,8 +97,16 @@ type QR struct {
 // TransferContent is the content a transfer for the group must carry.
 func TransferContent(code string) string { return "OCOP " + code }
 
-// VietQR builds the dynamic VietQR of a group: its total to the collection account.
-func (s *Service) VietQR(g order.Group) (QR, error) {
+// VietQR builds the dynamic VietQR of a group: its total to the collection
+// account, whose bank must be a NAPAS member in the banks table.
+func (s *Service) VietQR(ctx context.Context, g order.Group) (QR, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Table("banks").Where("bin = ?", s.collection.BIN).Count(&n).Error; err != nil {
+		return QR{}, err
+	}
+	if n == 0 {
+		return QR{}, fmt.Errorf("collection bank BIN %q is not a known NAPAS bank (OCOP_COLLECTION_BANK_BIN)", s.collection.BIN)
+	}
 	content := vietqr.FoldPurpose(TransferContent(g.Code))
 	payload, err := vietqr.Encode(vietqr.Payment{BIN: s.collection.BIN, Account: s.collection.Account, Amount: g.Total, Purpose: content})
 	if err != nil {
@@ -126,7 +134,7 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in order.CheckoutI
 	res := CheckoutResult{Group: g}
 	if in.Method == order.MethodCard {
 		sess, err := s.stripe.CreateSession(ctx, stripe.SessionInput{GroupCode: g.Code, Items: lineItems(g),
-			SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, ExpiresAt: g.ExpiresAt})
+			SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, CreatedAt: g.CreatedAt, ExpiresAt: g.ExpiresAt})
 		if err != nil {
 			// The group stays pending and expires, releasing its stock.
 			return res, err
@@ -260,6 +268,6 @@ func (s *Service) CardSessionURL(ctx context.Context, g order.Group) (string, er
 		return "", &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.illegal_move"}
 	}
 	sess, err := s.stripe.CreateSession(ctx, stripe.SessionInput{GroupCode: g.Code, Items: lineItems(g),
-		SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, ExpiresAt: g.ExpiresAt})
+		SuccessURL: s.baseURL + "/orders/" + g.Code, CancelURL: s.baseURL + "/orders/" + g.Code, CreatedAt: g.CreatedAt, ExpiresAt: g.ExpiresAt})
 	return sess.URL, err
 }

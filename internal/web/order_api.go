@@ -3,11 +3,13 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/platform/validate"
 )
 
 type cartAddRequest struct {
@@ -32,8 +34,8 @@ type checkoutRequest struct {
 }
 
 func (r checkoutRequest) input() order.CheckoutInput {
-	return order.CheckoutInput{Address: order.Address{RecipientName: r.RecipientName, Phone: r.Phone, ProvinceCode: r.ProvinceCode,
-		CommuneCode: r.CommuneCode, Street: r.Street, Note: r.Note}, Method: r.PaymentMethod, AdultConfirmed: r.AdultConfirmed}
+	return order.CheckoutInput{Address: order.Address{RecipientName: strings.TrimSpace(r.RecipientName), Phone: validate.NormalizePhone(r.Phone), ProvinceCode: r.ProvinceCode,
+		CommuneCode: r.CommuneCode, Street: strings.TrimSpace(r.Street), Note: strings.TrimSpace(r.Note)}, Method: r.PaymentMethod, AdultConfirmed: r.AdultConfirmed}
 }
 
 func ownerOf(c echo.Context) order.Owner { return order.Owner{UserID: userOf(c).ID} }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -59,6 +60,9 @@ func TestCardJourney(t *testing.T) {
 		br.Login("shopper@example.com")
 		if res := br.Get("/orders/" + g.Code); res.StatusCode != 200 || getGroup(t, app, shopper, g.Code).Status != "pending" {
 			t.Fatal("the browser's return marked the order paid")
+		}
+		if res := br.Post("/orders/"+g.Code, "/orders/"+g.Code+"/pay", url.Values{}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") == "" {
+			t.Fatalf("pay again: %d, want a redirect to the same Stripe session", res.StatusCode)
 		}
 
 		if res := stripeEvent(t, app, "evt_forged", "checkout.session.completed", sessionCompleted(g.Code, g.Total, "pi_1"), "whsec_wrong"); res.StatusCode != http.StatusBadRequest {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
@@ -83,6 +84,21 @@ func TestCartAndCheckoutBadInput(t *testing.T) {
 			t.Fatalf("after a short-stock checkout the cart or stock changed: %+v stock %d", cart, stockOf(t, app, ok.ID))
 		}
 		app.API(webtest.Req{Method: "PUT", Path: "/api/v1/cart/items/" + id(ok.ID), Token: shopper, Body: `{"quantity":2}`})
+
+		// A producer suspended (or a product unpublished) after the cart was filled: 409, nothing reserved.
+		app.DB.Model(&producer.Producer{}).Where("slug = ?", producer1Slug).Update("status", producer.StatusSuspended)
+		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")}); res.StatusCode != 409 {
+			t.Fatalf("checkout with a suspended producer's product: %d, want 409", res.StatusCode)
+		}
+		app.DB.Model(&producer.Producer{}).Where("slug = ?", producer1Slug).Update("status", producer.StatusApproved)
+		app.DB.Model(&catalog.Product{}).Where("id = ?", ok.ProductID).Update("status", catalog.StatusUnpublished)
+		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")}); res.StatusCode != 409 {
+			t.Fatalf("checkout with an unpublished product: %d, want 409", res.StatusCode)
+		}
+		app.DB.Model(&catalog.Product{}).Where("id = ?", ok.ProductID).Update("status", catalog.StatusPublished)
+		if stockOf(t, app, ok.ID) != 2 {
+			t.Fatal("a refused checkout reserved stock")
+		}
 
 		// Price changed since the cart: 409, the cart shows the new price, then checkout works at it.
 		app.DB.Model(&catalog.Variant{}).Where("id = ?", ok.ID).Update("price", 45000)

@@ -103,10 +103,18 @@ func TestVietQRJourney(t *testing.T) {
 
 		// Each producer sees and moves only their own order.
 		p1, p2 := app.Token("producer@example.com"), app.Token("producer2@example.com")
-		var mine struct{ Orders []struct{ Code string } }
+		var mine struct {
+			Orders []struct {
+				Code   string
+				ShipTo struct{ Phone, Street string } `json:"ship_to"`
+			}
+		}
 		app.API(webtest.Req{Method: "GET", Path: "/api/v1/portal/orders", Token: p1}).JSON(t, &mine)
 		if len(mine.Orders) != 1 {
 			t.Fatalf("producer 1 sees %d orders, want 1", len(mine.Orders))
+		}
+		if mine.Orders[0].ShipTo.Phone != "0912345678" || !strings.Contains(mine.Orders[0].ShipTo.Street, "Lạng Sơn") {
+			t.Fatalf("producer's view of where to ship: %+v", mine.Orders[0].ShipTo)
 		}
 		code1 := mine.Orders[0].Code
 		act := func(token, action string, body any) *webtest.Response {

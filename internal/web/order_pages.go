@@ -58,7 +58,7 @@ func (s *Server) orderQR(c echo.Context) error {
 	if g.Status != order.GroupPending || g.PaymentMethod != order.MethodVietQR {
 		return errs.ErrNotFound
 	}
-	q, err := s.paySvc.VietQR(g)
+	q, err := s.paySvc.VietQR(c.Request().Context(), g)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (s *Server) apiPortalOrders(c echo.Context) error {
 	}
 	out := []orderJSON{}
 	for _, o := range os {
-		out = append(out, s.orderView(ctx, o, true))
+		out = append(out, s.producerOrderView(ctx, o))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"orders": out})
 }
@@ -70,7 +70,7 @@ func (s *Server) apiPortalAct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.orderView(c.Request().Context(), o, true))
+	return c.JSON(http.StatusOK, s.producerOrderView(c.Request().Context(), o))
 }
 
 type ledgerJSON struct {
@@ -120,7 +120,7 @@ func (s *Server) portalOrders(c echo.Context) error {
 	}
 	v := portalOrdersView{}
 	for _, o := range os {
-		v.Orders = append(v.Orders, s.orderView(ctx, o, true))
+		v.Orders = append(v.Orders, s.producerOrderView(ctx, o))
 	}
 	return s.pages.render(c, http.StatusOK, "portal_orders", v)
 }

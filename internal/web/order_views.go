@@ -36,22 +36,23 @@ type addressJSON struct {
 
 // orderJSON is one producer's order.
 type orderJSON struct {
-	Code         string      `json:"code"`
-	GroupCode    string      `json:"group_code,omitempty"`
-	Status       string      `json:"status"`
-	ProducerSlug string      `json:"producer_slug"`
-	ProducerName string      `json:"producer_name"`
-	ItemsTotal   int64       `json:"items_total"`
-	Shipping     int64       `json:"shipping"`
-	Total        int64       `json:"total"`
-	Commission   *int64      `json:"commission,omitempty"` // producers and admins only
-	IsService    bool        `json:"is_service"`
-	VoucherCode  string      `json:"voucher_code,omitempty"`
-	Carrier      string      `json:"carrier,omitempty"`
-	TrackingCode string      `json:"tracking_code,omitempty"`
-	CancelReason string      `json:"cancel_reason,omitempty"`
-	Items        []itemJSON  `json:"items"`
-	Timeline     []eventJSON `json:"timeline"`
+	Code         string       `json:"code"`
+	GroupCode    string       `json:"group_code,omitempty"`
+	Status       string       `json:"status"`
+	ProducerSlug string       `json:"producer_slug"`
+	ProducerName string       `json:"producer_name"`
+	ItemsTotal   int64        `json:"items_total"`
+	Shipping     int64        `json:"shipping"`
+	Total        int64        `json:"total"`
+	Commission   *int64       `json:"commission,omitempty"` // producers and admins only
+	IsService    bool         `json:"is_service"`
+	VoucherCode  string       `json:"voucher_code,omitempty"`
+	Carrier      string       `json:"carrier,omitempty"`
+	TrackingCode string       `json:"tracking_code,omitempty"`
+	CancelReason string       `json:"cancel_reason,omitempty"`
+	Items        []itemJSON   `json:"items"`
+	Timeline     []eventJSON  `json:"timeline"`
+	ShipTo       *addressJSON `json:"ship_to,omitempty"` // the producer's view: where to send it
 }
 
 type itemJSON struct {
@@ -103,6 +104,24 @@ func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bo
 	return v
 }
 
+// producerOrderView is an order as its producer sees it: with the
+// commission and the address to ship to (with commune and province names).
+func (s *Server) producerOrderView(ctx context.Context, o order.Order) orderJSON {
+	v := s.orderView(ctx, o, true)
+	var g order.Group
+	if err := s.db.WithContext(ctx).Take(&g, o.GroupID).Error; err == nil {
+		a := addressJSON{RecipientName: g.RecipientName, Phone: g.Phone, ProvinceCode: g.ProvinceCode, CommuneCode: g.CommuneCode, Street: g.Street, Note: g.Note}
+		if cm, err := s.regions.Commune(ctx, g.CommuneCode); err == nil {
+			a.Street += ", " + cm.FullName
+		}
+		if pr, err := s.regions.Province(ctx, g.ProvinceCode); err == nil {
+			a.Street += ", " + pr.FullName
+		}
+		v.ShipTo = &a
+	}
+	return v
+}
+
 func (s *Server) groupView(ctx context.Context, g order.Group) groupJSON {
 	v := groupJSON{Code: g.Code, Status: string(g.Status), PaymentMethod: g.PaymentMethod, ItemsTotal: g.ItemsTotal,
 		ShippingTotal: g.ShippingTotal, Total: g.Total, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, CreatedAt: g.CreatedAt,
@@ -112,7 +131,7 @@ func (s *Server) groupView(ctx context.Context, g order.Group) groupJSON {
 		v.Orders = append(v.Orders, s.orderView(ctx, o, false))
 	}
 	if g.Status == order.GroupPending && g.PaymentMethod == order.MethodVietQR {
-		if qr, err := s.paySvc.VietQR(g); err == nil {
+		if qr, err := s.paySvc.VietQR(ctx, g); err == nil {
 			v.VietQR = &qr
 		}
 	}

@@ -52,7 +52,8 @@ type SessionInput struct {
 	Items      []LineItem
 	SuccessURL string
 	CancelURL  string
-	ExpiresAt  time.Time
+	CreatedAt  time.Time // when the group was placed
+	ExpiresAt  time.Time // when the group expires
 }
 
 // Session is what the shopper is sent to.
@@ -75,6 +76,17 @@ func (c *Client) CreateSession(ctx context.Context, in SessionInput) (Session, e
 			Metadata:      map[string]string{"group_code": in.GroupCode},
 		},
 		Metadata: map[string]string{"group_code": in.GroupCode},
+	}
+	if !in.ExpiresAt.IsZero() {
+		// Close the session with the order group, so a late payment is rare
+		// (it is still recorded for refund). Stripe needs at least 30 minutes.
+		// Derived from the group only, so a repeated call sends the same
+		// parameters under the same idempotency key.
+		exp := in.ExpiresAt
+		if floor := in.CreatedAt.Add(31 * time.Minute); exp.Before(floor) {
+			exp = floor
+		}
+		p.ExpiresAt = stripego.Int64(exp.Unix())
 	}
 	for _, it := range in.Items {
 		p.LineItems = append(p.LineItems, &stripego.CheckoutSessionLineItemParams{

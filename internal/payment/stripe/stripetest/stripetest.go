@@ -1,7 +1,8 @@
 // Package stripetest starts stripe-mock v0.180.0 (Stripe's own validator of
 // requests, API version 2023-10-16 as stripe-go v76) for tests. Install it
 // with `go install github.com/stripe/stripe-mock@v0.180.0`. When it is
-// missing a test fails if CI is set, and skips with a clear message otherwise.
+// missing a test fails if CI or OCOP_TEST_REQUIRE_STRIPE_MOCK=1 is set, and
+// skips with a clear message otherwise.
 package stripetest
 
 import (
@@ -15,8 +16,15 @@ import (
 	"time"
 )
 
-// Binary finds stripe-mock on PATH or in $(go env GOPATH)/bin.
+// Binary finds stripe-mock: $OCOP_TEST_STRIPE_MOCK, else on PATH, else in
+// $(go env GOPATH)/bin.
 func Binary() (string, error) {
+	if p := os.Getenv("OCOP_TEST_STRIPE_MOCK"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("OCOP_TEST_STRIPE_MOCK=%s: %w", p, err)
+		}
+		return p, nil
+	}
 	if p, err := exec.LookPath("stripe-mock"); err == nil {
 		return p, nil
 	}
@@ -41,10 +49,10 @@ func Start(t testing.TB) string {
 	t.Helper()
 	bin, err := Binary()
 	if err != nil {
-		if os.Getenv("CI") != "" {
+		if os.Getenv("CI") != "" || os.Getenv("OCOP_TEST_REQUIRE_STRIPE_MOCK") == "1" {
 			t.Fatalf("stripetest: %v", err)
 		}
-		t.Skipf("stripetest: %v (skipping; with CI set this fails)", err)
+		t.Skipf("stripetest: %v (skipping; with CI or OCOP_TEST_REQUIRE_STRIPE_MOCK=1 set this fails)", err)
 	}
 	port, err := freePort()
 	if err != nil {
