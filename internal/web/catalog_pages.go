@@ -21,6 +21,7 @@ type productsView struct {
 	NextURL   string
 	Groups    []catalog.Group
 	Provinces []region.Province
+	Communes  []region.Commune // of the chosen province, for the commune facet
 	Sorts     []string
 }
 
@@ -49,6 +50,11 @@ func (s *Server) productsPage(c echo.Context) error {
 	v.Groups = s.groups(ctx)
 	if v.Provinces, err = cached(s.cache, ctx, "provinces", s.regions.Provinces); err != nil {
 		return err
+	}
+	if code := q.Province; code != "" {
+		v.Communes, _ = cached(s.cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
+			return s.regions.Communes(ctx, code)
+		})
 	}
 	return s.pages.render(c, http.StatusOK, "catalog_products", v)
 }

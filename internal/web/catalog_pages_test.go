@@ -88,6 +88,7 @@ func TestStorefrontPages(t *testing.T) {
 			{"/products", 200, []string{"Na Chi Lăng", `name="stars"`}},
 			{"/products?q=vit+quay", 200, []string{"Vịt quay Hồng Xiêm"}},
 			{"/products?q=zzzz", 200, []string{`id="no-results"`}},
+			{"/products?province=20", 200, []string{`name="commune"`, "Xã Chi Lăng"}},
 			{"/products?stars=abc", 400, nil},
 			{"/products?cursor=forged", 400, nil},
 			{"/products/na-chi-lang", 200, []string{"Na Chi Lăng", "HTX Dịch vụ và Sản xuất nông nghiệp Đồng Bành", "/media/photos/demo-"}},

@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"testing"
 
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/web/webtest"
+	"github.com/chocop/ocop/seed"
 )
 
 func TestSearchVietnameseNames(t *testing.T) {
@@ -93,6 +95,13 @@ func TestSearchFacetsAndPagination(t *testing.T) {
 			if p.MinPrice < 200000 || p.MinPrice > 400000 {
 				t.Errorf("price filter let %s at %d through", p.Name, p.MinPrice)
 			}
+		}
+		chiLang, err := seed.CommuneCode(context.Background(), app.DB, "Xã Chi Lăng")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(search(t, app, "province=20&commune="+chiLang)); !got["Na Chi Lăng"] || !got["Hoa hồi khô Chi Lăng"] || got["Vịt quay Hồng Xiêm"] {
+			t.Errorf("commune facet (Xã Chi Lăng): %v", got)
 		}
 		if l := search(t, app, "province=01"); len(l.Items) != 0 {
 			t.Errorf("Hà Nội has no demo products, got %d", len(l.Items))
