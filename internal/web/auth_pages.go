@@ -63,7 +63,8 @@ func (s *Server) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, safeNext(f.Next, landingFor(u)))
 }
 
-// signIn starts a session and carries the visitor's chosen language to the account.
+// signIn starts a session, moves a guest cart into the account's cart, and
+// carries the visitor's chosen language to the account.
 func (s *Server) signIn(c echo.Context, u account.User) error {
 	ctx := c.Request().Context()
 	token, err := s.accounts.StartSession(ctx, u.ID, c.Request().UserAgent())
@@ -71,6 +72,7 @@ func (s *Server) signIn(c echo.Context, u account.User) error {
 		return err
 	}
 	s.setSessionCookie(c, token, time.Now().Add(account.SessionTTL))
+	s.mergeGuestCart(c, u)
 	if ck, err := c.Cookie(langCookie); err == nil && i18n.Supported(ck.Value) && ck.Value != u.Locale {
 		return s.accounts.SetLocale(ctx, u.ID, ck.Value)
 	}

@@ -38,8 +38,6 @@ func (s *Server) cartOwner(c echo.Context, create bool) order.Owner {
 // mergeGuestCart joins the visitor's guest cart into user's cart. The
 // sign-in handler calls it right after the session starts; a failure must
 // not stop the sign-in, so it is logged and the guest cart kept.
-//
-//lint:ignore U1000 called from the sign-in handler (auth_pages.go, owned by the skeleton area)
 func (s *Server) mergeGuestCart(c echo.Context, user account.User) {
 	ck, err := c.Cookie(cartCookie)
 	if err != nil || ck.Value == "" {

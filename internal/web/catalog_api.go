@@ -136,16 +136,16 @@ func (s *Server) publicProduct(ctx context.Context, slug string) (publishedProdu
 // producerJSON is a producer as the public sees it: the address only to
 // the commune, no bank account, no tax code.
 type producerJSON struct {
-	Slug         string            `json:"slug"`
-	Name         string            `json:"name"`
-	Kind         string            `json:"kind"`
-	ProvinceCode string            `json:"province_code"`
-	CommuneCode  string            `json:"commune_code"`
-	Place        string            `json:"place"`
-	Story        string            `json:"story"`
-	URL          string            `json:"url"`
-	Photos       []photoJSON       `json:"photos,omitempty"`
-	Products     []productCardJSON `json:"products,omitempty"`
+	Slug         string             `json:"slug"`
+	Name         string             `json:"name"`
+	Kind         string             `json:"kind"`
+	ProvinceCode string             `json:"province_code"`
+	CommuneCode  string             `json:"commune_code"`
+	Place        string             `json:"place"`
+	Story        string             `json:"story"`
+	URL          string             `json:"url"`
+	Photos       []photoJSON        `json:"photos,omitempty"`
+	Products     []productCardJSON  `json:"products,omitempty"`
 	Certificates []producerCertJSON `json:"certificates,omitempty"`
 }
 

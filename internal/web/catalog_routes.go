@@ -2,14 +2,12 @@ package web
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
-	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/registry"
 )
 
@@ -22,20 +20,9 @@ type catalogArea struct {
 	cache   *readCache
 }
 
-// initCatalog builds the catalog services; called once from New. Photos go
-// to an S3-compatible bucket when one is configured, else under DataDir.
+// initCatalog builds the catalog services; called once from New.
 func (s *Server) initCatalog() error {
-	var store blob.Store
-	if s.cfg.S3Endpoint != "" {
-		store = blob.NewS3(blob.S3Config{Endpoint: s.cfg.S3Endpoint, Bucket: s.cfg.S3Bucket, Region: s.cfg.S3Region,
-			AccessKey: s.cfg.S3AccessKey, SecretKey: s.cfg.S3SecretKey})
-	} else {
-		d, err := blob.NewDisk(s.cfg.DataDir + "/blobs")
-		if err != nil {
-			return fmt.Errorf("catalog: %w", err)
-		}
-		store = d
-	}
+	store := s.blobs
 	secret := []byte(s.cfg.CursorSecret)
 	if len(secret) == 0 {
 		sum := sha256.Sum256([]byte("ocop-cursor\x00" + s.cfg.DatabaseURL))

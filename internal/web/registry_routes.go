@@ -2,14 +2,11 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/account"
-	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/registry"
 )
 
@@ -23,11 +20,7 @@ const uploadLimit = registry.MaxDocumentSize + 64<<10
 
 // initRegistry builds the registry services; called once from New.
 func (s *Server) initRegistry() error {
-	store, err := blob.NewDisk(filepath.Join(s.cfg.DataDir, "blobs"))
-	if err != nil {
-		return fmt.Errorf("registry: %w", err)
-	}
-	s.reg = registry.NewService(s.db, store, nil)
+	s.reg = registry.NewService(s.db, s.blobs, nil)
 	s.every("registry-expiries", 6*time.Hour, func(ctx context.Context) error {
 		_, err := s.reg.SweepExpiries(ctx)
 		return err

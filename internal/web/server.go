@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/chocop/ocop/frontend"
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/i18n"
 	"github.com/chocop/ocop/internal/platform/validate"
@@ -46,15 +48,11 @@ type Server struct {
 	producers *producer.Store
 	regions   *region.Store
 	jobs      []job
+	blobs     blob.Store // uploaded photos and dossier documents
 
-	// Each area keeps its services in a struct of its own, built by its init
-	// function. Until an area has services its struct is empty, hence the
-	// lint directives.
-	//lint:ignore U1000 filled by the catalog area
+	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea
-	//lint:ignore U1000 filled by the registry area
 	registryArea
-	//lint:ignore U1000 filled by the orders area
 	orderArea
 }
 
@@ -84,6 +82,9 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 		accounts:  account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers: producer.NewStore(g),
 		regions:   region.NewStore(g),
+	}
+	if s.blobs, err = newBlobStore(cfg); err != nil {
+		return nil, err
 	}
 	for _, initArea := range []func() error{s.initCatalog, s.initRegistry, s.initOrder} {
 		if err := initArea(); err != nil {
@@ -158,3 +159,17 @@ func (s *Server) base(e *echo.Echo) {
 // Routes lists every route registered in Echo (method and path), so tests can
 // check the route table against the OpenAPI document.
 func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+
+// newBlobStore is where uploaded files live: an S3-compatible bucket when one
+// is configured (so several instances share them), else DataDir/blobs.
+func newBlobStore(cfg config.Config) (blob.Store, error) {
+	if cfg.S3Endpoint != "" {
+		return blob.NewS3(blob.S3Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, Region: cfg.S3Region,
+			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey}), nil
+	}
+	d, err := blob.NewDisk(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return nil, fmt.Errorf("uploads: %w", err)
+	}
+	return d, nil
+}
