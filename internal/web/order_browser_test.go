@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/web/browsertest"
 	"github.com/chocop/ocop/internal/web/webtest"
@@ -47,14 +48,17 @@ func TestBuyAndShipInBrowser(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		a := sell(t, app, item{producer: producer1Slug, price: 120000, stock: 10, grams: 500})
 		b := sell(t, app, item{producer: producer2Slug, price: 80000, stock: 10, grams: 300})
-		// The shopper's cart is filled through the API with the same
-		// account; the product pages belong to the catalog area.
-		tok := app.Token("shopper@example.com")
-		addToCart(t, app, tok, a.ID, 1)
-		addToCart(t, app, tok, b.ID, 2)
-
 		br := browsertest.New(t, app.HTTP.URL)
 		signIn(br, "shopper@example.com")
+		// The shopper puts both products in the cart from their product
+		// pages (the storefront's add-to-cart form), two of the second.
+		br.Open("/products/" + productSlug(t, app, a))
+		br.Click("Thêm vào giỏ")
+		br.WaitText("Giỏ hàng")
+		br.Open("/products/" + productSlug(t, app, b))
+		br.Fill("Số lượng", "2")
+		br.Click("Thêm vào giỏ")
+		br.WaitText("Giỏ hàng")
 		br.Open("/cart")
 		br.WaitText("Giỏ hàng")
 		br.Do("choose province", chromedp.SetValue(chromedp.CSS("#province"), "20"))
@@ -106,4 +110,14 @@ func TestBuyAndShipInBrowser(t *testing.T) {
 		}
 		assertBalanced(t, app, code)
 	}, withBankSecret)
+}
+
+// productSlug is the slug of v's product, for opening its storefront page.
+func productSlug(t *testing.T, app *webtest.App, v catalog.Variant) string {
+	t.Helper()
+	var p catalog.Product
+	if err := app.DB.Take(&p, v.ProductID).Error; err != nil {
+		t.Fatal(err)
+	}
+	return p.Slug
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/chocop/ocop/internal/platform/day"
 	"time"
 
 	"github.com/chocop/ocop/internal/order"
@@ -72,17 +73,9 @@ type eventJSON struct {
 	AtVN string    `json:"-"` // for pages: Vietnam time
 }
 
-// vietnam is the zone times are shown in; Vietnam has no daylight saving,
-// so a fixed +7 is exact when the zone database is missing.
-var vietnam = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return l
-	}
-	return time.FixedZone("ICT", 7*3600)
-}()
-
-// vnTime writes t as people in Vietnam read it.
-func vnTime(t time.Time) string { return t.In(vietnam).Format("15:04 02/01/2006") }
+// vnTime writes t as people in Vietnam read it. Times are stored in UTC
+// and shown in Vietnam time (day.Zone), everywhere.
+func vnTime(t time.Time) string { return t.In(day.Zone).Format("15:04 02/01/2006") }
 
 func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bool) orderJSON {
 	v := orderJSON{Code: o.Code, Status: string(o.Status), ItemsTotal: o.ItemsTotal, Shipping: o.Shipping, Total: o.Total,

@@ -68,6 +68,7 @@ type councilJSON struct {
 type auditJSON struct {
 	ID      int64  `json:"id"`
 	At      string `json:"at"`
+	AtVN    string `json:"-"` // for pages: Vietnam time
 	Actor   string `json:"actor,omitempty"`
 	Action  string `json:"action"`
 	Outcome string `json:"outcome"`
@@ -161,7 +162,7 @@ func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
 func auditsJSON(es []registry.AuditEntry) []auditJSON {
 	out := make([]auditJSON, 0, len(es))
 	for _, e := range es {
-		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC().Format("2006-01-02T15:04:05Z"), Actor: e.ActorEmail, Action: e.Action,
+		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC().Format("2006-01-02T15:04:05Z"), AtVN: vnTime(e.At), Actor: e.ActorEmail, Action: e.Action,
 			Outcome: e.Outcome, Before: e.BeforeJSON, After: e.AfterJSON, Note: e.Note})
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -53,6 +54,9 @@ func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
 		"asset": a.URL,
 		"vnd":   money.VND,
 		"date":  func(d day.Date) string { return d.VN() },
+		// vntime and vndate show a stored UTC instant in Vietnam time.
+		"vntime": vnTime,
+		"vndate": func(t time.Time) string { return t.In(day.Zone).Format("02/01/2006") },
 		"csrfField": func(token string) template.HTML {
 			return template.HTML(`<input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(token) + `">`)
 		},
