@@ -109,6 +109,27 @@ func (r *renderer) render(c echo.Context, status int, page string, data any) err
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
+// renderString executes page's layout with p, for pages that are cached
+// whole; the caller fills in anything per-visitor (the CSRF token).
+func (r *renderer) renderString(page string, p Page) (string, error) {
+	t, ok := r.pages[page]
+	if !ok {
+		return "", fmt.Errorf("render: no page %q", page)
+	}
+	var buf strings.Builder
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return "", fmt.Errorf("render %s: %w", page, err)
+	}
+	return buf.String(), nil
+}
+
+// hasFlash reports whether a one-time message waits for this request, which
+// makes its page personal.
+func hasFlash(c echo.Context) bool {
+	f, err := c.Cookie(flashCookie)
+	return err == nil && f.Value != ""
+}
+
 // pageOf builds the common page fields for the current request.
 func pageOf(c echo.Context) Page {
 	p := Page{Lang: langOf(c), User: userOf(c), Path: c.Request().URL.Path}
