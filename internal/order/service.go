@@ -2,8 +2,8 @@ package order
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
+	"github.com/chocop/ocop/internal/platform/randcode"
 	"time"
 
 	"gorm.io/gorm"
@@ -33,14 +33,7 @@ func NewService(g *gorm.DB, ttl time.Duration, commission func(ctx context.Conte
 const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // NewCode returns prefix and n random characters from codeAlphabet.
-func NewCode(prefix string, n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
-	}
-	return prefix + string(b)
-}
+func NewCode(prefix string, n int) string { return prefix + randcode.New(codeAlphabet, n) }
 
 // GroupByCode loads a group with its orders, items and events. userID, when
 // not zero, must own it: another shopper's group is errs.ErrNotFound.

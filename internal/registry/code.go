@@ -1,9 +1,6 @@
 package registry
 
-import (
-	"crypto/rand"
-	"math/big"
-)
+import "github.com/chocop/ocop/internal/platform/randcode"
 
 // codeAlphabet leaves out 0/O, 1/I/L so a code read off a package is typed right.
 const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -12,20 +9,8 @@ const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 // one among tens of thousands of certificates takes billions of tries.
 const CodeLen = 10
 
-// NewCode returns a random verify or application code from crypto/rand
-// (security: codes are unguessable, not derived from ids or dates).
-func NewCode() string {
-	b := make([]byte, CodeLen)
-	max := big.NewInt(int64(len(codeAlphabet)))
-	for i := range b {
-		n, err := rand.Int(rand.Reader, max)
-		if err != nil {
-			panic("registry: crypto/rand failed: " + err.Error()) // the OS has no entropy: nothing safe to do
-		}
-		b[i] = codeAlphabet[n.Int64()]
-	}
-	return string(b)
-}
+// NewCode returns a random verify or application code.
+func NewCode() string { return randcode.New(codeAlphabet, CodeLen) }
 
 // NormalizeCode upper-cases a code a person typed and reports whether it has
 // the shape of a code at all (so lookups of junk never reach the database).

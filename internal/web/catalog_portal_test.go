@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -353,5 +352,3 @@ func TestCatalogReferenceAPIs(t *testing.T) {
 		}
 	})
 }
-
-var _ = http.StatusOK

@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
 )
 
@@ -38,24 +37,11 @@ func (s *Server) portalHome(c echo.Context) error {
 
 // address writes a producer's address as street, commune, province.
 func (s *Server) address(c echo.Context, p producer.Producer) string {
-	ctx := c.Request().Context()
-	out := p.Street
-	add := func(part string) {
-		if part == "" {
-			return
-		}
-		if out != "" {
-			out += ", "
-		}
-		out += part
+	place := s.place(c.Request().Context(), p, langOf(c))
+	if p.Street == "" {
+		return place
 	}
-	if cm, err := s.regions.Commune(ctx, p.CommuneCode); err == nil {
-		add(cm.FullName)
-	}
-	if pr, err := s.regions.Province(ctx, p.ProvinceCode); err == nil {
-		add(pr.FullName)
-	}
-	return out
+	return p.Street + ", " + place
 }
 
 type registryView struct {
@@ -133,5 +119,3 @@ func (s *Server) adminMoveProducer(c echo.Context, to producer.Status) error {
 	s.flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }
-
-var _ = region.LangSon
