@@ -10,6 +10,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
+	"github.com/chocop/ocop/internal/registry"
 )
 
 // Sort orders of the storefront list.
@@ -104,12 +105,14 @@ func (q *Query) Validate() error {
 }
 
 // starsJoin adds, per product, the highest stars of its certificates valid
-// on a day. It narrows by the same dates as registry.BadgeStore, which
-// stays the source of the badge shown; this join only filters and sorts,
-// and is added only when a query filters or sorts by stars.
-const starsJoin = ` LEFT JOIN (SELECT c.product_id, MAX(c.stars) AS stars FROM certificates c
- WHERE c.product_id IS NOT NULL AND c.valid_from <= ? AND c.valid_until >= ? AND (c.revoked_on IS NULL OR c.revoked_on > ?)
- AND (c.superseded_on IS NULL OR c.superseded_on > ?) GROUP BY c.product_id) cs ON cs.product_id = products.id`
+// on day d, by the registry's own definition (registry.ActiveSQL); the badge
+// shown still comes from registry.BadgeStore. This join only filters and
+// sorts, and is added only when a query filters or sorts by stars.
+func starsJoin(d day.Date) (string, []any) {
+	active, args := registry.ActiveSQL("c", d)
+	return ` LEFT JOIN (SELECT c.product_id, MAX(c.stars) AS stars FROM certificates c
+ WHERE c.product_id IS NOT NULL AND ` + active + ` GROUP BY c.product_id) cs ON cs.product_id = products.id`, args
+}
 
 const starsSQL = "COALESCE(cs.stars, 0)"
 
@@ -120,7 +123,6 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	}
 	pg := db.DialectOf(s.db) == db.Postgres
 	d := q.Day
-	dayArgs := []any{d, d, d, d}
 	var (
 		where []string
 		args  []any
@@ -198,7 +200,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	join := ""
 	var joinArgs []any
 	if q.MinStars > 0 || q.Sort == SortStars {
-		join, joinArgs = starsJoin, dayArgs
+		join, joinArgs = starsJoin(d)
 	}
 	if q.MinStars > 0 {
 		add(starsSQL+" >= ?", q.MinStars)

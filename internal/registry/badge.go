@@ -33,11 +33,8 @@ func (s *BadgeStore) ValidOn(ctx context.Context, productIDs []int64, d day.Date
 		return out, nil
 	}
 	var certs []Certificate
-	err := s.db.WithContext(ctx).
-		Where("product_id IN ? AND valid_from <= ? AND valid_until >= ?", productIDs, d, d).
-		Where("revoked_on IS NULL OR revoked_on > ?", d).
-		Where("superseded_on IS NULL OR superseded_on > ?", d).
-		Find(&certs).Error
+	active, args := ActiveSQL("", d)
+	err := s.db.WithContext(ctx).Where("product_id IN ?", productIDs).Where(active, args...).Find(&certs).Error
 	if err != nil {
 		return nil, err
 	}

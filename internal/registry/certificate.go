@@ -89,3 +89,17 @@ func (c Certificate) StatusOn(d day.Date) CertStatus {
 
 // ValidOn reports whether the certificate lets its product carry the OCOP mark on d.
 func (c Certificate) ValidOn(d day.Date) bool { return c.StatusOn(d) == CertActive }
+
+// ActiveSQL is StatusOn(d) == CertActive written as an SQL condition on the
+// certificates table (alias "" or a table alias such as "c"), with its
+// arguments. Queries narrow with it; StatusOn stays the definition, and a
+// test holds the two to the same answers.
+func ActiveSQL(alias string, d day.Date) (string, []any) {
+	p := ""
+	if alias != "" {
+		p = alias + "."
+	}
+	cond := p + "valid_from <= ? AND " + p + "valid_until >= ? AND (" + p + "revoked_on IS NULL OR " + p + "revoked_on > ?) AND (" +
+		p + "superseded_on IS NULL OR " + p + "superseded_on > ?)"
+	return cond, []any{d, d, d, d}
+}

@@ -196,7 +196,8 @@ func (s *Service) Search(ctx context.Context, f Filter) ([]Certificate, error) {
 	case CertExpired:
 		q = q.Where("valid_until < ? AND (revoked_on IS NULL OR revoked_on > ?) AND (superseded_on IS NULL OR superseded_on > ?)", d, d, d)
 	case CertActive:
-		q = q.Where("valid_from <= ? AND valid_until >= ? AND (revoked_on IS NULL OR revoked_on > ?) AND (superseded_on IS NULL OR superseded_on > ?)", d, d, d, d)
+		active, args := ActiveSQL("", d)
+		q = q.Where(active, args...)
 	}
 	var rows []Certificate
 	if err := q.Order("id").Limit(f.Limit).Find(&rows).Error; err != nil {

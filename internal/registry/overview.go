@@ -43,17 +43,24 @@ func (s *Service) Overview(ctx context.Context, province string) (Overview, erro
 		Stars int
 		N     int64
 	}
-	active := "valid_from <= ? AND valid_until >= ? AND (revoked_on IS NULL OR revoked_on > ?) AND (superseded_on IS NULL OR superseded_on > ?)"
-	if err := q().Select("stars, COUNT(*) AS n").Where(active, today, today, today, today).Group("stars").Scan(&rows).Error; err != nil {
+	active, args := ActiveSQL("", today)
+	if err := q().Select("stars, COUNT(*) AS n").Where(active, args...).Group("stars").Scan(&rows).Error; err != nil {
 		return o, err
 	}
 	for _, r := range rows {
 		o.ValidByStars[r.Stars] = r.N
 	}
-	q().Where("valid_until < ? AND revoked_on IS NULL AND (superseded_on IS NULL OR superseded_on > valid_until)", today).Count(&o.Expired)
-	q().Where("revoked_on IS NOT NULL").Count(&o.Revoked)
-	q().Where(active+" AND valid_until <= ?", today, today, today, today, today.AddDays(90)).Count(&o.ExpiringSoon)
-	q().Distinct("producer_id").Where(active, today, today, today, today).Count(&o.Producers)
+	counts := []*gorm.DB{
+		q().Where("valid_until < ? AND revoked_on IS NULL AND (superseded_on IS NULL OR superseded_on > valid_until)", today),
+		q().Where("revoked_on IS NOT NULL"),
+		q().Where(active, args...).Where("valid_until <= ?", today.AddDays(90)),
+		q().Distinct("producer_id").Where(active, args...),
+	}
+	for i, n := range []*int64{&o.Expired, &o.Revoked, &o.ExpiringSoon, &o.Producers} {
+		if err := counts[i].Count(n).Error; err != nil {
+			return o, err
+		}
+	}
 	var st []struct {
 		Status string
 		N      int64
