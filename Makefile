@@ -7,6 +7,10 @@
 #   OCOP_TEST_STRIPE_MOCK    stripe-mock binary (default: on PATH)
 # .ci/run sets all of them and makes each one required.
 
+# Go 1.27.3 carries the security fixes govulncheck asks for; machines start on
+# Go 1.26.8 with GOTOOLCHAIN=local, so the go command fetches 1.27.3 from the
+# module proxy (the one approved way here).
+export GOTOOLCHAIN ?= go1.27.3
 GO          ?= go
 BIN         ?= bin/ocop
 TEST_FLAGS  ?= -timeout 15m
