@@ -21,7 +21,12 @@ const (
 
 // ErrBadCredentials is returned for a wrong password and for an unknown
 // e-mail alike, so that sign-in never tells which accounts exist.
-var ErrBadCredentials = fmt.Errorf("wrong e-mail or password: %w", errs.ErrUnauthorized)
+var ErrBadCredentials error = &errs.Reasoned{Err: fmt.Errorf("wrong e-mail or password: %w", errs.ErrUnauthorized),
+	Reason: "login.bad_credentials", Code: "auth.bad_credentials"}
+
+// ErrRateLimited refuses a sign-in attempt past the limit (429), even with
+// the right password.
+var ErrRateLimited error = &errs.Reasoned{Err: errs.ErrTooMany, Reason: "login.too_many", Code: "auth.rate_limited"}
 
 // Service manages users and their credentials.
 type Service struct {
@@ -99,7 +104,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, key string)
 	email = NormalizeEmail(email)
 	limitKey := key + "|" + email
 	if s.limiter != nil && !s.limiter.Allow(limitKey) {
-		return User{}, fmt.Errorf("sign-in: %w", errs.ErrTooMany)
+		return User{}, ErrRateLimited
 	}
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error

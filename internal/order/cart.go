@@ -70,7 +70,7 @@ func sellable(ctx context.Context, tx *gorm.DB, variantID int64) (catalog.Varian
 		Where("variants.id = ? AND p.status = ? AND pr.status = ?", variantID, catalog.StatusPublished, producer.StatusApproved).
 		Take(&v).Error
 	if db.IsNotFound(err) {
-		return v, &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", variantID, errs.ErrNotFound), Reason: "cart.unavailable_reason"}
+		return v, &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", variantID, errs.ErrNotFound), Reason: "cart.unavailable_reason", Code: "cart.unavailable"}
 	}
 	return v, err
 }
