@@ -181,7 +181,7 @@ const (
 // changes no order. Runs inside the caller's transaction.
 func (s *Service) apply(ctx context.Context, tx *gorm.DB, in Incoming) (string, error) {
 	issue := func(kind, detail string) (string, error) {
-		return OutcomeIssue, tx.Create(&Issue{Provider: in.Provider, Kind: kind, GroupCode: in.Code, Amount: in.Amount, Reference: in.Ref, Detail: detail, CreatedAt: time.Now().UTC()}).Error
+		return OutcomeIssue, newIssue(ctx, tx, in, kind, detail)
 	}
 	if in.Code == "" {
 		return issue(IssueUnknownCode, "no order code in the payment")
@@ -216,6 +216,12 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, in Incoming) (string, 
 		return "", fmt.Errorf("group %s changed while paying: %w", g.Code, errs.ErrConflict)
 	}
 	return OutcomePaid, postPayment(ctx, tx, g)
+}
+
+// newIssue records money an admin must look at, inside tx.
+func newIssue(ctx context.Context, tx *gorm.DB, in Incoming, kind, detail string) error {
+	return tx.WithContext(ctx).Create(&Issue{Provider: in.Provider, Kind: kind, GroupCode: in.Code, Amount: in.Amount,
+		Reference: in.Ref, Detail: detail, CreatedAt: time.Now().UTC()}).Error
 }
 
 // record stores a provider event by id, then runs act in the same

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -73,6 +74,25 @@ func (s *Server) apiPaymentIssues(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"issues": nonNil(is)})
+}
+
+func (s *Server) apiProviderCalls(c echo.Context) error {
+	calls, err := s.paySvc.ProviderCallsToWatch(c.Request().Context(), time.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"calls": nonNil(calls)})
+}
+
+func (s *Server) apiRetryProviderCall(c echo.Context) error {
+	id, err := parseID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.paySvc.RetryProviderCall(c.Request().Context(), userOf(c).ID, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 type confirmRequest struct {
