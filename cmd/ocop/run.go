@@ -41,7 +41,8 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_STRIPE_SECRET_KEY      Stripe secret key (secret)
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
   OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests
-  OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret)
+  OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret; required in prod unless VietQR is off)
+  OCOP_VIETQR_DISABLED        1: no VietQR payments (card only); the way to run prod without a bank webhook secret
 `
 
 // run is the whole program: main only wires the process to it, so tests call

@@ -63,6 +63,7 @@ func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 		{"OCOP_SHUTDOWN_TIMEOUT", map[string]string{"OCOP_SHUTDOWN_TIMEOUT": "-5s"}, ""},
 		{"OCOP_STRIPE_API_BASE", map[string]string{"OCOP_STRIPE_API_BASE": "not a url"}, ""},
 		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": "short-s3cret"}, "short-s3cret"},
+		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod"}, ""}, // VietQR could never confirm
 	}
 	for _, tc := range cases {
 		for _, cmd := range [][]string{nil, {"migrate", "status"}, {"seed"}} {

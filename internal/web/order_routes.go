@@ -36,6 +36,7 @@ func (s *Server) initOrder() error {
 		BankWebhookSecret: s.cfg.BankWebhookSecret,
 		Stripe:            sc,
 		BaseURL:           s.cfg.BaseURL,
+		VietQRDisabled:    s.cfg.VietQRDisabled,
 	})
 	// Expiry is a conditional update per group: safe on every instance at once.
 	s.every("orders.expire", min(time.Minute, s.cfg.PaymentTTL/2), func(ctx context.Context) error {
