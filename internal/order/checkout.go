@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -40,7 +39,8 @@ var ErrPriceChanged = &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.pr
 // Checkout turns the user's cart into a pending order group in ONE
 // transaction: one order per producer with price snapshots, the commission
 // rate of the day, and stock reserved by conditional updates. Any variant
-// short of stock rolls everything back (409) and leaves the cart as it was.
+// short of stock rolls everything back (409) and leaves the cart as it was;
+// so does going past what one account may hold unpaid (hold.go).
 func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) (Group, error) {
 	if in.Method != MethodVietQR && in.Method != MethodCard {
 		return Group{}, errs.Invalid("payment_method", "validation.oneof")
@@ -58,12 +58,26 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err != nil {
 			return err
 		}
+		emptyCart := &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.empty_cart"}
+		if c.ID == 0 {
+			return emptyCart
+		}
+		// Lock the buyer's cart row before reading its lines: two checkouts
+		// of one account run one after the other, so they can neither turn
+		// the same cart into two orders nor pass the hold limits together.
+		now := time.Now().UTC()
+		if err := tx.Model(&Cart{}).Where("id = ?", c.ID).Update("updated_at", now).Error; err != nil {
+			return err
+		}
 		lines, err := loadLines(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
-		if c.ID == 0 || len(lines) == 0 {
-			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.empty_cart"}
+		if len(lines) == 0 {
+			return emptyCart
+		}
+		if err := checkHold(ctx, tx, userID, lines, now); err != nil {
+			return err
 		}
 		q, err := s.price(ctx, tx, lines, in.ProvinceCode)
 		if err != nil {
@@ -82,7 +96,6 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
 		g = Group{Code: NewCode("DH", 8), UserID: userID, Status: GroupPending, PaymentMethod: in.Method,
 			ItemsTotal: q.ItemsTotal, ShippingTotal: q.ShippingTotal, Total: q.Total,
 			RecipientName: in.RecipientName, Phone: in.Phone, ProvinceCode: in.ProvinceCode, CommuneCode: in.CommuneCode,
@@ -114,7 +127,7 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 			o.Events = []Event{ev}
 			g.Orders = append(g.Orders, o)
 		}
-		if err := reserve(tx, lines); err != nil {
+		if err := reserve(ctx, tx, g.ID, lines); err != nil {
 			return err
 		}
 		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error
@@ -135,16 +148,16 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 // transaction so the variant rows stay locked as briefly as possible, and
 // in variant id order so that two carts holding the same variants in a
 // different order cannot deadlock.
-func reserve(tx *gorm.DB, lines []Line) error {
+func reserve(ctx context.Context, tx *gorm.DB, groupID int64, lines []Line) error {
 	sorted := slices.Clone(lines)
 	slices.SortFunc(sorted, func(a, b Line) int { return cmp.Compare(a.VariantID, b.VariantID) })
 	for _, l := range sorted {
-		res := tx.Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
+		res := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", l.VariantID, errs.ErrConflict), Reason: "checkout.out_of_stock"}
+			return shortOfStock(ctx, tx, l.VariantID, groupID, "checkout.out_of_stock", "checkout.out_of_stock")
 		}
 	}
 	return nil

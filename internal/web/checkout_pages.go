@@ -21,6 +21,7 @@ type checkoutView struct {
 	Form        checkoutRequest
 	Errors      map[string]string
 	Error       string
+	ErrorData   map[string]any // placeholders of Error's message (how many units are held, until when)
 	CardReady   bool
 	VietQRReady bool
 }
@@ -113,7 +114,7 @@ func (s *Server) checkout(c echo.Context) error {
 	if ve := formErrors(err); ve != nil {
 		v.Errors = ve
 	} else if r := errs.Reason(err); r != "" && statusOf(err) < 500 {
-		v.Error, status = r, statusOf(err)
+		v.Error, v.ErrorData, status = r, errs.ReasonData(err), statusOf(err)
 	} else {
 		return err
 	}
