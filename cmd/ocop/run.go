@@ -82,7 +82,7 @@ type loader func() (config.Config, *slog.Logger, error)
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
+	_ = l.UnmarshalText([]byte(level)) // config.Load accepted only debug, info, warn or error, which all parse
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 

@@ -110,7 +110,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, key string)
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
 	if db.IsNotFound(err) {
 		// Hash anyway so that an unknown e-mail takes as long as a wrong password.
-		_, _ = CheckPassword(dummyHash, password)
+		_, _ = CheckPassword(dummyHash, password) // only the time it takes matters; dummyHash is valid (checked at start)
 		s.fail(limitKey)
 		return User{}, ErrBadCredentials
 	}
@@ -139,7 +139,17 @@ func (s *Service) fail(key string) {
 
 // dummyHash is a valid argon2id hash of a random password, used to spend the
 // same time on unknown e-mails.
-var dummyHash, _ = HashPassword("not-a-real-password-x9")
+var dummyHash = mustHash("not-a-real-password-x9")
+
+// mustHash hashes at start; a failure would leave unknown e-mails answering
+// faster than wrong passwords, so it stops the program instead.
+func mustHash(password string) string {
+	h, err := HashPassword(password)
+	if err != nil {
+		panic("account: dummy hash: " + err.Error())
+	}
+	return h
+}
 
 // User returns the user with id, or errs.ErrNotFound.
 func (s *Service) User(ctx context.Context, id int64) (User, error) {

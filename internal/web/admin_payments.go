@@ -146,13 +146,16 @@ func (s *Server) payoutCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"producer_slug", "legal_name", "bank_bin", "bank_account", "bank_holder", "amount_vnd", "content"})
+	rows := [][]string{{"producer_slug", "legal_name", "bank_bin", "bank_account", "bank_holder", "amount_vnd", "content"}}
 	for _, x := range bs {
-		_ = w.Write([]string{x.Slug, csvSafe(x.LegalName), x.BankBIN, x.BankAccount, csvSafe(x.BankHolder), strconv.FormatInt(x.Amount, 10), "OCOP payout " + x.Slug})
+		rows = append(rows, []string{x.Slug, csvSafe(x.LegalName), x.BankBIN, x.BankAccount, csvSafe(x.BankHolder), strconv.FormatInt(x.Amount, 10), "OCOP payout " + x.Slug})
 	}
-	w.Flush()
+	var b strings.Builder
+	// A payout batch goes to a bank: a row that failed to be written must
+	// fail the export, never leave a shorter file (WriteAll flushes and reports).
+	if err := csv.NewWriter(&b).WriteAll(rows); err != nil {
+		return fmt.Errorf("payout CSV: %w", err)
+	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="ocop-payouts.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
 }

@@ -132,7 +132,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(status)
-		_ = jsonEncode(c.Response(), p)
+		_ = jsonEncode(c.Response(), p) // the status is sent; a failed write means the client left, with no one to tell
 		return
 	}
 	key := "error." + strconv.Itoa(status)
