@@ -93,7 +93,7 @@ func (s *Service) callStripeRefund(ctx context.Context, call ProviderCall) (stri
 		return "", permanentError{err}
 	}
 	if s.stripe == nil {
-		return "", errors.New("Stripe is not configured (OCOP_STRIPE_SECRET_KEY)")
+		return "", errors.New("no Stripe client: OCOP_STRIPE_SECRET_KEY is not set")
 	}
 	id, err := s.stripe.Refund(ctx, p.PaymentIntent, p.OrderCode, p.Amount, call.IdempotencyKey)
 	var se *stripego.Error
