@@ -47,6 +47,16 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 	}
 	var g Group
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		// Lock the buyer's cart row first, before reading anything: two
+		// checkouts of one account run one after the other, so they can
+		// neither turn the same cart into two orders nor pass the hold
+		// limits together. As the first statement it also takes SQLite's
+		// write lock before any read snapshot, so a second checkout waits
+		// instead of failing.
+		now := time.Now().UTC()
+		if err := tx.Model(&Cart{}).Where("user_id = ?", userID).Update("updated_at", now).Error; err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Table("communes").Where("code = ? AND province_code = ? AND retired_on IS NULL", in.CommuneCode, in.ProvinceCode).Count(&n).Error; err != nil {
 			return err
@@ -58,23 +68,12 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err != nil {
 			return err
 		}
-		emptyCart := &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.empty_cart"}
-		if c.ID == 0 {
-			return emptyCart
-		}
-		// Lock the buyer's cart row before reading its lines: two checkouts
-		// of one account run one after the other, so they can neither turn
-		// the same cart into two orders nor pass the hold limits together.
-		now := time.Now().UTC()
-		if err := tx.Model(&Cart{}).Where("id = ?", c.ID).Update("updated_at", now).Error; err != nil {
-			return err
-		}
 		lines, err := loadLines(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
-		if len(lines) == 0 {
-			return emptyCart
+		if c.ID == 0 || len(lines) == 0 {
+			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.empty_cart"}
 		}
 		if err := checkHold(ctx, tx, userID, lines, now); err != nil {
 			return err
