@@ -17,10 +17,10 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
 
-	// Operations. No session, no CSRF.
+	// Operations. No session, no CSRF. /metrics is not here: it has a
+	// listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler())
 	e.GET("/static/*", s.assets.serve)
 
 	// JSON API: bearer tokens only, never cookies, so it needs no CSRF token.

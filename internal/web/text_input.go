@@ -263,7 +263,6 @@ func badJSONField(body []byte) string {
 	}
 }
 
-
 // printableName makes a field name safe to show: an attacker chose it.
 func printableName(s string) string {
 	s = strings.ToValidUTF8(s, "?")

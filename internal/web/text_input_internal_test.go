@@ -22,7 +22,7 @@ func TestBadJSONFieldNamesThePath(t *testing.T) {
 		{`["ok","\u0000"]`, "[1]"},
 		{`"\u0000"`, "body"},
 		{`{"a":"x"} {"b":"\u0000"}`, "b"}, // trailing data is the binder's 400; the NUL is found first anyway
-		{`{"a":"\u0000`, ""}, // unterminated: the binder answers "not valid JSON"
+		{`{"a":"\u0000`, ""},              // unterminated: the binder answers "not valid JSON"
 		{`{"a": nope, "b":"\u0000"}`, ""}, // malformed before it: the binder says so
 	}
 	for _, tc := range cases {
