@@ -95,3 +95,7 @@ func (s *Server) clearsCache(next echo.HandlerFunc) echo.HandlerFunc {
 		return err
 	}
 }
+
+// PhotoGatePeak is the most photos this server ever decoded at once, for
+// tests and measurements.
+func (s *Server) PhotoGatePeak() int { return s.photos.Gate().Peak() }
