@@ -57,6 +57,9 @@ func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
 	if len(in.Password) < 8 {
 		return User{}, errs.Invalid("password", "validation.min")
 	}
+	if strings.TrimSpace(in.Name) == "" { // every door: the forms, the API and `ocop user create`
+		return User{}, errs.Invalid("name", "validation.required")
+	}
 	hash, err := s.hasher.hash(ctx, in.Password)
 	if err != nil {
 		return User{}, err

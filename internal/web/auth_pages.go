@@ -14,7 +14,7 @@ import (
 
 type loginForm struct {
 	Email    string `form:"email"`
-	Password string `form:"password"`
+	Password string `form:"password" trim:"-"`
 	Next     string `form:"next"`
 }
 
@@ -25,7 +25,7 @@ type loginView struct {
 type registerForm struct {
 	Name     string `form:"name" validate:"required,max=120"`
 	Email    string `form:"email" validate:"required,email,max=254"`
-	Password string `form:"password" validate:"required,min=8,max=200"`
+	Password string `form:"password" validate:"required,min=8,max=200" trim:"-"`
 }
 
 type registerView struct {
