@@ -73,7 +73,7 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 	api.GET("/orders/:code", s.apiOrder, requireUser)
 	api.POST("/orders/:code/cancel", s.apiOrderCancel, requireUser)
 
-	producer := requireRole(account.RoleProducer)
+	producer := s.requireProducer
 	api.GET("/portal/orders", s.apiPortalOrders, producer)
 	api.POST("/portal/orders/:code/:action", s.apiPortalAct, producer)
 	api.GET("/portal/ledger", s.apiPortalLedger, producer)

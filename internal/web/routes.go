@@ -42,7 +42,7 @@ func (s *Server) routes() *echo.Echo {
 	pages.POST("/logout", s.logout)
 	pages.GET("/account", s.accountPage, requireUser)
 
-	portal := pages.Group("/portal", requireRole(account.RoleProducer))
+	portal := pages.Group("/portal", s.requireProducer)
 	portal.GET("", s.portalHome)
 
 	registry := pages.Group("/registry", requireRole(account.RoleOfficer))
