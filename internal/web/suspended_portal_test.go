@@ -76,6 +76,7 @@ func TestSuspendedProducerPortalIsReadOnly(t *testing.T) {
 			}
 			rec := httptest.NewRecorder()
 			app.Server.Handler().ServeHTTP(rec, req)
+			webtest.CheckOpenAPI(t, req, body, &webtest.Response{Response: rec.Result(), Body: rec.Body.Bytes()})
 			if rec.Code != http.StatusForbidden {
 				t.Errorf("%s %s by a suspended producer: %d, want 403\n%s", rt.Method, rt.Path, rec.Code, clip(rec.Body.String()))
 				continue
