@@ -21,7 +21,7 @@ import (
 
 const (
 	banhSlug  = "htx-dich-vu-va-san-xuat-nong-nghiep-dong-banh" // producer@example.com, Lạng Sơn
-	huongSlug = "hkd-tran-dieu-huong"                            // producer2@example.com, Lạng Sơn
+	huongSlug = "hkd-tran-dieu-huong"                           // producer2@example.com, Lạng Sơn
 )
 
 // importBody is a valid province-level 4★ import for Điệu Hương, dated
