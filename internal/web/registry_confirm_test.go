@@ -2,13 +2,19 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
@@ -248,4 +254,144 @@ func postMultipart(t *testing.T, app *webtest.App, b *webtest.Browser, formPage,
 		t.Fatal(err)
 	}
 	return &webtest.Response{Response: res, Body: body}
+}
+
+// TestRacingConfirmationsConfirmOnce: three officers confirm one import at
+// once; exactly one wins, the others get a conflict, and the database
+// itself refuses a self-confirmation written around the service.
+func TestRacingConfirmationsConfirmOnce(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		r := regClient{t, app}
+		body := importBody(day.Today().AddDays(-9), "RACE-1")
+		var c struct{ Code string }
+		r.do(app.Token("officer@example.com"), "POST", "/api/v1/registry/certificates/import", body, http.StatusCreated).JSON(t, &c)
+		blobs, err := blob.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := registry.NewService(app.DB, blobs, nil)
+		accounts := account.NewService(app.DB, nil)
+		var users []account.User
+		for i := range 3 {
+			email := "racer" + string(rune('a'+i)) + "@example.com"
+			newOfficer(t, app, email, "20")
+			u, err := accounts.UserByEmail(t.Context(), email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			users = append(users, u)
+		}
+		var wg sync.WaitGroup
+		results := make([]error, len(users))
+		for i := range users {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, results[i] = svc.ConfirmImport(context.Background(), &users[i], c.Code, registry.Scan{FileName: "scan.pdf", Size: int64(len(pdfBytes)), Body: bytes.NewReader(pdfBytes)})
+			}(i)
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range results {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, errs.ErrConflict):
+				t.Errorf("a losing confirmation failed with %v, want a conflict", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d of %d racing confirmations succeeded: %v", ok, len(users), results)
+		}
+		if n := countRows(t, app, &registry.AuditEntry{}, "action = ? AND outcome = ?", "certificate.import_confirm", "ok"); n != 1 {
+			t.Errorf("%d confirmations audited, want 1", n)
+		}
+		// Around the service, the table's check still refuses the importer as confirmer.
+		var stored registry.Certificate
+		app.DB.Where("code = ?", c.Code).First(&stored)
+		err = app.DB.Exec("UPDATE registry_imports SET confirmed_by = imported_by WHERE certificate_id = ?", stored.ID).Error
+		if err == nil {
+			t.Error("the database accepted a confirmation by the importer")
+		}
+	})
+}
+
+// TestConfirmHostileUploads: an oversized scan, a file whose content does
+// not match its name, and an empty file are 4xx and leave the import pending.
+func TestConfirmHostileUploads(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		r := regClient{t, app}
+		var c struct{ Code string }
+		r.do(app.Token("officer@example.com"), "POST", "/api/v1/registry/certificates/import", importBody(day.Today().AddDays(-9), "HOSTILE-1"), http.StatusCreated).JSON(t, &c)
+		second := newOfficer(t, app, "officer2@example.com", "20")
+		big := append(append([]byte{}, pdfBytes...), bytes.Repeat([]byte("x"), registry.MaxDocumentSize)...)
+		cases := []struct {
+			name    string
+			file    string
+			content []byte
+			want    int
+		}{
+			{"larger than 5 MB", "scan.pdf", big, http.StatusBadRequest},
+			{"larger than the request limit", "scan.pdf", append(big, bytes.Repeat([]byte("y"), 1<<20)...), http.StatusRequestEntityTooLarge},
+			{"PNG named .pdf", "scan.pdf", pngHeaderBytes, http.StatusBadRequest},
+			{"empty", "scan.pdf", nil, http.StatusBadRequest},
+			{"NUL in the name", "sc\x00an.pdf", []byte("MZ\x00\x00"), http.StatusBadRequest},
+			{"HTML named .png", "scan.png", []byte("<html><script>alert(1)</script></html>"), http.StatusBadRequest},
+		}
+		for _, tc := range cases {
+			if res := confirmScan(app, second, c.Code, tc.file, tc.content); res.StatusCode != tc.want {
+				t.Errorf("%s: status %d, want %d: %.200s", tc.name, res.StatusCode, tc.want, res.Body)
+			}
+			var stored registry.Certificate
+			app.DB.Where("code = ?", c.Code).First(&stored)
+			if !stored.ImportPending {
+				t.Fatalf("%s: the import was confirmed", tc.name)
+			}
+		}
+	})
+}
+
+// TestImportRoutesAuthorization opens the new routes and pages as every role.
+func TestImportRoutesAuthorization(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		roles := authzRoles // anon, shopper, producer, producer2, admin, officer, hanoi, central
+		apis := []struct {
+			method, path string
+			want         [8]int
+		}{
+			{"GET", "/api/v1/registry/imports", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
+			{"GET", "/api/v1/registry/revocation-proposals", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
+			{"GET", "/api/v1/admin/authorities", [8]int{401, 403, 403, 403, 200, 403, 403, 403}},
+		}
+		for _, a := range apis {
+			for i, role := range roles {
+				tok := ""
+				if role != "" {
+					tok = app.Token(role)
+				}
+				if res := app.API(webtest.Req{Method: a.method, Path: a.path, Token: tok}); res.StatusCode != a.want[i] {
+					t.Errorf("%s %s as %q: status %d, want %d", a.method, a.path, role, res.StatusCode, a.want[i])
+				}
+			}
+		}
+		pages := []struct {
+			path string
+			want [8]int
+		}{
+			{"/registry/imports", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
+			{"/registry/proposals", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
+			{"/admin/authorities", [8]int{303, 403, 403, 403, 200, 403, 403, 403}},
+		}
+		for i, role := range roles {
+			b := app.Browser()
+			if role != "" {
+				b.Login(role)
+			}
+			for _, p := range pages {
+				if res := b.Get(p.path); res.StatusCode != p.want[i] {
+					t.Errorf("GET %s as %q: status %d, want %d", p.path, role, res.StatusCode, p.want[i])
+				}
+			}
+		}
+	})
 }

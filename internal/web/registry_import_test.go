@@ -224,6 +224,11 @@ func TestImportNumberIsUniquePerAuthority(t *testing.T) {
 		// A lower-case "đ" is the same letter as "Đ".
 		r.do(tok, "POST", "/api/v1/registry/certificates/import", importBody(past, "7/QĐ-UBND"), http.StatusCreated)
 		r.do(tok, "POST", "/api/v1/registry/certificates/import", importBody(past, "7/qđ-ubnd"), http.StatusConflict)
+		// A replayed import with no number on paper is the same record, not a second certificate.
+		replay := importBody(past, "")
+		replay["product_name"] = "Tương ớt phát lại"
+		r.do(tok, "POST", "/api/v1/registry/certificates/import", replay, http.StatusCreated)
+		r.do(tok, "POST", "/api/v1/registry/certificates/import", replay, http.StatusConflict)
 		var stored registry.Certificate
 		app.DB.Where("code = ?", c.Code).First(&stored)
 		if stored.AuthorityName != "UBND tỉnh Lạng Sơn" || stored.NumberKey != "15/GCN-UBND" {
