@@ -78,6 +78,11 @@ func TestImportIsPendingUntilASecondOfficerConfirms(t *testing.T) {
 			if page := string(app.Browser().Get("/verify/" + c.Code).Body); !strings.Contains(page, "đang chờ cán bộ thứ hai") {
 				t.Errorf("%s: the verify page does not say the import awaits a second officer", when)
 			}
+			var number string
+			app.DB.Model(&registry.Certificate{}).Where("code = ?", c.Code).Pluck("number", &number)
+			if exp := r.do(central, "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK); strings.Contains(string(exp.Body), number) {
+				t.Errorf("%s: the pending import is in the national export", when)
+			}
 			if res := app.Browser().Get("/verify/" + c.Code + "/scan"); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: scan of a pending import: status %d, want 404", when, res.StatusCode)
 			}
@@ -153,6 +158,11 @@ func TestImportIsPendingUntilASecondOfficerConfirms(t *testing.T) {
 		}
 		if !names(search(t, app, "stars=5&limit=8"))[name] {
 			t.Errorf("after confirmation %q is not in ?stars=5", name)
+		}
+		var number string
+		app.DB.Model(&registry.Certificate{}).Where("code = ?", c.Code).Pluck("number", &number)
+		if exp := r.do(central, "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK); !strings.Contains(string(exp.Body), number) {
+			t.Error("the confirmed import is missing from the national export")
 		}
 		var v verifyImport
 		r.do("", "GET", "/api/v1/verify/"+c.Code, nil, http.StatusOK).JSON(t, &v)
