@@ -29,7 +29,8 @@ func TestListenersDefaultToLoopback(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.MetricsAddr != "127.0.0.1:9090" {
 		t.Errorf("defaults: addr %q, metrics %q; want 127.0.0.1:8080 and 127.0.0.1:9090", c.Addr, c.MetricsAddr)
 	}
-	c, err = Load(env(map[string]string{"OCOP_ADDR": ":8080", "OCOP_METRICS_ADDR": "10.0.0.5:9100", "OCOP_ENV": "prod"}))
+	c, err = Load(env(map[string]string{"OCOP_ADDR": ":8080", "OCOP_METRICS_ADDR": "10.0.0.5:9100", "OCOP_ENV": "prod",
+		"OCOP_BANK_WEBHOOK_SECRET": "a-bank-secret-of-32-characters!!"})) // prod needs it (TestProdRefusesPaymentsThatCanNeverConfirm)
 	if err != nil || c.Addr != ":8080" || c.MetricsAddr != "10.0.0.5:9100" {
 		t.Errorf("explicit addresses: %q %q (%v)", c.Addr, c.MetricsAddr, err)
 	}
