@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog/grouptree"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
@@ -47,13 +48,10 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 		return Application{}, err
 	}
 	g := s.db.WithContext(ctx)
-	var n int64
-	if err := g.Table("product_groups").Where("code = ?", in.GroupCode).Count(&n).Error; err != nil {
+	if err := grouptree.RequireLeaf(g, "group_code", in.GroupCode); err != nil {
 		return Application{}, err
 	}
-	if n == 0 {
-		return Application{}, errs.Invalid("group_code", "registry.err.group")
-	}
+	var n int64
 	if in.ProductID != nil {
 		if err := g.Table("products").Where("id = ? AND producer_id = ?", *in.ProductID, p.ID).Count(&n).Error; err != nil {
 			return Application{}, err

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog/grouptree"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
@@ -100,6 +101,9 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 	if !actor.OfficerOf(p.ProvinceCode) && !(actor.IsCentralOfficer() && in.Level == AuthorityCentral) {
 		return Certificate{}, s.refuse(ctx, actor, "certificate.import", nil, nil, reasoned(errs.ErrForbidden, "registry.err.outside_scope"))
 	}
+	if err := grouptree.RequireLeaf(s.db.WithContext(ctx), "group_code", in.GroupCode); err != nil {
+		return Certificate{}, s.refuse(ctx, actor, "certificate.import", nil, nil, err)
+	}
 	var fe []errs.FieldError
 	if in.Stars < 3 || in.Stars > 5 || (in.Stars == 5) != (in.Level == AuthorityCentral) {
 		fe = append(fe, errs.FieldError{Field: "stars", Message: "registry.err.stars"})
@@ -112,6 +116,8 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 	}
 	if _, _, _, ok := PartMaxima(in.Criteria); !ok {
 		fe = append(fe, errs.FieldError{Field: "criteria_version", Message: "registry.err.criteria"})
+	} else if v, _ := CriteriaOn(in.DecisionDate); v != in.Criteria {
+		fe = append(fe, errs.FieldError{Field: "criteria_version", Message: "registry.err.criteria_not_in_force"})
 	}
 	if in.Score < 0 || in.Score > 10000 || (StarsFor(in.Score) != in.Stars && in.Score != 0) {
 		fe = append(fe, errs.FieldError{Field: "score", Message: "registry.err.score_stars"})

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm"
 
@@ -139,8 +140,15 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 	if err != nil {
 		return ScoreSheet{}, err
 	}
+	if in.CriteriaVersion == "" {
+		in.CriteriaVersion, _ = CriteriaOn(s.today())
+	}
 	if err := in.check(); err != nil {
 		return ScoreSheet{}, s.refuse(ctx, actor, "application.score", &a.ID, nil, err)
+	}
+	// A sheet is dated the day it is recorded, and must use the criteria in force that day.
+	if v, _ := CriteriaOn(s.today()); in.CriteriaVersion != v {
+		return ScoreSheet{}, s.refuse(ctx, actor, "application.score", &a.ID, nil, invalidBecause("criteria_version", "registry.err.criteria_not_in_force"))
 	}
 	level, from, to := AuthorityProvince, []AppStatus{StatusProposed, StatusScored}, StatusScored
 	if actor.IsCentralOfficer() {
@@ -153,6 +161,16 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := moveApp(tx, &a, to, from, nil); err != nil {
 			return err
+		}
+		// One criteria version per council. The compare-and-set above holds
+		// the application's row, so racing members see each other's sheets here.
+		var other int64
+		if err := tx.Model(&ScoreSheet{}).Where("application_id = ? AND level = ? AND criteria_version <> ?", a.ID, level, sh.CriteriaVersion).
+			Count(&other).Error; err != nil {
+			return err
+		}
+		if other > 0 {
+			return reasoned(fmt.Errorf("%w: the council already scored under another criteria version", errs.ErrConflict), "registry.err.criteria_mixed")
 		}
 		if err := tx.Create(&sh).Error; err != nil {
 			if db.IsDuplicate(err) {
@@ -171,7 +189,8 @@ type Council struct {
 	Members         int
 	Score           Points
 	MandatoryPassed bool
-	CriteriaVersion string
+	CriteriaVersion string // the members' one version; "" when Mixed
+	Mixed           bool   // sheets under more than one criteria version: no result may be drawn
 }
 
 // councilOf averages the members' totals at a level. The average is rounded
@@ -188,7 +207,13 @@ func councilOf(sheets []ScoreSheet, level AuthorityLevel) Council {
 		c.Members++
 		sum += PointsOf(sh.Total)
 		c.MandatoryPassed = c.MandatoryPassed && sh.MandatoryPassed
+		if c.Members > 1 && sh.CriteriaVersion != c.CriteriaVersion {
+			c.Mixed = true
+		}
 		c.CriteriaVersion = sh.CriteriaVersion
+	}
+	if c.Mixed {
+		c.CriteriaVersion = ""
 	}
 	if c.Members > 0 {
 		c.Score = sum / Points(c.Members)
