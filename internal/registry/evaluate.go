@@ -20,6 +20,11 @@ type QueueFilter struct {
 // Queue lists the applications an officer may act on, oldest first, drafts
 // never included (they are the producer's until submitted).
 func (s *Service) Queue(ctx context.Context, actor *account.User, f QueueFilter) ([]Application, error) {
+	switch f.Status {
+	case "", StatusSubmitted, StatusProposed, StatusScored, StatusForwarded, StatusDecided:
+	default: // drafts included: an officer may not even ask for them
+		return nil, errs.Invalid("status", "validation.oneof")
+	}
 	q := s.db.WithContext(ctx).Model(&Application{}).Where("status <> ?", StatusDraft)
 	if actor.IsCentralOfficer() {
 		q = q.Where("(status = ? OR central_decision_id IS NOT NULL)", StatusForwarded)
