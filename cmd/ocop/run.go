@@ -27,6 +27,7 @@ Usage:
   ocop seed [--demo] [--scale N]  load reference data; --demo adds the Lạng Sơn demo data and accounts;
                                   --scale N generates N products across 34 provinces for load tests
   ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
+  ocop audit verify               walk the audit logs' hash chains; fails naming the first broken row
   ocop help                       this text; "ocop <command> --help" for a command's flags
 
 Configuration comes from OCOP_* environment variables (see README.md):
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return seedCmd(ctx, load, args, stdout)
 	case "user":
 		return userCmd(ctx, load, args, stdout)
+	case "audit":
+		return auditCmd(ctx, load, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }

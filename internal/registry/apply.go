@@ -14,7 +14,6 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog/grouptree"
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -91,7 +90,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 		}
 		reuse = &prev
 	}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
 			return err
 		}
@@ -171,7 +170,7 @@ func (s *Service) AddDocument(ctx context.Context, actor *account.User, code, ki
 		return Document{}, err
 	}
 	d := Document{ApplicationID: a.ID, Kind: kind, FileName: CleanFileName(fileName), ContentType: ct, Size: int64(len(data)), Sha256: hexSum, BlobKey: key}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		// The application must still be a draft when the row is written.
 		res := tx.Model(&Application{}).Where("id = ? AND status = ?", a.ID, StatusDraft).Update("updated_at", time.Now().UTC())
 		if res.Error != nil {
@@ -214,7 +213,7 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, code string) 
 		return a, errs.Invalid("documents", "registry.err.no_documents")
 	}
 	before := snapApp(a)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		now := time.Now().UTC()
 		if err := moveApp(tx, &a, StatusSubmitted, []AppStatus{StatusDraft}, map[string]any{"submitted_at": now}); err != nil {
 			return err

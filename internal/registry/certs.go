@@ -48,7 +48,7 @@ func (s *Service) Revoke(ctx context.Context, actor *account.User, code string, 
 		return c, s.refuse(ctx, actor, "certificate.revoke", nil, &c.ID, &errs.ValidationError{Fields: fe})
 	}
 	before := snapCert(c)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Certificate{}).Where("id = ? AND revoked_on IS NULL", c.ID).
 			Updates(map[string]any{"revoked_on": in.Date, "revocation_decision": in.DecisionNo, "revocation_reason": in.Reason})
 		if res.Error != nil {
@@ -141,7 +141,7 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 		Stars: in.Stars, Score: in.Score.Float(), CriteriaVersion: in.Criteria, ValidFrom: in.DecisionDate,
 		ValidUntil: ValidUntilFor(in.DecisionDate), IsDemo: in.IsDemo, CreatedAt: time.Now().UTC(),
 		SearchFolded: text.Fold(in.ProductName + " " + p.LegalName + " " + in.DecisionNo)}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
 			if db.IsDuplicate(err) {
 				return reasoned(errs.ErrConflict, "registry.err.number_exists")

@@ -81,7 +81,7 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionIn
 	}
 	dec.Level = level
 	var results []DecisionResult
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&dec).Error; err != nil {
 			if db.IsDuplicate(err) {
 				return reasoned(errs.ErrConflict, "registry.err.decision_exists")

@@ -65,7 +65,7 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, code, note s
 		return a, s.refuse(ctx, actor, "application.propose", &a.ID, nil, reasoned(errs.ErrForbidden, "registry.err.outside_scope"))
 	}
 	before := snapApp(a)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := moveApp(tx, &a, StatusProposed, []AppStatus{StatusSubmitted}, map[string]any{"proposal_note": note}); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (s *Service) Remark(ctx context.Context, actor *account.User, code, note st
 	if err != nil {
 		return err
 	}
-	return audit(s.db.WithContext(ctx), actor, "application.remark", "ok", &a.ID, nil, nil, nil, note)
+	return s.tx(ctx, func(tx *gorm.DB) error { return audit(tx, actor, "application.remark", "ok", &a.ID, nil, nil, nil, note) })
 }
 
 // auditConflict records a refused officer action that failed on state (409)
@@ -163,7 +163,7 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 		PartA: in.PartA.Float(), PartB: in.PartB.Float(), PartC: in.PartC.Float(), Bonus: in.Bonus.Float(),
 		MandatoryPassed: in.MandatoryPassed, Total: in.Total().Float()}
 	before := snapApp(a)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := moveApp(tx, &a, to, from, nil); err != nil {
 			return err
 		}

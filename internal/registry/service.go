@@ -73,9 +73,9 @@ func snapCert(c Certificate) certSnapshot {
 	return out
 }
 
-// audit appends one entry in tx.
+// audit appends one entry to the chained audit log in tx, a transaction.
 func audit(tx *gorm.DB, actor *account.User, action, outcome string, appID, certID *int64, before, after any, note string) error {
-	e := AuditEntry{At: time.Now().UTC(), Action: action, Outcome: outcome, ApplicationID: appID, CertificateID: certID, Note: note}
+	e := AuditEntry{Action: action, Outcome: outcome, ApplicationID: appID, CertificateID: certID, Note: note}
 	if actor != nil {
 		id := actor.ID
 		e.ActorID, e.ActorEmail = &id, actor.Email
@@ -88,7 +88,7 @@ func audit(tx *gorm.DB, actor *account.User, action, outcome string, appID, cert
 		b, _ := json.Marshal(after)
 		e.AfterJSON = string(b)
 	}
-	return tx.Create(&e).Error
+	return appendAudit(tx, &e)
 }
 
 // refuse records an officer's refused attempt (outside any transaction, so
@@ -115,7 +115,7 @@ func (s *Service) logRefusal(ctx context.Context, actor *account.User, action st
 	if note == "" {
 		note = err.Error()
 	}
-	return audit(s.db.WithContext(ctx), actor, action, "refused", appID, certID, nil, nil, note)
+	return s.tx(ctx, func(tx *gorm.DB) error { return audit(tx, actor, action, "refused", appID, certID, nil, nil, note) })
 }
 
 // moveApp is the compare-and-set every application step goes through: the

@@ -519,3 +519,33 @@ func TestDraftsInvisibleToOfficers(t *testing.T) {
 		l.do(l.officer, "GET", api, nil, http.StatusOK)
 	})
 }
+
+// TestExportIsAuditedAndChainHolds: an officer's export is a line in the
+// audit log (who, which filter, how many rows), a refused one too, and after
+// everything the app did the registry's audit chain is whole, from the
+// seed's first row on.
+func TestExportIsAuditedAndChainHolds(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		r := regClient{t, app}
+		var before int64
+		app.DB.Model(&registry.AuditEntry{}).Where("action = ?", "certificate.export").Count(&before)
+		r.do(app.Token("officer@example.com"), "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK)
+		r.do(app.Token("officer.hanoi@example.com"), "GET", "/api/v1/certificates/export?province=20", nil, http.StatusForbidden)
+		var es []registry.AuditEntry
+		app.DB.Where("action = ?", "certificate.export").Order("id").Find(&es)
+		if len(es) != int(before)+2 {
+			t.Fatalf("%d export entries, want %d", len(es), before+2)
+		}
+		ok, refused := es[len(es)-2], es[len(es)-1]
+		if ok.Outcome != "ok" || ok.ActorEmail != "officer@example.com" || !strings.Contains(ok.AfterJSON, `"province":"20"`) || !strings.Contains(ok.AfterJSON, `"rows":`) {
+			t.Errorf("export entry: %+v", ok)
+		}
+		if refused.Outcome != "refused" || refused.ActorEmail != "officer.hanoi@example.com" {
+			t.Errorf("refused export entry: %+v", refused)
+		}
+		rep, err := registry.VerifyAudit(t.Context(), app.DB)
+		if err != nil || rep.Broken != nil || rep.Unchained != 0 || rep.Rows < 3 {
+			t.Errorf("registry audit chain: %+v %v (broken: %v)", rep, err, rep.Broken)
+		}
+	})
+}
