@@ -10,8 +10,8 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/registry"
 )
 

@@ -80,7 +80,9 @@ func (s *Service) Remark(ctx context.Context, actor *account.User, code, note st
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error { return audit(tx, actor, "application.remark", "ok", &a.ID, nil, nil, nil, note) })
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		return audit(tx, actor, "application.remark", "ok", &a.ID, nil, nil, nil, note)
+	})
 }
 
 // auditConflict records a refused officer action that failed on state (409)
