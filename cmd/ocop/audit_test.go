@@ -20,8 +20,8 @@ import (
 // test's own database only).
 func disableAppendOnly(t *testing.T, g *gorm.DB) {
 	t.Helper()
-	stmts := []string{"DROP TRIGGER registry_audit_no_update", "DROP TRIGGER registry_audit_no_delete",
-		"DROP TRIGGER payment_audit_no_update", "DROP TRIGGER payment_audit_no_delete"}
+	stmts := []string{"DROP TRIGGER IF EXISTS registry_audit_no_update", "DROP TRIGGER IF EXISTS registry_audit_no_delete",
+		"DROP TRIGGER IF EXISTS payment_audit_no_update", "DROP TRIGGER IF EXISTS payment_audit_no_delete"}
 	if db.DialectOf(g) == db.Postgres {
 		stmts = []string{"ALTER TABLE registry_audit DISABLE TRIGGER USER", "ALTER TABLE payment_audit DISABLE TRIGGER USER"}
 	}

@@ -5,7 +5,8 @@
 -- accepts them only as the leading run, before the first chained row.
 -- A chained row has one successor at most (the partial unique index), so
 -- the chain cannot fork even if two writers raced past the lock.
--- payment_audit becomes append-only like registry_audit.
+-- (payment_audit's append-only triggers come with the payments' own
+-- migration, 00053.)
 
 -- +goose Up
 ALTER TABLE registry_audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
@@ -16,22 +17,7 @@ ALTER TABLE payment_audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE payment_audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX payment_audit_chain_uq ON payment_audit (prev_hash) WHERE hash <> '';
 
--- +goose StatementBegin
-CREATE FUNCTION payment_audit_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'payment_audit is append-only';
-END;
-$$ LANGUAGE plpgsql;
--- +goose StatementEnd
-CREATE TRIGGER payment_audit_no_change BEFORE UPDATE OR DELETE ON payment_audit
-    FOR EACH ROW EXECUTE FUNCTION payment_audit_append_only();
-CREATE TRIGGER payment_audit_no_truncate BEFORE TRUNCATE ON payment_audit
-    FOR EACH STATEMENT EXECUTE FUNCTION payment_audit_append_only();
-
 -- +goose Down
-DROP TRIGGER payment_audit_no_truncate ON payment_audit;
-DROP TRIGGER payment_audit_no_change ON payment_audit;
-DROP FUNCTION payment_audit_append_only();
 DROP INDEX payment_audit_chain_uq;
 ALTER TABLE payment_audit DROP COLUMN hash;
 ALTER TABLE payment_audit DROP COLUMN prev_hash;

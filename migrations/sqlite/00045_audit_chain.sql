@@ -5,7 +5,8 @@
 -- accepts them only as the leading run, before the first chained row.
 -- A chained row has one successor at most (the partial unique index), so
 -- the chain cannot fork even if two writers raced past the lock.
--- payment_audit becomes append-only like registry_audit.
+-- (payment_audit's append-only triggers come with the payments' own
+-- migration, 00053.)
 
 -- +goose Up
 ALTER TABLE registry_audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
@@ -16,22 +17,7 @@ ALTER TABLE payment_audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE payment_audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX payment_audit_chain_uq ON payment_audit (prev_hash) WHERE hash <> '';
 
--- +goose StatementBegin
-CREATE TRIGGER payment_audit_no_update BEFORE UPDATE ON payment_audit
-BEGIN
-    SELECT RAISE(ABORT, 'payment_audit is append-only');
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER payment_audit_no_delete BEFORE DELETE ON payment_audit
-BEGIN
-    SELECT RAISE(ABORT, 'payment_audit is append-only');
-END;
--- +goose StatementEnd
-
 -- +goose Down
-DROP TRIGGER payment_audit_no_delete;
-DROP TRIGGER payment_audit_no_update;
 DROP INDEX payment_audit_chain_uq;
 ALTER TABLE payment_audit DROP COLUMN hash;
 ALTER TABLE payment_audit DROP COLUMN prev_hash;
