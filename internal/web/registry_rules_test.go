@@ -294,14 +294,23 @@ func TestLeafGroupsOnly(t *testing.T) {
 				}
 			}
 		}
-		// The historic import, an officer's door (refusals only: its other rules are tested with it).
+		// The historic import, an officer's door: the same record is refused
+		// for its group alone, and accepted with a leaf.
+		imp := func(g string, want int) *webtest.Response {
+			return r.do(officer, "POST", "/api/v1/registry/certificates/import", map[string]any{"producer_slug": "hkd-tran-dieu-huong", "product_name": "Lạp sườn",
+				"group_code": g, "authority_level": "province", "authority_name": "UBND tỉnh Lạng Sơn", "decision_no": "DEMO-LEAF", "decision_date": "2024-03-01",
+				"stars": 3, "score": 61.5, "criteria_version": "148"}, want)
+		}
 		for _, g := range []string{"I", "I.3", "I.3.c\x00", "Z"} {
 			before := countsOf(t, app)
-			r.do(officer, "POST", "/api/v1/registry/certificates/import", map[string]any{"producer_slug": "hkd-tran-dieu-huong", "product_name": "Lạp sườn",
-				"group_code": g, "authority_level": "province", "authority_name": "UBND tỉnh Lạng Sơn", "decision_no": "DEMO-LEAF", "decision_date": "2024-03-01",
-				"stars": 3, "score": 61.5, "criteria_version": "148"}, http.StatusBadRequest)
+			var p problemJSON
+			imp(g, http.StatusBadRequest).JSON(t, &p)
+			if len(p.Errors) != 1 || p.Errors[0].Name != "group_code" {
+				t.Errorf("import with group %q refused for %+v, want the group alone", g, p.Errors)
+			}
 			before.same(t, "import with group "+g, countsOf(t, app))
 		}
+		imp("I.3.d", http.StatusCreated)
 		// The forms offer leaves only.
 		for _, path := range []string{"/portal/registry", "/portal/products/new"} {
 			page := string(p.Get(path).Body)
@@ -546,6 +555,42 @@ func TestExportIsAuditedAndChainHolds(t *testing.T) {
 		rep, err := registry.VerifyAudit(t.Context(), app.DB)
 		if err != nil || rep.Broken != nil || rep.Unchained != 0 || rep.Rows < 3 {
 			t.Errorf("registry audit chain: %+v %v (broken: %v)", rep, err, rep.Broken)
+		}
+	})
+}
+
+// TestImportCarriesTheCriteriaInForce: a historic certificate carries the
+// criteria version in force on its decision date, the side door holding the
+// same rule as the score sheet.
+func TestImportCarriesTheCriteriaInForce(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		r := regClient{t, app}
+		officer := app.Token("officer@example.com")
+		cases := []struct {
+			date, version string
+			want          int
+		}{
+			{"2021-03-01", "148", 400},
+			{"2023-02-23", "148", 400},
+			{"2024-03-01", "1048", 400},
+			{"2023-02-24", "1048", 400},
+			{"2021-03-01", "1048", 201},
+			{"2023-02-24", "148", 201},
+		}
+		for i, tc := range cases {
+			before := countsOf(t, app)
+			res := r.do(officer, "POST", "/api/v1/registry/certificates/import", map[string]any{"producer_slug": "hkd-tran-dieu-huong",
+				"product_name": "Khâu nhục thử " + strconv.Itoa(i), "group_code": "I.3.d", "authority_level": "province", "authority_name": "UBND tỉnh Lạng Sơn",
+				"decision_no": "DEMO-CRIT-" + strconv.Itoa(i), "decision_date": tc.date, "stars": 3, "score": 61.5, "criteria_version": tc.version}, tc.want)
+			if tc.want != 400 {
+				continue
+			}
+			var p problemJSON
+			res.JSON(t, &p)
+			if len(p.Errors) != 1 || p.Errors[0].Name != "criteria_version" {
+				t.Errorf("%s under %s refused for %+v, want the criteria version alone", tc.date, tc.version, p.Errors)
+			}
+			before.same(t, "import "+tc.date+" "+tc.version, countsOf(t, app))
 		}
 	})
 }
