@@ -272,7 +272,7 @@ func TestLeafGroupsOnly(t *testing.T) {
 			ok    bool
 		}{
 			{"I", false}, {"I.3", false}, {"II.1", false}, {"Z.9", false}, {"", false},
-			{"I.3.c\x00", false}, {"I.3.c\n", false}, {"I.3.\u202ec", false}, {"\xff\xfe", false}, {strings.Repeat("I.", 3000), false},
+			{"I.3.c\x00", false}, {"I.3\x07c", false}, {" I.3 ", false}, {"I.3.\u202ec", false}, {"\xff\xfe", false}, {strings.Repeat("I.", 3000), false},
 			{"I.3.c", true}, {"I.6", true}, {"III.1", true}, {"VI", true},
 		}
 		i := 0
