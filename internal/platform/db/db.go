@@ -66,14 +66,15 @@ func Open(ctx context.Context, url string) (*gorm.DB, error) {
 				}
 			}
 		}
-		g, err = gorm.Open(sqlite.Open(SQLiteDSN(path)), cfg)
-		if err == nil {
-			sqlDB, _ := g.DB()
-			// One writer at a time is SQLite's nature; a small pool keeps readers
-			// concurrent under WAL while _txlock=immediate makes writers queue on
-			// busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
-			sqlDB.SetMaxOpenConns(4)
+		sqlDB, oerr := openSQLite(SQLiteDSN(path))
+		if oerr != nil {
+			return nil, fmt.Errorf("db: open %s: %w", path, oerr)
 		}
+		// One writer at a time is SQLite's nature; a small pool keeps readers
+		// concurrent under WAL while immediate transactions make writers queue
+		// on busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
+		sqlDB.SetMaxOpenConns(4)
+		g, err = gorm.Open(&sqlite.Dialector{Conn: sqlDB}, cfg)
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		g, err = gorm.Open(postgres.Open(url), cfg)
 		if err == nil {
@@ -95,14 +96,16 @@ func Open(ctx context.Context, url string) (*gorm.DB, error) {
 }
 
 // SQLiteDSN adds the pragmas every connection needs: WAL for concurrent
-// readers, foreign keys (off by default in SQLite), a busy timeout, and
-// immediate write transactions.
+// readers, foreign keys (off by default in SQLite), a busy timeout, and the
+// time format stored. Immediate write transactions are not a DSN option: the
+// driver ignores _txlock next to _time_format, so openSQLite's connections
+// begin IMMEDIATE themselves.
 func SQLiteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 }
 
 // Ping checks that the database answers.
