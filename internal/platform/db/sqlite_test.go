@@ -10,15 +10,18 @@ import (
 	"time"
 
 	gosqlite "github.com/glebarez/go-sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/chocop/ocop/internal/platform/dbtest"
 )
 
-// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY).
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY, "database is
+// locked" (modernc.org/sqlite/lib is not imported beside the driver).
+const sqliteBusy = 5
+
+// isBusy reports whether err is SQLITE_BUSY or one of its extended codes.
 func isBusy(err error) bool {
 	var e *gosqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+	return errors.As(err, &e) && e.Code()&0xff == sqliteBusy
 }
 
 // impatient returns a connection of another pool on url that gives up at
