@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
@@ -134,26 +135,31 @@ func serve(ctx context.Context, load loader, args []string, stdout io.Writer) er
 }
 
 // prepare migrates, loads reference data, and in dev seeds the demo data
-// into an empty database. Production never seeds demo data by itself.
+// into an empty database. Production never seeds demo data by itself. Each
+// step holds the database's start-up lock, so two instances starting on one
+// fresh database do it once: the second finds the schema migrated and users
+// present.
 func prepare(ctx context.Context, cfg config.Config, log *slog.Logger, g *gorm.DB) error {
 	if err := db.Migrate(ctx, g, nil); err != nil {
 		return err
 	}
-	if err := seed.Reference(ctx, g); err != nil {
-		return err
-	}
-	if cfg.Env != config.EnvDev {
-		return nil
-	}
-	var users int64
-	if err := g.WithContext(ctx).Model(&account.User{}).Count(&users).Error; err != nil {
-		return err
-	}
-	if users > 0 {
-		return nil
-	}
-	log.Info("empty database in dev: seeding Lạng Sơn demo data")
-	return seed.Demo(ctx, g, account.NewService(g, nil))
+	return db.Exclusive(ctx, g, func() error {
+		if err := seed.Reference(ctx, g); err != nil {
+			return err
+		}
+		if cfg.Env != config.EnvDev {
+			return nil
+		}
+		var users int64
+		if err := g.WithContext(ctx).Model(&account.User{}).Count(&users).Error; err != nil {
+			return err
+		}
+		if users > 0 {
+			return nil
+		}
+		log.Info("empty database in dev: seeding Lạng Sơn demo data")
+		return seed.Demo(ctx, g, account.NewService(g, nil))
+	})
 }
 
 func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) error {
@@ -179,7 +185,12 @@ func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	switch fs.Arg(0) {
+	// Under the start-up lock: an instance starting meanwhile waits.
+	return db.Exclusive(ctx, g, func() error { return migrateAction(ctx, p, fs.Arg(0), stdout) })
+}
+
+func migrateAction(ctx context.Context, p *goose.Provider, action string, stdout io.Writer) error {
+	switch action {
 	case "", "up":
 		res, err := p.Up(ctx)
 		for _, r := range res {
@@ -205,7 +216,7 @@ func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) 
 		}
 		return nil
 	}
-	return fmt.Errorf("migrate: unknown action %q (want up, down or status)", fs.Arg(0))
+	return fmt.Errorf("migrate: unknown action %q (want up, down or status)", action)
 }
 
 func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {
@@ -230,20 +241,24 @@ func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err := db.Migrate(ctx, g, nil); err != nil {
 		return err
 	}
-	if err := seed.Reference(ctx, g); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "reference data loaded")
-	if *demo {
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
+	// Under the start-up lock, like a starting server's seed: each step
+	// checks what is there already, so running it again changes nothing.
+	return db.Exclusive(ctx, g, func() error {
+		if err := seed.Reference(ctx, g); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "demo data loaded; every demo account's password is", seed.DemoPassword)
-	}
-	if *scale > 0 {
-		return seed.Scale(ctx, g, *scale, stdout)
-	}
-	return nil
+		fmt.Fprintln(stdout, "reference data loaded")
+		if *demo {
+			if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "demo data loaded; every demo account's password is", seed.DemoPassword)
+		}
+		if *scale > 0 {
+			return seed.Scale(ctx, g, *scale, stdout)
+		}
+		return nil
+	})
 }
 
 func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {

@@ -132,8 +132,9 @@ func Close(g *gorm.DB) error {
 }
 
 // Provider returns the goose migration provider for g's dialect. On
-// PostgreSQL it holds a session advisory lock, so two instances starting
-// together do not both migrate.
+// PostgreSQL it holds goose's session advisory lock while it migrates; on
+// SQLite it has none, so callers that change the schema run it inside
+// Exclusive, as Migrate does.
 func Provider(g *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
 	sqlDB, err := g.DB()
 	if err != nil {
@@ -163,16 +164,20 @@ func provider(sqlDB *sql.DB, d Dialect, log *slog.Logger) (*goose.Provider, erro
 	return goose.NewProvider(gd, sqlDB, sub, opts...)
 }
 
-// Migrate brings the schema up to the newest version.
+// Migrate brings the schema up to the newest version, holding the start-up
+// lock (Exclusive) so that processes starting together migrate one after
+// the other: the second finds nothing pending.
 func Migrate(ctx context.Context, g *gorm.DB, log *slog.Logger) error {
 	p, err := Provider(g, log)
 	if err != nil {
 		return fmt.Errorf("db: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("db: migrate up: %w", err)
-	}
-	return nil
+	return Exclusive(ctx, g, func() error {
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("db: migrate up: %w", err)
+		}
+		return nil
+	})
 }
 
 // Tx runs fn in a transaction on g, committing when fn returns nil and

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -89,6 +91,59 @@ func TestTxRollsBackOnError(t *testing.T) {
 		}
 		if err := db.Ping(ctx, g); err != nil {
 			t.Errorf("ping: %v", err)
+		}
+	})
+}
+
+// TestExclusiveSerialisesPools: two pools on one database (two processes)
+// never run their Exclusive functions at the same time, on both dialects,
+// and a wait for the lock ends with its context.
+func TestExclusiveSerialisesPools(t *testing.T) {
+	eachURL(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		a, b := open(t, url), open(t, url)
+		var inside, overlaps atomic.Int32
+		var wg sync.WaitGroup
+		for _, g := range []*gorm.DB{a, b, a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := db.Exclusive(ctx, g, func() error {
+					if inside.Add(1) > 1 {
+						overlaps.Add(1)
+					}
+					time.Sleep(30 * time.Millisecond)
+					inside.Add(-1)
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if overlaps.Load() != 0 {
+			t.Fatalf("%d Exclusive functions ran while another held the lock", overlaps.Load())
+		}
+
+		held, release, holder := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			holder <- db.Exclusive(ctx, a, func() error { close(held); <-release; return nil })
+		}()
+		<-held
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		ran := false
+		err := db.Exclusive(short, b, func() error { ran = true; return nil })
+		close(release)
+		if ran || err == nil {
+			t.Fatalf("Exclusive ran (%v) or returned %v while another pool held the lock, want the context's error", ran, err)
+		}
+		if err := <-holder; err != nil {
+			t.Fatalf("the holder: %v", err)
+		}
+		if err := db.Exclusive(ctx, b, func() error { return nil }); err != nil {
+			t.Fatalf("after the holder released the lock: %v", err)
 		}
 	})
 }
