@@ -33,6 +33,7 @@ Usage:
 Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_ADDR                   listen address (default :8080)
   OCOP_DATABASE_URL           sqlite:var/ocop.db (default) or postgres://user:pass@host:5432/db
+  OCOP_DB_MAX_CONNS           PostgreSQL connections per instance, 2 to 1000 (default 20; SQLite keeps 4)
   OCOP_BASE_URL               public origin for links and QR codes (default http://localhost:8080)
   OCOP_ENV                    dev (default; seeds demo data into an empty database) or prod
   OCOP_LOG_LEVEL              debug, info (default), warn or error
@@ -43,6 +44,15 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
   OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests
   OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret)
+  OCOP_COLLECTION_BANK_BIN    NAPAS BIN of the collection account VietQR transfers go to (default 970405, demo)
+  OCOP_COLLECTION_ACCOUNT     collection account number (default 0000000000001, demo)
+  OCOP_COLLECTION_HOLDER      collection account holder as the bank shows it (default CHO OCOP DEMO)
+  OCOP_S3_ENDPOINT            S3-compatible endpoint for uploads (unset: local disk); with OCOP_S3_BUCKET
+  OCOP_S3_BUCKET              the bucket
+  OCOP_S3_REGION              the bucket's region (default us-east-1)
+  OCOP_S3_ACCESS_KEY          S3 access key (secret)
+  OCOP_S3_SECRET_KEY          S3 secret key (secret)
+  OCOP_CURSOR_SECRET          key signing pagination cursors (secret; default derived from OCOP_DATABASE_URL)
 `
 
 // run is the whole program: main only wires the process to it, so tests call
@@ -75,6 +85,16 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return userCmd(ctx, load, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// openDB opens the configured database with the configured pool; an error
+// names the variable that chose the database, and the database itself.
+func openDB(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
+	g, err := db.Open(ctx, cfg.DatabaseURL, db.MaxConns(cfg.DBMaxConns))
+	if err != nil {
+		return nil, fmt.Errorf("OCOP_DATABASE_URL: %w", err)
+	}
+	return g, nil
 }
 
 // loader loads the configuration and a logger, once the flags are parsed.
@@ -117,7 +137,7 @@ func serve(ctx context.Context, load loader, args []string, stdout io.Writer) er
 	}
 	start := time.Now()
 	log.Info("starting", "config", cfg.String())
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -176,7 +196,7 @@ func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -233,7 +253,7 @@ func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -289,7 +309,7 @@ func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}

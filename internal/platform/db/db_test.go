@@ -147,3 +147,36 @@ func TestExclusiveSerialisesPools(t *testing.T) {
 		}
 	})
 }
+
+// TestPoolSize: PostgreSQL pools hold at most MaxConns connections
+// (DefaultMaxConns when not given, never below 2); SQLite keeps its own small pool.
+func TestPoolSize(t *testing.T) {
+	ctx := context.Background()
+	maxOpen := func(url string, opts ...db.Option) int {
+		g, err := db.Open(ctx, url, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close(g)
+		sqlDB, err := g.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sqlDB.Stats().MaxOpenConnections
+	}
+	if n := maxOpen(dbtest.SQLiteURL(t), db.MaxConns(50)); n != 4 {
+		t.Errorf("SQLite pool: %d connections, want 4", n)
+	}
+	if dbtest.PostgresURL(t) == "" {
+		return
+	}
+	url := dbtest.NewPostgresDatabase(t)
+	for _, tc := range []struct {
+		opts []db.Option
+		want int
+	}{{nil, db.DefaultMaxConns}, {[]db.Option{db.MaxConns(7)}, 7}, {[]db.Option{db.MaxConns(1)}, 2}} {
+		if n := maxOpen(url, tc.opts...); n != tc.want {
+			t.Errorf("PostgreSQL pool with %d options: %d connections, want %d", len(tc.opts), n, tc.want)
+		}
+	}
+}
