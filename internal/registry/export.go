@@ -33,6 +33,7 @@ type Manufacturer struct {
 
 // Export returns the certificates of a province in the national registry's
 // shape. Provincial officers export their own province; central officers any.
+// Imports awaiting a second officer are left out: the shape has no status.
 func (s *Service) Export(ctx context.Context, actor *account.User, province string) ([]NationalRecord, error) {
 	if actor == nil || actor.Role != account.RoleOfficer {
 		return nil, errs.ErrForbidden
@@ -50,7 +51,7 @@ func (s *Service) Export(ctx context.Context, actor *account.User, province stri
 		Select("certificates.*, producers.representative, producers.phone, producers.email, products.description").
 		Joins("JOIN producers ON producers.id = certificates.producer_id").
 		Joins("LEFT JOIN products ON products.id = certificates.product_id").
-		Where("certificates.province_code = ?", province).Order("certificates.id").Limit(20000).Scan(&rows).Error
+		Where("certificates.province_code = ? AND certificates.import_pending = ?", province, false).Order("certificates.id").Limit(20000).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ type Verification struct {
 	NewerCode    string // the certificate that superseded this one, if any
 	NewerStars   int
 	RevokeReason string
+	Import       *ImportInfo // set when the certificate was recorded from a paper decision
 }
 
 // Verify looks up code for the public. An unknown or malformed code is
@@ -40,6 +41,9 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		if n, err := s.CertificateByID(ctx, *c.SupersededByID); err == nil {
 			v.NewerCode, v.NewerStars = n.Code, n.Stars
 		}
+	}
+	if v.Import, err = s.importInfo(ctx, c); err != nil {
+		return v, err
 	}
 	g := s.db.WithContext(ctx)
 	if c.CommuneCode != nil {
