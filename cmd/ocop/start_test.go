@@ -11,6 +11,7 @@ import (
 
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/seed"
 )
 
@@ -31,7 +32,7 @@ func TestInstancesStartTogetherOnOneFreshDatabase(t *testing.T) {
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		handles := make([]*gorm.DB, 2)
 		for i := range handles {
-			g, err := db.Open(ctx, url)
+			g, err := db.Open(ctx, url, db.MaxConns(dbtest.MaxConns))
 			if err != nil {
 				t.Fatal(err)
 			}
