@@ -28,6 +28,7 @@ Usage:
   ocop seed [--demo] [--scale N]  load reference data; --demo adds the Lạng Sơn demo data and accounts;
                                   --scale N generates N products across 34 provinces for load tests
   ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
+  ocop audit verify               walk the audit logs' hash chains; fails naming the first broken row
   ocop healthcheck                exit 0 when the server at OCOP_ADDR answers /healthz (Docker's HEALTHCHECK)
   ocop help                       this text; "ocop <command> --help" for a command's flags
 
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return seedCmd(ctx, load, args, stdout)
 	case "user":
 		return userCmd(ctx, load, args, stdout)
+	case "audit":
+		return auditCmd(ctx, load, args, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, load, args, stdout)
 	}
