@@ -65,7 +65,7 @@ func (s *Service) Export(ctx context.Context, actor *account.User, province stri
 			Manufacturer:      Manufacturer{Name: r.OwnerName, Representative: r.Representative, Address: r.OwnerAddress, PhoneNumber: r.Phone, Email: r.Email},
 			CertificateNumber: r.Number, IssuedOn: r.DecisionDate.String(), ExpiryDate: r.ValidUntil.String()})
 	}
-	return out, nil
+	return out, s.AuditCertificateExport(ctx, actor, map[string]string{"province": province}, len(out))
 }
 
 // WriteCSV writes records as CSV with a header row, the same fields as the JSON.
