@@ -71,11 +71,15 @@ func (s *Service) Export(ctx context.Context, actor *account.User, province stri
 // WriteCSV writes records as CSV with a header row, the same fields as the JSON.
 func WriteCSV(w io.Writer, recs []NationalRecord) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"name", "star", "description", "manufacturer_name", "manufacturer_representative", "manufacturer_address",
-		"manufacturer_phone_number", "manufacturer_email", "certificate_number", "issued_on", "expiry_date"})
+	if err := cw.Write([]string{"name", "star", "description", "manufacturer_name", "manufacturer_representative", "manufacturer_address",
+		"manufacturer_phone_number", "manufacturer_email", "certificate_number", "issued_on", "expiry_date"}); err != nil {
+		return err
+	}
 	for _, r := range recs {
-		_ = cw.Write([]string{r.Name, strconv.Itoa(r.Star), r.Description, r.Manufacturer.Name, r.Manufacturer.Representative,
-			r.Manufacturer.Address, r.Manufacturer.PhoneNumber, r.Manufacturer.Email, r.CertificateNumber, r.IssuedOn, r.ExpiryDate})
+		if err := cw.Write([]string{r.Name, strconv.Itoa(r.Star), r.Description, r.Manufacturer.Name, r.Manufacturer.Representative,
+			r.Manufacturer.Address, r.Manufacturer.PhoneNumber, r.Manufacturer.Email, r.CertificateNumber, r.IssuedOn, r.ExpiryDate}); err != nil {
+			return err // the client went away: stop writing
+		}
 	}
 	cw.Flush()
 	return cw.Error()
