@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/registry"
 )
 
@@ -37,7 +38,7 @@ func disableAppendOnly(t *testing.T, g *gorm.DB) {
 // field, an edited time, a deleted row, a removed hash) it fails naming the
 // table and the row where the chain breaks; put back, the chain holds again.
 func TestAuditVerifyNamesTheBrokenRow(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		e := map[string]string{"OCOP_DATABASE_URL": url}
 		if out, err := ocop(t, e, "seed", "--demo"); err != nil {
 			t.Fatalf("seed: %v\n%s", err, out)

@@ -11,27 +11,19 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/config"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestMergeGuestCartHook proves the hook the sign-in handler calls: the
 // guest cart behind the cookie joins the account's cart and the cookie is
 // cleared.
 func TestMergeGuestCartHook(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
 		cfg, _ := config.Load(func(string) string { return "" })
 		s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), g)
 		if err != nil {
