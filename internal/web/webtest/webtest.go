@@ -39,6 +39,63 @@ type App struct {
 	Config config.Config
 	Server *web.Server
 	HTTP   *httptest.Server
+
+	signedIn *signedIn // shared by every view of the app (For)
+}
+
+// signedIn keeps, per e-mail, a bearer token and a signed-in browser's
+// client, so that a table of requests signs each account in once (argon2id
+// makes a sign-in cost tens of milliseconds).
+type signedIn struct {
+	mu      sync.Mutex
+	tokens  map[string]string
+	clients map[string]*http.Client
+}
+
+// For returns a view of the app whose failures are reported to t (a
+// subtest): the same server, database and signed-in accounts.
+func (a *App) For(t testing.TB) *App {
+	c := *a
+	c.T = t
+	return &c
+}
+
+// TokenOf returns a bearer token of the account email (demo password),
+// signing it in on first use and reusing the token after that.
+func (a *App) TokenOf(email string) string {
+	a.T.Helper()
+	a.signedIn.mu.Lock()
+	tok, ok := a.signedIn.tokens[email]
+	a.signedIn.mu.Unlock()
+	if ok {
+		return tok
+	}
+	tok = a.Token(email)
+	a.signedIn.mu.Lock()
+	defer a.signedIn.mu.Unlock()
+	a.signedIn.tokens[email] = tok
+	return tok
+}
+
+// As returns the app's browser for the account email (demo password),
+// signed in on first use and kept after that; "" is the app's visitor, who
+// is not signed in.
+func (a *App) As(email string) *Browser {
+	a.T.Helper()
+	a.signedIn.mu.Lock()
+	c, ok := a.signedIn.clients[email]
+	a.signedIn.mu.Unlock()
+	if ok {
+		return &Browser{app: a, Client: c}
+	}
+	b := a.Browser()
+	if email != "" {
+		b.Login(email)
+	}
+	a.signedIn.mu.Lock()
+	defer a.signedIn.mu.Unlock()
+	a.signedIn.clients[email] = b.Client
+	return b
 }
 
 // Option adjusts the configuration before the server is built.
@@ -83,7 +140,7 @@ func start(t testing.TB, g *gorm.DB, opts []Option) *App {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	app := &App{T: t, DB: g}
+	app := &App{T: t, DB: g, signedIn: &signedIn{tokens: map[string]string{}, clients: map[string]*http.Client{}}}
 	// The base URL must be known before the server is built (links, QR codes),
 	// so the listener is made first.
 	ts := httptest.NewUnstartedServer(nil)
