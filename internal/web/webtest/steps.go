@@ -12,7 +12,7 @@ type Step struct {
 // RunSteps runs the steps in order, each as a subtest. A step that stops
 // (t.Fatal, t.FailNow) ends the journey, since the steps after it build on
 // what it did; a step that only reports errors (t.Error) lets it go on.
-func RunSteps(t *testing.T, steps ...Step) {
+func RunSteps(t *testing.T, steps []Step) {
 	t.Helper()
 	for _, s := range steps {
 		finished := false
