@@ -42,7 +42,7 @@ type vietqrJourney struct {
 }
 
 func (j *vietqrJourney) fillCart(t *testing.T) {
-	app := j.app
+	app := j.app.For(t)
 	j.a = sell(t, app, item{producer: producer1Slug, price: 120000, stock: 10, grams: 500})
 	j.b = sell(t, app, item{producer: producer2Slug, price: 80000, stock: 5, grams: 300})
 	for _, r := range []*webtest.Response{addToCart(t, app, j.shopper, j.a.ID, 2), addToCart(t, app, j.shopper, j.b.ID, 1)} {
@@ -61,7 +61,7 @@ func (j *vietqrJourney) fillCart(t *testing.T) {
 }
 
 func (j *vietqrJourney) checkout(t *testing.T) {
-	app := j.app
+	app := j.app.For(t)
 	j.g = checkout(t, app, j.shopper, checkoutBody(app, t, "vietqr"))
 	g := j.g
 	if g.Status != "pending" || len(g.Orders) != 2 || g.Total != 356000 || g.VietQR == nil {
@@ -80,7 +80,7 @@ func (j *vietqrJourney) checkout(t *testing.T) {
 // the page polls the status while unpaid.
 func (j *vietqrJourney) orderPage(t *testing.T) {
 	g := j.g
-	j.br = j.app.Browser()
+	j.br = j.app.For(t).Browser()
 	j.br.Login("shopper@example.com")
 	if res := j.br.Get("/orders/" + g.Code); res.StatusCode != 200 || !contains(res.Body, g.VietQR.Payload) || !contains(res.Body, `hx-get="/orders/`+g.Code+`/status"`) {
 		t.Fatalf("order page: %d, want the payload and the htmx status poll", res.StatusCode)
@@ -96,7 +96,7 @@ func (j *vietqrJourney) orderPage(t *testing.T) {
 
 // wrongTransfers: an underpayment and an unknown code are recorded, not applied.
 func (j *vietqrJourney) wrongTransfers(t *testing.T) {
-	app, g := j.app, j.g
+	app, g := j.app.For(t), j.g
 	if res := notifyBank(t, app, "TXN-UNDER", g.Total-1000, "OCOP "+g.Code, time.Now(), bankSecret); res.StatusCode != 200 || !contains(res.Body, `"issue"`) {
 		t.Fatalf("underpayment: %d %s", res.StatusCode, res.Body)
 	}
@@ -115,7 +115,7 @@ func (j *vietqrJourney) wrongTransfers(t *testing.T) {
 }
 
 func (j *vietqrJourney) pay(t *testing.T) {
-	app, g := j.app, j.g
+	app, g := j.app.For(t), j.g
 	payByBank(t, app, g)
 	paid := getGroup(t, app, j.shopper, g.Code)
 	if paid.Status != "paid" || paid.Orders[0].Status != "paid" || paid.Orders[1].Status != "paid" {
@@ -130,7 +130,7 @@ func (j *vietqrJourney) pay(t *testing.T) {
 }
 
 func (j *vietqrJourney) badNotifications(t *testing.T) {
-	app, g := j.app, j.g
+	app, g := j.app.For(t), j.g
 	for name, res := range map[string]*webtest.Response{
 		"replayed": notifyBank(t, app, "TXN-"+g.Code, g.Total, "OCOP "+g.Code, time.Now(), bankSecret),
 		"forged":   notifyBank(t, app, "TXN-FORGED", g.Total, "OCOP "+g.Code, time.Now(), "not-the-secret"),
@@ -148,7 +148,7 @@ func (j *vietqrJourney) badNotifications(t *testing.T) {
 // fulfil: each producer sees only their own order and moves it through
 // the states the order machine allows, in order.
 func (j *vietqrJourney) fulfil(t *testing.T) {
-	app := j.app
+	app := j.app.For(t)
 	var mine struct {
 		Orders []struct {
 			Code   string
@@ -179,7 +179,7 @@ func (j *vietqrJourney) fulfil(t *testing.T) {
 }
 
 func (j *vietqrJourney) payout(t *testing.T) {
-	app := j.app
+	app := j.app.For(t)
 	p1 := app.TokenOf("producer@example.com")
 	var led struct {
 		Sales, Commission, Balance int64
@@ -212,7 +212,7 @@ func (j *vietqrJourney) payout(t *testing.T) {
 }
 
 func (j *vietqrJourney) otherShopper(t *testing.T) {
-	registerShopper(t, j.app, "other.shopper@example.com")
+	registerShopper(t, j.app.For(t), "other.shopper@example.com")
 	webtest.RunScenarios(t, j.app, []webtest.Scenario{
 		{Name: "another shopper opening the order", As: "other.shopper@example.com", URL: "/api/v1/orders/" + j.g.Code, Status: 404},
 		{Name: "another shopper cancelling the order", As: "other.shopper@example.com", Method: "POST", URL: "/api/v1/orders/" + j.g.Code + "/cancel", Status: 404},
@@ -252,18 +252,18 @@ type cancelJourney struct {
 	a, b    catalog.Variant
 }
 
-func (c *cancelJourney) cancel(code string) *webtest.Response {
-	return c.app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + code + "/cancel", Token: c.shopper})
+func (c *cancelJourney) cancel(t *testing.T, code string) *webtest.Response {
+	return c.app.For(t).API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + code + "/cancel", Token: c.shopper})
 }
 
 func (c *cancelJourney) unpaid(t *testing.T) {
-	app := c.app
+	app := c.app.For(t)
 	addToCart(t, app, c.shopper, c.a.ID, 3)
 	g := checkout(t, app, c.shopper, checkoutBody(app, t, "vietqr"))
-	if res := c.cancel(g.Code); res.StatusCode != 200 || !contains(res.Body, `"cancelled"`) {
+	if res := c.cancel(t, g.Code); res.StatusCode != 200 || !contains(res.Body, `"cancelled"`) {
 		t.Fatalf("cancel unpaid: %d %s", res.StatusCode, res.Body)
 	}
-	if res := c.cancel(g.Code); res.StatusCode != http.StatusConflict {
+	if res := c.cancel(t, g.Code); res.StatusCode != http.StatusConflict {
 		t.Fatalf("cancel twice: %d, want 409", res.StatusCode)
 	}
 	if got := stockOf(t, app, c.a.ID); got != 10 {
@@ -276,12 +276,12 @@ func (c *cancelJourney) unpaid(t *testing.T) {
 }
 
 func (c *cancelJourney) paidByShopper(t *testing.T) {
-	app := c.app
+	app := c.app.For(t)
 	addToCart(t, app, c.shopper, c.a.ID, 2)
 	addToCart(t, app, c.shopper, c.b.ID, 1)
 	g := checkout(t, app, c.shopper, checkoutBody(app, t, "vietqr"))
 	payByBank(t, app, g)
-	if res := c.cancel(g.Code); res.StatusCode != 200 {
+	if res := c.cancel(t, g.Code); res.StatusCode != 200 {
 		t.Fatalf("cancel paid: %d %s", res.StatusCode, res.Body)
 	}
 	after := getGroup(t, app, c.shopper, g.Code)
@@ -309,7 +309,7 @@ func (c *cancelJourney) paidByShopper(t *testing.T) {
 }
 
 func (c *cancelJourney) paidByProducer(t *testing.T) {
-	app := c.app
+	app := c.app.For(t)
 	addToCart(t, app, c.shopper, c.a.ID, 1)
 	addToCart(t, app, c.shopper, c.b.ID, 1)
 	g := checkout(t, app, c.shopper, checkoutBody(app, t, "vietqr"))

@@ -74,6 +74,13 @@ func refusedAudits(t *testing.T, app *webtest.App, action string) int64 {
 
 // confirmScan posts a scan (or no file when name is "") to confirm an import.
 func confirmScan(app *webtest.App, token, code, name string, content []byte) *webtest.Response {
+	body, header := scanUpload(name, content)
+	return app.API(webtest.Req{Method: "POST", Path: "/api/v1/registry/certificates/" + code + "/import/confirm", Body: body, Token: token, Header: header})
+}
+
+// scanUpload is the multipart body and header that upload a scan (or no
+// file when name is "").
+func scanUpload(name string, content []byte) ([]byte, map[string]string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if name != "" {
@@ -83,8 +90,7 @@ func confirmScan(app *webtest.App, token, code, name string, content []byte) *we
 		_ = mw.WriteField("note", "no file") // writes into a bytes.Buffer, which cannot fail
 	}
 	_ = mw.Close() // writes into a bytes.Buffer, which cannot fail
-	return app.API(webtest.Req{Method: "POST", Path: "/api/v1/registry/certificates/" + code + "/import/confirm", Body: buf.Bytes(), Token: token,
-		Header: map[string]string{"Content-Type": mw.FormDataContentType()}})
+	return buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()}
 }
 
 // TestImportRefusals: each way an import breaks a rule is refused with its
