@@ -102,11 +102,11 @@ func (s *Server) registryCertificates(c echo.Context) error {
 	u := userOf(c)
 	q, err := certQueryFrom(c, s.certCursors)
 	if err != nil {
-		return err
+		return explainFilters(err)
 	}
 	page, err := s.reg.OfficerCertificates(ctx, u, q)
 	if err != nil {
-		return err
+		return explainFilters(err)
 	}
 	v := certsView{Items: s.certsJSON(page.Items), Total: page.Total, Shown: len(page.Items), F: map[string]string{},
 		Central: u.IsCentralOfficer(), Statuses: []registry.CertStatus{registry.CertActive, registry.CertExpired, registry.CertRevoked, registry.CertSuperseded, registry.CertPending},
@@ -192,12 +192,11 @@ func (s *Server) expiringJSON(c echo.Context) ([]certificateJSON, error) {
 func (s *Server) registryCertificatesCSV(c echo.Context) error {
 	q, err := certQueryFrom(c, s.certCursors)
 	if err != nil {
-		return err
+		return explainFilters(err)
 	}
-	q.After, q.Limit = nil, 0 // the export is every page
 	recs, err := s.reg.ExportCertificates(c.Request().Context(), userOf(c), q)
 	if err != nil {
-		return err
+		return explainFilters(err)
 	}
 	for i := range recs {
 		recs[i].VerifyURL = s.verifyURL(recs[i].Code)
@@ -221,6 +220,15 @@ func (s *Server) sendCSV(c echo.Context, q registry.CertQuery, recs []registry.N
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// explainFilters gives a page's 400 for bad filters the message of the
+// first field at fault, since the error page shows one message.
+func explainFilters(err error) error {
+	if ve, ok := errs.AsValidation(err); ok && errs.Reason(err) == "" && len(ve.Fields) > 0 {
+		return &errs.Reasoned{Err: err, Reason: ve.Fields[0].Message}
+	}
+	return err
 }
 
 func cloneValues(v url.Values) url.Values {
