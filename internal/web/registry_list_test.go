@@ -120,7 +120,9 @@ func TestOfficerCertificateListFilters(t *testing.T) {
 		fx := newListFixture(t, app)
 		today := day.Today()
 		past := today.AddDays(-800)
-		inGroup := func(c registry.Certificate, g string) bool { return c.GroupCode == g || strings.HasPrefix(c.GroupCode, g+".") }
+		inGroup := func(c registry.Certificate, g string) bool {
+			return c.GroupCode == g || strings.HasPrefix(c.GroupCode, g+".")
+		}
 		cases := []struct {
 			name  string
 			query url.Values
