@@ -28,6 +28,9 @@ func addCert(t *testing.T, app *webtest.App, c registry.Certificate) registry.Ce
 	if c.ProducerID == 0 {
 		c.ProducerID, c.ProvinceCode = lsProducer(t, app)
 	}
+	if c.ProvinceCode == "" {
+		c.ProvinceCode = "20"
+	}
 	if c.Number == "" {
 		c.Number = "T-" + c.Code
 	}
