@@ -25,6 +25,8 @@ var (
 // the Vietnamese legal form and is printed as it is in every language.
 type PDFText struct {
 	Title, Owner, Address, Stars, Score, Authority, Decision, ValidFrom, ValidUntil, Number, Status, Scan, Revocation string
+	Latest                                                                                                            string                      // label of the newest certificate of the chain
+	LatestStatus                                                                                                      string                      // that certificate's status today, in words
 	NumberLine                                                                                                        string                      // "Số: 2865/QĐ-UBND/001"
 	PlaceDate                                                                                                         string                      // "Lạng Sơn, ngày 31 tháng 12 năm 2025"
 	StatusText                                                                                                        string                      // the status today, in words, with its date when no longer valid
@@ -98,6 +100,9 @@ func CertificatePDF(v Verification, qrPNG []byte, verifyURL string, t PDFText) (
 	}
 	if v.Status == CertRevoked {
 		rows = append(rows, [2]string{t.Revocation, strings.TrimSpace(c.RevocationDecision + " · " + date(c.RevokedOn) + " · " + c.RevocationReason)})
+	}
+	if v.Latest != nil {
+		rows = append(rows, [2]string{t.Latest, v.Latest.Number + " (" + strings.Repeat("★", v.Latest.Stars) + ") · " + t.LatestStatus})
 	}
 	for _, r := range rows {
 		if pdf.GetY() > 196 {

@@ -273,6 +273,12 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if k := watermarkKey(v.Status); k != "" {
 		text.Watermark = t(k)
 	}
+	if v.Latest != nil {
+		text.Latest, text.LatestStatus = t("verify.latest"), t("verify.status."+string(v.LatestStatus))
+		if !v.LatestSince.IsZero() {
+			text.LatestStatus += " — " + t("verify.since") + " " + v.LatestSince.Local(lang)
+		}
+	}
 	pdf, err := registry.CertificatePDF(v, png, url, text)
 	if err != nil {
 		return err
