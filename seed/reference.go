@@ -15,6 +15,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/text"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/registry"
 )
 
 // unitsEffective is when the two-level units of Decision 19/2025/QĐ-TTg took effect.
@@ -25,11 +26,13 @@ type unitJSON struct {
 	Wards                                              []unitJSON
 }
 
-// Reference loads provinces, communes, banks and product groups. Rows that
+// Reference loads provinces, communes, banks, product groups and the
+// registry's issuing authorities (one per province, one central). Rows that
 // exist already are left alone, so it is safe to run at every start.
 func Reference(ctx context.Context, g *gorm.DB) error {
 	return g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, step := range []func(*gorm.DB) error{loadUnits, loadBanks, loadGroups} {
+		authorities := func(tx *gorm.DB) error { return registry.EnsureAuthorities(ctx, tx) }
+		for _, step := range []func(*gorm.DB) error{loadUnits, loadBanks, loadGroups, authorities} {
 			if err := step(tx); err != nil {
 				return err
 			}

@@ -112,6 +112,14 @@ func Scale(ctx context.Context, g *gorm.DB, n int, out io.Writer) error {
 		return fmt.Errorf("scale: variants: %w", err)
 	}
 	today := day.Today()
+	var auths []registry.Authority
+	if err := g.WithContext(ctx).Find(&auths).Error; err != nil {
+		return fmt.Errorf("scale: authorities: %w", err)
+	}
+	authorityOf := map[string]int64{} // one lookup, not one per certificate
+	for _, a := range auths {
+		authorityOf[a.Key()] = a.ID
+	}
 	var certs []registry.Certificate
 	for i, p := range products {
 		if i%3 == 2 {
@@ -122,7 +130,7 @@ func Scale(ctx context.Context, g *gorm.DB, n int, out io.Writer) error {
 		stars := 3 + map[bool]int{true: 1}[i%5 == 0] + map[bool]int{true: 1}[i%97 == 0]
 		pid := p.ID
 		certs = append(certs, registry.Certificate{Code: fmt.Sprintf("SCALE%07d", i+1), Number: fmt.Sprintf("DEMO-S-%07d", i+1),
-			AuthorityLevel: "province", AuthorityName: "UBND tỉnh (demo) " + pr.ProvinceCode, DecisionNo: fmt.Sprintf("DEMO-%d/QĐ", i/100),
+			AuthorityID: authorityOf[pr.ProvinceCode], AuthorityLevel: "province", AuthorityName: "UBND tỉnh (demo) " + pr.ProvinceCode, DecisionNo: fmt.Sprintf("DEMO-%d/QĐ", i/100),
 			DecisionDate: from, ProducerID: pr.ID, ProductID: &pid, ProductName: p.Name, GroupCode: p.GroupCode, OwnerName: pr.LegalName,
 			OwnerAddress: "demo", ProvinceCode: pr.ProvinceCode, Stars: stars, Score: float64(50 + 20*(stars-3)), CriteriaVersion: "148",
 			ValidFrom: from, ValidUntil: registry.ValidUntilFor(from), IsDemo: true, CreatedAt: now})

@@ -15,6 +15,9 @@ import (
 //     producers in their province;
 //   - a central officer acts on applications forwarded to the central level
 //     (from any province) and on certificates the central level issued;
+//   - authority follows the issuer: a certificate is revoked, and its import
+//     confirmed, by the level that issued it; a provincial officer sees the
+//     central certificates of their province and may propose their revocation;
 //   - refused officer attempts are written to the audit log.
 
 // ownApp loads code for the producer user actor, or ErrNotFound.
@@ -61,16 +64,50 @@ func (s *Service) officerApp(ctx context.Context, actor *account.User, code, act
 	return a, nil
 }
 
-// officerMayActOnCert reports whether an officer may revoke or audit c.
-func officerMayActOnCert(actor *account.User, c Certificate) bool {
+// officerMayReadCert reports whether an officer may see c and its audit
+// log: a provincial officer every certificate of their province (central
+// ones included, whose revocation they may propose), a central officer the
+// certificates the central level issued.
+func officerMayReadCert(actor *account.User, c Certificate) bool {
 	if actor.IsCentralOfficer() {
 		return c.AuthorityLevel == AuthorityCentral
 	}
 	return actor.OfficerOf(c.ProvinceCode)
 }
 
-// officerCert loads a certificate for an officer and checks scope; a refusal is audited.
+// officerMayActOnCert reports whether an officer may revoke c or confirm its
+// import. Authority follows the issuer: central certificates are for
+// central officers only; province and district ones for the province.
+func officerMayActOnCert(actor *account.User, c Certificate) bool {
+	if actor.IsCentralOfficer() {
+		return c.AuthorityLevel == AuthorityCentral
+	}
+	return actor.OfficerOf(c.ProvinceCode) && c.AuthorityLevel != AuthorityCentral
+}
+
+// OfficerMayAct reports whether actor may revoke c or confirm its import
+// (pages use it to offer the right form; the service checks it again).
+func OfficerMayAct(actor *account.User, c Certificate) bool {
+	return actor != nil && actor.Role == account.RoleOfficer && officerMayActOnCert(actor, c)
+}
+
+// officerCert loads a certificate for an officer who means to act on it and
+// checks scope; a refusal is audited.
 func (s *Service) officerCert(ctx context.Context, actor *account.User, code, action string) (Certificate, error) {
+	c, err := s.officerReadCert(ctx, actor, code, action)
+	if err != nil {
+		return c, err
+	}
+	if !officerMayActOnCert(actor, c) {
+		id := c.ID
+		return Certificate{}, s.refuse(ctx, actor, action, nil, &id,
+			reasoned(fmt.Errorf("%w: the central level issued this certificate", errs.ErrForbidden), "registry.err.central_only"))
+	}
+	return c, nil
+}
+
+// officerReadCert loads a certificate for an officer who may see it; a refusal is audited.
+func (s *Service) officerReadCert(ctx context.Context, actor *account.User, code, action string) (Certificate, error) {
 	if actor == nil || actor.Role != account.RoleOfficer {
 		return Certificate{}, errs.ErrForbidden
 	}
@@ -78,7 +115,7 @@ func (s *Service) officerCert(ctx context.Context, actor *account.User, code, ac
 	if err != nil {
 		return c, err
 	}
-	if !officerMayActOnCert(actor, c) {
+	if !officerMayReadCert(actor, c) {
 		id := c.ID
 		return Certificate{}, s.refuse(ctx, actor, action, nil, &id,
 			reasoned(fmt.Errorf("%w: certificate outside the officer's scope", errs.ErrForbidden), "registry.err.outside_scope"))

@@ -35,6 +35,7 @@ func TestActiveSQLAgreesWithStatusOn(t *testing.T) {
 			"revoked":    func(c *registry.Certificate) { c.RevokedOn = day.New(2025, 1, 10) },
 			"superseded": func(c *registry.Certificate) { c.SupersededOn = day.New(2026, 2, 1) },
 			"both":       func(c *registry.Certificate) { c.RevokedOn = day.New(2026, 6, 1); c.SupersededOn = day.New(2025, 6, 1) },
+			"pending":    func(c *registry.Certificate) { c.ImportPending = true }, // an import no second officer has confirmed
 		}
 		var certs []registry.Certificate
 		for name, shape := range shapes {

@@ -4,7 +4,10 @@
 package registry
 
 import (
+	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/platform/day"
 )
@@ -32,16 +35,21 @@ const (
 	CertExpired    CertStatus = "expired"
 	CertRevoked    CertStatus = "revoked"
 	CertSuperseded CertStatus = "superseded"
-	CertPending    CertStatus = "pending" // decision dated in the future relative to the day asked
+	// CertPending: not valid yet. Either the decision is dated after the day
+	// asked, or the certificate was imported from a paper record and no second
+	// officer has confirmed it against the scanned original yet.
+	CertPending CertStatus = "pending"
 )
 
 // Certificate records one recognition decision for one product.
 type Certificate struct {
 	ID                 int64  `gorm:"primaryKey"`
 	Code               string `gorm:"not null;uniqueIndex"` // public verify code printed as a QR on packages
-	Number             string `gorm:"not null"`             // opaque; unique per issuing authority
+	Number             string `gorm:"not null"`             // opaque; unique per issuing authority (on NumberKey)
+	NumberKey          string // NumberKey(Number), set on create
+	AuthorityID        int64  // the authority whose number space this is; set on create from level and province when zero
 	AuthorityLevel     AuthorityLevel
-	AuthorityName      string
+	AuthorityName      string // the issuer as printed: the authority's name at issue, or a former district's
 	DecisionNo         string
 	DecisionDate       day.Date
 	Signatory          string
@@ -63,6 +71,7 @@ type Certificate struct {
 	RevocationReason   string
 	SupersededByID     *int64
 	SupersededOn       day.Date
+	ImportPending      bool // imported from paper, not yet confirmed by a second officer: not a badge
 	IsDemo             bool
 	SearchFolded       string // folded product, owner and number, for diacritic-insensitive search
 	CreatedAt          time.Time
@@ -72,9 +81,31 @@ type Certificate struct {
 // 36 calendar months later, less one day.
 func ValidUntilFor(from day.Date) day.Date { return from.AddMonths(ValidityMonths).AddDays(-1) }
 
+// BeforeCreate fills what every certificate row must carry however it is
+// written (decision, import, seed or test): the normalised number and its
+// key, and the authority it belongs to, from its level and province. So no
+// path can store a number outside its authority's number space.
+func (c *Certificate) BeforeCreate(tx *gorm.DB) error {
+	c.Number = NormalizeNumber(c.Number)
+	c.NumberKey = NumberKey(c.Number)
+	if c.AuthorityID == 0 {
+		a, err := authorityFor(tx.Session(&gorm.Session{NewDB: true}), c.AuthorityLevel, c.ProvinceCode)
+		if err != nil {
+			return fmt.Errorf("registry: no authority for a %s certificate of province %q: %w", c.AuthorityLevel, c.ProvinceCode, err)
+		}
+		c.AuthorityID = a.ID
+		if c.AuthorityName == "" {
+			c.AuthorityName = a.Name
+		}
+	}
+	return nil
+}
+
 // StatusOn derives the certificate's status on d.
 func (c Certificate) StatusOn(d day.Date) CertStatus {
 	switch {
+	case c.ImportPending:
+		return CertPending
 	case !c.RevokedOn.IsZero() && !d.Before(c.RevokedOn):
 		return CertRevoked
 	case !c.SupersededOn.IsZero() && !d.Before(c.SupersededOn):
@@ -99,7 +130,7 @@ func ActiveSQL(alias string, d day.Date) (string, []any) {
 	if alias != "" {
 		p = alias + "."
 	}
-	cond := p + "valid_from <= ? AND " + p + "valid_until >= ? AND (" + p + "revoked_on IS NULL OR " + p + "revoked_on > ?) AND (" +
+	cond := p + "import_pending = ? AND " + p + "valid_from <= ? AND " + p + "valid_until >= ? AND (" + p + "revoked_on IS NULL OR " + p + "revoked_on > ?) AND (" +
 		p + "superseded_on IS NULL OR " + p + "superseded_on > ?)"
-	return cond, []any{d, d, d, d}
+	return cond, []any{false, d, d, d, d}
 }

@@ -29,8 +29,13 @@ type CertQuery struct {
 	Level     AuthorityLevel // issuing level; "" is any
 	Authority string         // issuing authority's name, exactly; "" is any
 	Query     string         // words of the product, owner or decision number, diacritics optional
-	After     *CertCursor    // the last row of the previous page
-	Limit     int            // rows per page, 1 to MaxCertPage; 0 is DefaultCertPage
+	// ConfirmedOnly leaves out imports that no second officer has confirmed
+	// yet: the national registry's export carries only records that stand.
+	// The officer's own list and its CSV show them (status pending), since
+	// someone has to confirm them.
+	ConfirmedOnly bool
+	After         *CertCursor // the last row of the previous page
+	Limit         int         // rows per page, 1 to MaxCertPage; 0 is DefaultCertPage
 }
 
 // Page sizes of the officer's certificate list.
@@ -165,6 +170,9 @@ func certWhere(g *gorm.DB, p string, q CertQuery) *gorm.DB {
 	if q.Authority != "" {
 		g = g.Where(p+"authority_name = ?", q.Authority)
 	}
+	if q.ConfirmedOnly {
+		g = g.Where(p+"import_pending = ?", false)
+	}
 	if q.Query != "" {
 		g = g.Where(p+"search_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(text.Fold(q.Query))+"%")
 	}
@@ -193,17 +201,18 @@ func StatusSQL(alias string, st CertStatus, d day.Date) (string, []any) {
 	}
 	notRevoked := "(" + p + "revoked_on IS NULL OR " + p + "revoked_on > ?)"
 	notSuperseded := "(" + p + "superseded_on IS NULL OR " + p + "superseded_on > ?)"
+	confirmed := p + "import_pending = ?" // an import no second officer has confirmed is pending whatever its dates
 	switch st {
 	case CertActive:
 		return ActiveSQL(alias, d)
 	case CertRevoked:
-		return p + "revoked_on <= ?", []any{d}
+		return confirmed + " AND " + p + "revoked_on <= ?", []any{false, d}
 	case CertSuperseded:
-		return p + "superseded_on <= ? AND " + notRevoked, []any{d, d}
+		return confirmed + " AND " + p + "superseded_on <= ? AND " + notRevoked, []any{false, d, d}
 	case CertPending:
-		return p + "valid_from > ? AND " + notRevoked + " AND " + notSuperseded, []any{d, d, d}
+		return "(" + p + "import_pending = ? OR (" + p + "valid_from > ? AND " + notRevoked + " AND " + notSuperseded + "))", []any{true, d, d, d}
 	case CertExpired:
-		return p + "valid_from <= ? AND " + p + "valid_until < ? AND " + notRevoked + " AND " + notSuperseded, []any{d, d, d, d}
+		return confirmed + " AND " + p + "valid_from <= ? AND " + p + "valid_until < ? AND " + notRevoked + " AND " + notSuperseded, []any{false, d, d, d, d}
 	}
 	return "1 = 0", nil
 }

@@ -67,96 +67,6 @@ func (s *Service) Revoke(ctx context.Context, actor *account.User, code string, 
 	return c, err
 }
 
-// Import is a historic certificate recorded from its original decision.
-type Import struct {
-	ProducerID     int64
-	ProductID      *int64
-	ProductName    string
-	GroupCode      string
-	Level          AuthorityLevel // district certificates (02/2023–06/2025) keep their level
-	AuthorityName  string
-	DecisionNo     string
-	DecisionDate   day.Date
-	Number         string
-	Stars          int
-	Score          Points
-	Criteria       string
-	OwnerAddress   string // as written on the certificate (old district names included)
-	CommuneCode    *string
-	SupersededCode string // an older certificate this one replaced, if any
-	IsDemo         bool
-}
-
-// ImportHistoric records a certificate issued before the registry existed.
-// Provincial officers import for producers of their province.
-func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Import) (Certificate, error) {
-	if actor == nil || actor.Role != account.RoleOfficer {
-		return Certificate{}, errs.ErrForbidden
-	}
-	p, err := s.producers.ByID(ctx, in.ProducerID)
-	if err != nil {
-		return Certificate{}, errs.Invalid("producer", "registry.err.producer")
-	}
-	if !actor.OfficerOf(p.ProvinceCode) && !(actor.IsCentralOfficer() && in.Level == AuthorityCentral) {
-		return Certificate{}, s.refuse(ctx, actor, "certificate.import", nil, nil, reasoned(errs.ErrForbidden, "registry.err.outside_scope"))
-	}
-	var fe []errs.FieldError
-	if in.Stars < 3 || in.Stars > 5 || (in.Stars == 5) != (in.Level == AuthorityCentral) {
-		fe = append(fe, errs.FieldError{Field: "stars", Message: "registry.err.stars"})
-	}
-	if in.Level == AuthorityDistrict && (in.DecisionDate.Before(day.New(2023, 2, 1)) || in.DecisionDate.After(day.New(2025, 6, 30)) || in.Stars != 3) {
-		fe = append(fe, errs.FieldError{Field: "level", Message: "registry.err.district"})
-	}
-	if in.DecisionDate.IsZero() || in.DecisionDate.After(s.today()) {
-		fe = append(fe, errs.FieldError{Field: "decision_date", Message: "registry.err.future_date"})
-	}
-	if _, _, _, ok := PartMaxima(in.Criteria); !ok {
-		fe = append(fe, errs.FieldError{Field: "criteria_version", Message: "registry.err.criteria"})
-	}
-	if in.Score < 0 || in.Score > 10000 || (StarsFor(in.Score) != in.Stars && in.Score != 0) {
-		fe = append(fe, errs.FieldError{Field: "score", Message: "registry.err.score_stars"})
-	}
-	if strings.TrimSpace(in.DecisionNo) == "" || strings.TrimSpace(in.ProductName) == "" || strings.TrimSpace(in.AuthorityName) == "" {
-		fe = append(fe, errs.FieldError{Field: "decision_no", Message: "validation.required"})
-	}
-	if fe != nil {
-		return Certificate{}, s.refuse(ctx, actor, "certificate.import", nil, nil, &errs.ValidationError{Fields: fe})
-	}
-	if in.Number == "" {
-		in.Number = in.DecisionNo + "/" + NewCode()[:4]
-	}
-	addr := in.OwnerAddress
-	if addr == "" {
-		addr = s.addressOf(s.db.WithContext(ctx), p.Street, p.CommuneCode, p.ProvinceCode)
-	}
-	c := Certificate{Code: NewCode(), Number: in.Number, AuthorityLevel: in.Level, AuthorityName: in.AuthorityName,
-		DecisionNo: in.DecisionNo, DecisionDate: in.DecisionDate, ProducerID: p.ID, ProductID: in.ProductID, ProductName: in.ProductName,
-		GroupCode: in.GroupCode, OwnerName: p.LegalName, OwnerAddress: addr, ProvinceCode: p.ProvinceCode, CommuneCode: in.CommuneCode,
-		Stars: in.Stars, Score: in.Score.Float(), CriteriaVersion: in.Criteria, ValidFrom: in.DecisionDate,
-		ValidUntil: ValidUntilFor(in.DecisionDate), IsDemo: in.IsDemo, CreatedAt: time.Now().UTC(),
-		SearchFolded: text.Fold(in.ProductName + " " + p.LegalName + " " + in.DecisionNo)}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		if err := tx.Create(&c).Error; err != nil {
-			if db.IsDuplicate(err) {
-				return reasoned(errs.ErrConflict, "registry.err.number_exists")
-			}
-			return err
-		}
-		if err := audit(tx, actor, "certificate.import", "ok", nil, &c.ID, nil, snapCert(c), in.DecisionNo); err != nil {
-			return err
-		}
-		if in.SupersededCode != "" {
-			var old Certificate
-			if err := tx.Where("code = ? AND producer_id = ?", in.SupersededCode, p.ID).First(&old).Error; err != nil {
-				return errs.Invalid("superseded_code", "registry.err.previous")
-			}
-			return supersede(tx, actor, old.ID, c)
-		}
-		return nil
-	})
-	return c, err
-}
-
 // Filter narrows a certificate search.
 type Filter struct {
 	Province string
@@ -166,6 +76,9 @@ type Filter struct {
 	After    int64 // cursor: the last id of the previous page
 	Limit    int
 	On       day.Date
+	// IncludePending lists imports still waiting for a second officer
+	// (officers' lists); the public never sees them.
+	IncludePending bool
 }
 
 // Search lists certificates, by id, a page at a time. The status filter is
@@ -178,6 +91,9 @@ func (s *Service) Search(ctx context.Context, f Filter) ([]Certificate, error) {
 		f.On = s.today()
 	}
 	q := s.db.WithContext(ctx).Model(&Certificate{}).Where("id > ?", f.After)
+	if !f.IncludePending {
+		q = q.Where("import_pending = ?", false)
+	}
 	if f.Province != "" {
 		q = q.Where("province_code = ?", f.Province)
 	}
@@ -220,8 +136,8 @@ func escapeLike(s string) string {
 // today and end within days.
 func (s *Service) Expiring(ctx context.Context, actor *account.User, days int) ([]Certificate, error) {
 	today := s.today()
-	q := s.db.WithContext(ctx).Where("valid_from <= ? AND valid_until >= ? AND valid_until <= ? AND revoked_on IS NULL AND superseded_on IS NULL",
-		today, today, today.AddDays(days))
+	q := s.db.WithContext(ctx).Where("import_pending = ? AND valid_from <= ? AND valid_until >= ? AND valid_until <= ? AND revoked_on IS NULL AND superseded_on IS NULL",
+		false, today, today, today.AddDays(days))
 	if actor.IsCentralOfficer() {
 		q = q.Where("authority_level = ?", AuthorityCentral)
 	} else {
@@ -268,9 +184,9 @@ func (s *Service) ApplicationAudit(ctx context.Context, actor *account.User, cod
 	return out, err
 }
 
-// CertificateAudit is the audit log of one certificate, for officers who may act on it.
+// CertificateAudit is the audit log of one certificate, for officers who may see it.
 func (s *Service) CertificateAudit(ctx context.Context, actor *account.User, code string) ([]AuditEntry, error) {
-	c, err := s.officerCert(ctx, actor, code, "audit.read")
+	c, err := s.officerReadCert(ctx, actor, code, "audit.read")
 	if err != nil {
 		return nil, err
 	}

@@ -63,21 +63,21 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionIn
 	}
 	dec := Decision{Number: strings.TrimSpace(in.Number), DecisionDate: in.Date, Signatory: in.Signatory, CreatedBy: actor.ID, IsDemo: in.IsDemo}
 	level, from := AuthorityProvince, StatusScored
+	authKey := "central"
 	if actor.IsCentralOfficer() {
 		level, from = AuthorityCentral, StatusForwarded
-		dec.AuthorityName = CentralAuthority
 	} else {
 		pc := officerProvince(actor)
-		pr, err := s.regions.Province(ctx, pc)
-		if err != nil {
-			return Decision{}, nil, err
-		}
-		dec.ProvinceCode = &pc
-		dec.AuthorityName = "UBND " + pr.FullName
+		dec.ProvinceCode, authKey = &pc, pc
 	}
+	auth, err := s.AuthorityByKey(ctx, authKey) // the authority's official name, never text typed or built ad hoc
+	if err != nil {
+		return Decision{}, nil, err
+	}
+	dec.AuthorityName = auth.Name
 	dec.Level = level
 	var results []DecisionResult
-	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&dec).Error; err != nil {
 			if db.IsDuplicate(err) {
 				return reasoned(errs.ErrConflict, "registry.err.decision_exists")
@@ -223,6 +223,11 @@ func supersede(tx *gorm.DB, actor *account.User, oldID int64, cert Certificate) 
 			return res.Error
 		}
 		return audit(tx, actor, "certificate.successor", "ok", nil, &oldID, snapCert(old), snapCert(old), "renewed by "+cert.Code)
+	}
+	if levelRank(cert.AuthorityLevel) < levelRank(old.AuthorityLevel) {
+		// Authority follows the issuer: a lower level never replaces a higher
+		// level's certificate; it stays for its issuer to revoke or to expire.
+		return audit(tx, actor, "certificate.supersede", "refused", nil, &oldID, nil, nil, "registry.err.issuer_level superseded by "+cert.Code)
 	}
 	res := tx.Model(&Certificate{}).Where("id = ? AND superseded_on IS NULL AND revoked_on IS NULL", oldID).
 		Updates(map[string]any{"superseded_by_id": cert.ID, "superseded_on": cert.ValidFrom})

@@ -33,7 +33,8 @@ func (s *Service) Overview(ctx context.Context, province string) (Overview, erro
 	o := Overview{ValidByStars: map[int]int64{}, QueueByStatus: map[string]int64{}}
 	today := s.today()
 	q := func() *gorm.DB {
-		g := s.db.WithContext(ctx).Model(&Certificate{})
+		// An import no second officer has confirmed is not a certificate yet: counted nowhere.
+		g := s.db.WithContext(ctx).Model(&Certificate{}).Where("import_pending = ?", false)
 		if province != "" {
 			g = g.Where("province_code = ?", province)
 		}

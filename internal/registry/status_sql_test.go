@@ -36,6 +36,10 @@ func TestStatusSQLAgreesWithStatusOn(t *testing.T) {
 			"superseded": func(c *registry.Certificate) { c.SupersededOn = day.New(2026, 2, 1) },
 			"both":       func(c *registry.Certificate) { c.RevokedOn = day.New(2026, 6, 1); c.SupersededOn = day.New(2025, 6, 1) },
 			"late":       func(c *registry.Certificate) { c.RevokedOn = registry.ValidUntilFor(from).AddDays(10) },
+			"import":     func(c *registry.Certificate) { c.ImportPending = true },
+			"import, revoked": func(c *registry.Certificate) {
+				c.ImportPending, c.RevokedOn = true, day.New(2025, 1, 10)
+			},
 		}
 		var certs []registry.Certificate
 		for name, shape := range shapes {

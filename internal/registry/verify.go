@@ -37,7 +37,8 @@ type Verification struct {
 	// nothing replaced this certificate.
 	Latest       *Certificate
 	LatestStatus CertStatus
-	LatestSince  day.Date // when Latest stopped being valid, else zero
+	LatestSince  day.Date    // when Latest stopped being valid, else zero
+	Import       *ImportInfo // set when the certificate was recorded from a paper decision
 }
 
 // Verify looks up code for the public. An unknown or malformed code is
@@ -64,6 +65,9 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 			v.Latest, v.LatestStatus = &latest, latest.StatusOn(today)
 			v.LatestSince = sinceOf(latest, v.LatestStatus)
 		}
+	}
+	if v.Import, err = s.importInfo(ctx, c); err != nil {
+		return v, err
 	}
 	g := s.db.WithContext(ctx)
 	if c.CommuneCode != nil {

@@ -320,47 +320,6 @@ func (s *Server) certsJSON(cs []registry.Certificate) []certificateJSON {
 	return out
 }
 
-type importRequest struct {
-	ProducerSlug    string   `json:"producer_slug" validate:"required,max=200"`
-	ProductID       *int64   `json:"product_id"`
-	ProductName     string   `json:"product_name" validate:"required,max=200"`
-	GroupCode       string   `json:"group_code" validate:"required,max=12"`
-	AuthorityLevel  string   `json:"authority_level" validate:"required,oneof=central province district"`
-	AuthorityName   string   `json:"authority_name" validate:"required,max=200"`
-	DecisionNo      string   `json:"decision_no" validate:"required,max=80"`
-	DecisionDate    day.Date `json:"decision_date"`
-	Number          string   `json:"number" validate:"max=80"`
-	Stars           int      `json:"stars" validate:"required,min=3,max=5"`
-	Score           float64  `json:"score"`
-	CriteriaVersion string   `json:"criteria_version" validate:"required,oneof=148 1048"`
-	OwnerAddress    string   `json:"owner_address" validate:"max=500"`
-	SupersedesCode  string   `json:"supersedes" validate:"max=20"`
-}
-
-func (s *Server) apiImport(c echo.Context) error {
-	var req importRequest
-	if err := s.bindJSON(c, &req); err != nil {
-		return err
-	}
-	score, err := points("score", req.Score)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	p, err := s.producers.BySlug(ctx, req.ProducerSlug)
-	if err != nil {
-		return errs.Invalid("producer_slug", "registry.err.producer")
-	}
-	cert, err := s.reg.ImportHistoric(ctx, userOf(c), registry.Import{ProducerID: p.ID, ProductID: req.ProductID, ProductName: req.ProductName,
-		GroupCode: req.GroupCode, Level: registry.AuthorityLevel(req.AuthorityLevel), AuthorityName: req.AuthorityName, DecisionNo: req.DecisionNo,
-		DecisionDate: req.DecisionDate, Number: req.Number, Stars: req.Stars, Score: score, Criteria: req.CriteriaVersion,
-		OwnerAddress: req.OwnerAddress, SupersededCode: req.SupersedesCode})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, s.certJSON(cert, s.reg.Today()))
-}
-
 func (s *Server) apiApplicationAudit(c echo.Context) error {
 	es, err := s.reg.ApplicationAudit(c.Request().Context(), userOf(c), c.Param("code"))
 	if err != nil {

@@ -61,6 +61,7 @@ func TestBadgeComesFromTheDecision(t *testing.T) {
 }
 
 // TestHistoricImport keeps the original authority level, district ones included.
+// The refusals of the import rules are in registry_import_test.go.
 func TestHistoricImport(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		r := regClient{t, app}
@@ -95,6 +96,10 @@ func TestHistoricImport(t *testing.T) {
 		b["product_name"], b["authority_name"] = "Tương ớt thử", "UBND tỉnh Lạng Sơn"
 		var imported struct{ Code string }
 		r.do(tok, "POST", "/api/v1/registry/certificates/import", b, http.StatusCreated).JSON(t, &imported)
+		// It counts once a second officer has confirmed it against the scanned decision.
+		if res := confirmScan(app, newOfficer(t, app, "officer2@example.com", "20"), imported.Code, "quyet-dinh.pdf", pdfBytes); res.StatusCode != http.StatusOK {
+			t.Fatalf("confirm the import: %d %s", res.StatusCode, res.Body)
+		}
 		p := app.Browser()
 		p.Login("producer2@example.com")
 		if page := string(p.Get("/portal/registry").Body); !strings.Contains(page, `id="renew-`+imported.Code+`"`) || !strings.Contains(page, "Tương ớt thử") {

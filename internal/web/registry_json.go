@@ -171,30 +171,31 @@ func auditsJSON(es []registry.AuditEntry) []auditJSON {
 }
 
 type verifyJSON struct {
-	Code          string          `json:"code"`
-	Number        string          `json:"number"`
-	Valid         bool            `json:"valid"`
-	Status        string          `json:"status"`
-	StatusSince   *string         `json:"status_since"`
-	ExpiresSoon   bool            `json:"expires_soon"`
-	DaysLeft      int             `json:"days_left"`
-	Stars         int             `json:"stars"`
-	ProductName   string          `json:"product_name"`
-	Producer      string          `json:"producer"`
-	Commune       string          `json:"commune"`
-	Province      string          `json:"province"`
-	AuthorityName string          `json:"authority_name"`
-	AuthorityLvl  string          `json:"authority_level"`
-	DecisionNo    string          `json:"decision_no"`
-	DecisionDate  day.Date        `json:"decision_date"`
-	ValidFrom     day.Date        `json:"valid_from"`
-	ValidUntil    day.Date        `json:"valid_until"`
-	RevokeReason  string          `json:"revocation_reason,omitempty"`
-	Revocation    *revocationJSON `json:"revocation"`
-	NewerCode     string          `json:"superseded_by,omitempty"`
-	NewerURL      string          `json:"superseded_by_url,omitempty"`
-	Successor     *successorJSON  `json:"successor"`
-	VerifyURL     string          `json:"verify_url"`
+	Code          string            `json:"code"`
+	Number        string            `json:"number"`
+	Valid         bool              `json:"valid"`
+	Status        string            `json:"status"`
+	StatusSince   *string           `json:"status_since"`
+	ExpiresSoon   bool              `json:"expires_soon"`
+	DaysLeft      int               `json:"days_left"`
+	Stars         int               `json:"stars"`
+	ProductName   string            `json:"product_name"`
+	Producer      string            `json:"producer"`
+	Commune       string            `json:"commune"`
+	Province      string            `json:"province"`
+	AuthorityName string            `json:"authority_name"`
+	AuthorityLvl  string            `json:"authority_level"`
+	DecisionNo    string            `json:"decision_no"`
+	DecisionDate  day.Date          `json:"decision_date"`
+	ValidFrom     day.Date          `json:"valid_from"`
+	ValidUntil    day.Date          `json:"valid_until"`
+	RevokeReason  string            `json:"revocation_reason,omitempty"`
+	Revocation    *revocationJSON   `json:"revocation"`
+	NewerCode     string            `json:"superseded_by,omitempty"`
+	NewerURL      string            `json:"superseded_by_url,omitempty"`
+	Successor     *successorJSON    `json:"successor"`
+	VerifyURL     string            `json:"verify_url"`
+	Import        *verifyImportJSON `json:"import,omitempty"`
 }
 
 // revocationJSON is the decision that withdrew a certificate.
@@ -217,6 +218,16 @@ type successorJSON struct {
 	VerifyURL   string   `json:"verify_url"`
 }
 
+// verifyImportJSON says that a certificate was recorded from a paper
+// decision and, once a second officer confirmed it, by which authority,
+// with a link to the scanned original.
+type verifyImportJSON struct {
+	Confirmed   bool   `json:"confirmed"`
+	ConfirmedBy string `json:"confirmed_by,omitempty"`
+	ConfirmedAt string `json:"confirmed_at,omitempty"`
+	ScanURL     string `json:"scan_url,omitempty"`
+}
+
 func (s *Server) verifyView(v registry.Verification) verifyJSON {
 	c := v.Certificate
 	out := verifyJSON{Code: c.Code, Number: c.Number, Valid: v.Status == registry.CertActive, Status: string(v.Status),
@@ -234,6 +245,15 @@ func (s *Server) verifyView(v registry.Verification) verifyJSON {
 	if l := v.Latest; l != nil {
 		out.Successor = &successorJSON{Code: l.Code, Number: l.Number, Stars: l.Stars, Status: string(v.LatestStatus),
 			Valid: v.LatestStatus == registry.CertActive, StatusSince: optDate(v.LatestSince), ValidUntil: l.ValidUntil, VerifyURL: s.verifyURL(l.Code)}
+	}
+	if im := v.Import; im != nil {
+		out.Import = &verifyImportJSON{Confirmed: im.Confirmed, ConfirmedBy: im.ConfirmedBy}
+		if im.Confirmed {
+			out.Import.ConfirmedAt = im.ConfirmedAt.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		if im.HasScan {
+			out.Import.ScanURL = s.verifyURL(c.Code) + "/scan"
+		}
 	}
 	return out
 }

@@ -291,14 +291,17 @@ func (s *Server) registryDecide(c echo.Context) error {
 }
 
 type officerCertView struct {
-	Cert  certificateJSON
-	Audit []auditJSON
-	Today string
+	Cert       certificateJSON
+	Audit      []auditJSON
+	Today      string
+	MayRevoke  bool           // the officer's level issued it
+	MayPropose bool           // a province's officer looking at a central certificate
+	Proposals  []proposalJSON // revocation proposals made for it
 }
 
 func (s *Server) registryCertificate(c echo.Context) error {
-	ctx := c.Request().Context()
-	es, err := s.reg.CertificateAudit(ctx, userOf(c), c.Param("code"))
+	ctx, u := c.Request().Context(), userOf(c)
+	es, err := s.reg.CertificateAudit(ctx, u, c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -306,7 +309,14 @@ func (s *Server) registryCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_certificate", officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: s.translateNotes(langOf(c), auditsJSON(es)), Today: s.reg.Today().String()})
+	ps, err := s.reg.RevocationProposals(ctx, u, cert.Code)
+	if err != nil {
+		return err
+	}
+	v := officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: s.translateNotes(langOf(c), auditsJSON(es)), Today: s.reg.Today().String(),
+		MayRevoke: registry.OfficerMayAct(u, cert), Proposals: proposalsJSON(ps)}
+	v.MayPropose = !v.MayRevoke && !u.IsCentralOfficer() && cert.AuthorityLevel == registry.AuthorityCentral && cert.RevokedOn.IsZero()
+	return s.pages.render(c, http.StatusOK, "registry_certificate", v)
 }
 
 type revokeForm struct {

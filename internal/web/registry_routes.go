@@ -53,6 +53,7 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	pages.GET("/verify/:code", s.verifyPage)
 	pages.GET("/verify/:code/print", s.certificatePrint)
 	pages.GET("/verify/:code/certificate.pdf", s.certificatePDF)
+	pages.GET("/verify/:code/scan", s.certificateScan) // the scanned paper decision of a confirmed import
 
 	// Producers: their own applications only.
 	api.GET("/portal/applications", s.apiMyApplications, producer)
@@ -73,8 +74,15 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	api.GET("/registry/applications/:code/documents/:id", s.downloadDocument, officer)
 	api.POST("/registry/decisions", s.apiDecide, officer)
 	api.GET("/registry/certificates/expiring", s.apiExpiring, officer)
-	api.POST("/registry/certificates/import", s.apiImport, officer)
+	api.POST("/registry/certificates/import", s.apiImport, requireRole(account.RoleOfficer, account.RoleAdmin))
+	api.GET("/registry/imports", s.apiPendingImports, officer)
 	api.POST("/registry/certificates/:code/revoke", s.apiRevoke, officer)
+	api.POST("/registry/certificates/:code/revocation-proposals", s.apiProposeRevocation, officer)
+	api.GET("/registry/revocation-proposals", s.apiRevocationProposals, officer)
+	// The scan of the original decision comes with the confirmation: a dossier-sized body limit.
+	e.POST("/api/v1/registry/certificates/:code/import/confirm", s.apiConfirmImport, bodyLimit(uploadLimit), s.authenticate, officer)
+	api.GET("/admin/authorities", s.apiAuthorities, requireRole(account.RoleAdmin))
+	api.PUT("/admin/authorities/:key", s.apiSetAuthority, requireRole(account.RoleAdmin))
 	api.GET("/registry/certificates/:code/audit", s.apiCertificateAudit, officer)
 
 	// Pages.
@@ -97,4 +105,11 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	registry.GET("/certificates/export.csv", s.registryCertificatesCSV)
 	registry.GET("/certificates/:code", s.registryCertificate)
 	registry.POST("/certificates/:code/revoke", s.registryRevoke)
+	registry.POST("/certificates/:code/revocation-proposals", s.registryProposeRevocation)
+	registry.GET("/proposals", s.registryProposals)
+	registry.GET("/imports", s.registryImports)
+	e.POST("/registry/imports/:code/confirm", s.registryConfirmImport, bodyLimit(uploadLimit), s.authenticate, s.csrf(), officer)
+
+	admin.GET("/authorities", s.adminAuthorities)
+	admin.POST("/authorities/:key", s.adminSetAuthority)
 }

@@ -92,6 +92,7 @@ func (s *Server) apiExportCertificates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	q.ConfirmedOnly = true // the national registry's shape: no import awaiting a second officer
 	recs, err := s.reg.ExportCertificates(c.Request().Context(), userOf(c), q)
 	if err != nil {
 		return err

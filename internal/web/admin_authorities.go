@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/registry"
+)
+
+// Issuing authorities: an admin records each one's official name and a
+// province's go-live day (imports must be dated before it). This is how a
+// province is onboarded without code.
+
+type authorityJSON struct {
+	Key      string   `json:"key"` // province code, or "central"
+	Level    string   `json:"level"`
+	Name     string   `json:"name"`
+	GoLiveOn day.Date `json:"go_live_on"`
+}
+
+func authoritiesJSON(as []registry.Authority) []authorityJSON {
+	out := make([]authorityJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, authorityJSON{Key: a.Key(), Level: string(a.Level), Name: a.Name, GoLiveOn: a.GoLiveOn})
+	}
+	return out
+}
+
+// apiAuthorities lists every issuing authority.
+func (s *Server) apiAuthorities(c echo.Context) error {
+	as, err := s.reg.Authorities(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": authoritiesJSON(as)})
+}
+
+type authorityRequest struct {
+	Name     string   `json:"name" validate:"required,max=200"`
+	GoLiveOn day.Date `json:"go_live_on"`
+}
+
+// apiSetAuthority records an authority's official name and go-live day.
+func (s *Server) apiSetAuthority(c echo.Context) error {
+	var req authorityRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	a, err := s.reg.SetAuthority(c.Request().Context(), userOf(c), c.Param("key"), registry.AuthorityUpdate{Name: req.Name, GoLiveOn: req.GoLiveOn})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, authoritiesJSON([]registry.Authority{a})[0])
+}
+
+type adminAuthoritiesView struct {
+	Items []authorityJSON
+}
+
+// adminAuthorities is the page listing authorities, one form per row.
+func (s *Server) adminAuthorities(c echo.Context) error {
+	as, err := s.reg.Authorities(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "admin_authorities", adminAuthoritiesView{Items: authoritiesJSON(as)})
+}
+
+type authorityForm struct {
+	Name     string `form:"name" validate:"required,max=200"`
+	GoLiveOn string `form:"go_live_on" validate:"max=10"`
+}
+
+// adminSetAuthority is the page form of apiSetAuthority; an empty go-live day clears it.
+func (s *Server) adminSetAuthority(c echo.Context) error {
+	var f authorityForm
+	if err := s.bindForm(c, &f); err != nil {
+		return err
+	}
+	var d day.Date
+	if v := strings.TrimSpace(f.GoLiveOn); v != "" {
+		var err error
+		if d, err = day.Parse(v); err != nil {
+			return errs.Invalid("go_live_on", "validation.type")
+		}
+	}
+	if _, err := s.reg.SetAuthority(c.Request().Context(), userOf(c), c.Param("key"), registry.AuthorityUpdate{Name: f.Name, GoLiveOn: d}); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin/authorities")
+}
