@@ -250,6 +250,26 @@ func TestCertificateExportColumns(t *testing.T) {
 		if !ok {
 			t.Errorf("the API export lacks the revoked certificate's columns: %+v", api.Items)
 		}
+
+		// An import awaiting a second officer is in the officer's list and its
+		// CSV as pending (someone must confirm it), never in the national export.
+		pending := addCert(t, app, registry.Certificate{Number: "EXPORT-PENDING", ProductName: "Nhập cũ chờ xác nhận", ImportPending: true, DecisionDate: today.AddDays(-400)})
+		inPage := map[string]string{}
+		for _, r := range parseExport(t, b.Get("/registry/certificates/export.csv?status=pending").Body).Rows {
+			inPage[r["code"]] = r["status"]
+		}
+		if inPage[pending.Code] != "pending" {
+			t.Errorf("the page export of pending certificates: %v, want %s pending", inPage, pending.Code)
+		}
+		if page := string(b.Get("/registry/certificates?q=" + url.QueryEscape("Nhập cũ chờ")).Body); !strings.Contains(page, pending.Code) {
+			t.Error("the officer's list does not show the pending import")
+		}
+		national := app.API(webtest.Req{Method: "GET", Path: "/api/v1/certificates/export?format=csv", Token: app.Token("officer@example.com")})
+		for _, code := range parseExport(t, national.Body).codes() {
+			if code == pending.Code {
+				t.Error("the national export carries an import no second officer has confirmed")
+			}
+		}
 	})
 }
 
