@@ -30,7 +30,8 @@ Usage:
   ocop help                       this text; "ocop <command> --help" for a command's flags
 
 Configuration comes from OCOP_* environment variables (see README.md):
-  OCOP_ADDR                   listen address (default :8080)
+  OCOP_ADDR                   listen address (default 127.0.0.1:8080, this machine only; :8080 for every interface)
+  OCOP_METRICS_ADDR           listen address of /metrics, never the public one (default 127.0.0.1:9090; off to disable)
   OCOP_DATABASE_URL           sqlite:var/ocop.db (default) or postgres://user:pass@host:5432/db
   OCOP_BASE_URL               public origin for links and QR codes (default http://localhost:8080)
   OCOP_ENV                    dev (default; seeds demo data into an empty database) or prod

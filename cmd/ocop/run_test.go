@@ -55,6 +55,7 @@ func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 		never string // a secret the message must not show
 	}{
 		{"OCOP_ADDR", map[string]string{"OCOP_ADDR": "8080"}, ""},
+		{"OCOP_METRICS_ADDR", map[string]string{"OCOP_METRICS_ADDR": "9090"}, ""},
 		{"OCOP_DATABASE_URL", map[string]string{"OCOP_DATABASE_URL": "mysql://root:hunter2@db/ocop"}, "hunter2"},
 		{"OCOP_BASE_URL", map[string]string{"OCOP_BASE_URL": "cho-ocop.vn"}, ""},
 		{"OCOP_ENV", map[string]string{"OCOP_ENV": "staging"}, ""},
@@ -87,7 +88,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"help"}, []string{"Usage:", "ocop migrate", "OCOP_DATABASE_URL", "OCOP_ENV"}},
+		{[]string{"help"}, []string{"Usage:", "ocop migrate", "OCOP_DATABASE_URL", "OCOP_ENV", "OCOP_METRICS_ADDR", "127.0.0.1:8080"}},
 		{[]string{"--help"}, []string{"Usage:", "ocop user create"}},
 		{[]string{"-h"}, []string{"Usage:"}},
 		{[]string{"serve", "--help"}, []string{"run the web server", "OCOP_ADDR"}},

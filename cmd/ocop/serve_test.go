@@ -21,6 +21,9 @@ import (
 func started(t *testing.T, ctx context.Context, e map[string]string) (addr string, log *syncBuffer, done chan error) {
 	t.Helper()
 	e["OCOP_ADDR"] = "127.0.0.1:0"
+	if e["OCOP_METRICS_ADDR"] == "" {
+		e["OCOP_METRICS_ADDR"] = "127.0.0.1:0" // never the fixed default: tests run side by side
+	}
 	log = &syncBuffer{}
 	done = make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(e), io.Discard, log) }()
@@ -124,7 +127,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 }
 
 // TestServeProdDoesNotSeedDemo proves OCOP_ENV=prod never creates the demo
-// accounts by itself, and the start-up log masks the database password.
+// accounts by itself, serves /metrics only on the metrics listener, and the
+// start-up log masks the database password.
 func TestServeProdDoesNotSeedDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	url := "sqlite:" + t.TempDir() + "/prod.db"
@@ -134,6 +138,33 @@ func TestServeProdDoesNotSeedDemo(t *testing.T) {
 		t.Fatalf("readyz: %v %v", err, res)
 	}
 	res.Body.Close()
+
+	// Metrics are served on their own listener, never on the public one.
+	var metricsAddr string
+	for _, line := range strings.Split(log.String(), "\n") {
+		var l struct{ Msg, Addr string }
+		if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "metrics listening" {
+			metricsAddr = l.Addr
+		}
+	}
+	if metricsAddr == "" || metricsAddr == addr {
+		t.Fatalf("metrics listener %q (site %q): want one of its own\n%s", metricsAddr, addr, log)
+	}
+	if res, err := http.Get("http://" + addr + "/metrics"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the public listener: %v %v, want 404", err, res)
+	} else {
+		res.Body.Close()
+	}
+	res, err = http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("/metrics on %s: %v %v", metricsAddr, err, res)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(page), `ocop_http_requests_total{method="GET",route="/readyz",status="200"}`) {
+		t.Errorf("the metrics listener does not count the site's requests:\n%.500s", page)
+	}
+
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

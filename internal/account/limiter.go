@@ -22,18 +22,50 @@ func NewLimiter(max int, window time.Duration) *Limiter {
 	return &Limiter{max: max, window: window, fails: map[string][]time.Time{}, now: time.Now}
 }
 
-// Allow reports whether key may try again.
+// Allow reports whether key may try again. It only looks: two callers may
+// both be allowed. Take is the check that also counts.
 func (l *Limiter) Allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.prune(key)) < l.max
 }
 
+// Take counts an attempt by key before it is made, and reports whether it
+// may be made: the check and the count are one step under the lock, so a
+// burst of concurrent attempts cannot all pass the check before any is
+// counted (security: 30 parallel wrong passwords used to all be tried). An
+// attempt that succeeds is forgiven with Reset; one that was never made
+// (the server was busy) is given back with Release. When refused, wait is
+// how long until the oldest counted attempt leaves the window.
+func (l *Limiter) Take(key string) (ok bool, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := l.prune(key)
+	if len(ts) >= l.max {
+		return false, max(ts[0].Add(l.window).Sub(l.now()), time.Second)
+	}
+	l.record(key, ts)
+	return true, 0
+}
+
+// Release gives back one attempt counted by Take that was not made.
+func (l *Limiter) Release(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ts := l.prune(key); len(ts) > 0 {
+		l.fails[key] = ts[:len(ts)-1]
+	}
+}
+
 // Fail records a failed attempt by key.
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.fails[key] = append(l.prune(key), l.now())
+	l.record(key, l.prune(key))
+}
+
+func (l *Limiter) record(key string, ts []time.Time) {
+	l.fails[key] = append(ts, l.now())
 	if len(l.fails) > 100_000 { // bound memory under a spray of keys
 		l.fails = map[string][]time.Time{}
 	}

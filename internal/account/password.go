@@ -1,14 +1,20 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/chocop/ocop/internal/platform/gate"
 )
 
 // argon2id parameters, per RFC 9106's second recommended option (64 MiB, 3
@@ -55,4 +61,68 @@ func CheckPassword(encoded, password string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// HashSlots is how many argon2id hashes one Service computes at once: one
+// per CPU, since a hash is pure CPU work and more at once only add memory
+// (argonMemory each) without finishing sooner. HashWait is how long a
+// sign-in waits for a slot before it is refused with 503 and Retry-After.
+var (
+	HashSlots = runtime.GOMAXPROCS(0)
+	HashWait  = 3 * time.Second
+)
+
+// hasher runs password hashes behind a gate. running and peak count the
+// hashes in progress, measured around argon2 itself, so a test can prove
+// that no path hashes outside the gate.
+type hasher struct {
+	gate          *gate.Gate
+	mu            sync.Mutex
+	running, peak int
+	// slow, when set by a test, runs inside each hash to hold it open.
+	slow func()
+}
+
+func newHasher() *hasher {
+	return &hasher{gate: gate.New("password hashing", HashSlots, HashWait)}
+}
+
+func (h *hasher) enter(ctx context.Context) (func(), error) {
+	leave, err := h.gate.Enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	h.running++
+	h.peak = max(h.peak, h.running)
+	h.mu.Unlock()
+	if h.slow != nil {
+		h.slow()
+	}
+	return func() {
+		h.mu.Lock()
+		h.running--
+		h.mu.Unlock()
+		leave()
+	}, nil
+}
+
+// hash is HashPassword behind the gate.
+func (h *hasher) hash(ctx context.Context, password string) (string, error) {
+	leave, err := h.enter(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer leave()
+	return HashPassword(password)
+}
+
+// check is CheckPassword behind the gate.
+func (h *hasher) check(ctx context.Context, encoded, password string) (bool, error) {
+	leave, err := h.enter(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer leave()
+	return CheckPassword(encoded, password)
 }

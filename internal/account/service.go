@@ -28,11 +28,13 @@ type Service struct {
 	db      *gorm.DB
 	limiter *Limiter
 	now     func() time.Time
+	hasher  *hasher
 }
 
-// NewService returns a Service on g. limiter may be nil to disable sign-in rate limiting.
+// NewService returns a Service on g. limiter may be nil to disable sign-in
+// rate limiting. Password hashes are bounded per Service (HashSlots at once).
 func NewService(g *gorm.DB, limiter *Limiter) *Service {
-	return &Service{db: g, limiter: limiter, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: g, limiter: limiter, now: func() time.Time { return time.Now().UTC() }, hasher: newHasher()}
 }
 
 // NewUser is what it takes to create a user.
@@ -55,7 +57,10 @@ func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
 	if len(in.Password) < 8 {
 		return User{}, errs.Invalid("password", "validation.min")
 	}
-	hash, err := HashPassword(in.Password)
+	if strings.TrimSpace(in.Name) == "" { // every door: the forms, the API and `ocop user create`
+		return User{}, errs.Invalid("name", "validation.required")
+	}
+	hash, err := s.hasher.hash(ctx, in.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -94,42 +99,51 @@ func (s *Service) Register(ctx context.Context, email, name, password, locale st
 }
 
 // Authenticate checks an e-mail and password. key identifies the client for
-// rate limiting (its IP address). Errors: ErrBadCredentials, errs.ErrTooMany.
+// rate limiting (its IP address). Errors: ErrBadCredentials, errs.ErrTooMany
+// (with a retry hint), errs.ErrUnavailable when too many hashes are running.
 func (s *Service) Authenticate(ctx context.Context, email, password, key string) (User, error) {
 	email = NormalizeEmail(email)
 	limitKey := key + "|" + email
-	if s.limiter != nil && !s.limiter.Allow(limitKey) {
-		return User{}, fmt.Errorf("sign-in: %w", errs.ErrTooMany)
+	// security: the attempt is counted before the password is hashed, so a
+	// burst of parallel guesses gets max tries, not as many as it sends.
+	if s.limiter != nil {
+		if ok, wait := s.limiter.Take(limitKey); !ok {
+			return User{}, &errs.Later{Err: fmt.Errorf("sign-in: %w", errs.ErrTooMany), After: wait}
+		}
 	}
+	u, err := s.authenticate(ctx, email, password)
+	if s.limiter != nil {
+		switch {
+		case err == nil:
+			s.limiter.Reset(limitKey)
+		case !errors.Is(err, ErrBadCredentials):
+			s.limiter.Release(limitKey) // the password was never checked (busy, database error): not a guess
+		}
+	}
+	return u, err
+}
+
+func (s *Service) authenticate(ctx context.Context, email, password string) (User, error) {
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
 	if db.IsNotFound(err) {
 		// Hash anyway so that an unknown e-mail takes as long as a wrong password.
-		_, _ = CheckPassword(dummyHash, password)
-		s.fail(limitKey)
+		if _, err := s.hasher.check(ctx, dummyHash, password); err != nil {
+			return User{}, err
+		}
 		return User{}, ErrBadCredentials
 	}
 	if err != nil {
 		return User{}, err
 	}
-	ok, err := CheckPassword(u.PasswordHash, password)
+	ok, err := s.hasher.check(ctx, u.PasswordHash, password)
 	if err != nil {
 		return User{}, err
 	}
 	if !ok || u.DisabledAt != nil {
-		s.fail(limitKey)
 		return User{}, ErrBadCredentials
 	}
-	if s.limiter != nil {
-		s.limiter.Reset(limitKey)
-	}
 	return u, nil
-}
-
-func (s *Service) fail(key string) {
-	if s.limiter != nil {
-		s.limiter.Fail(key)
-	}
 }
 
 // dummyHash is a valid argon2id hash of a random password, used to spend the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -19,11 +20,13 @@ import (
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/platform/gate"
 	"gorm.io/gorm"
 )
 
-// Photo limits. The pixel limit is what protects memory: a 50 KB PNG can
-// claim 50,000 × 50,000 pixels and would need 10 GB to decode.
+// Photo limits. A 50 KB PNG can claim 50,000 × 50,000 pixels and would
+// need 10 GB to decode: dimensions are checked from the header, and then
+// the memory the decode will take (MaxDecodeBytes), before any pixel is read.
 const (
 	MaxPhotoBytes  = 8 << 20
 	MaxPhotoPixels = 40_000_000
@@ -43,26 +46,52 @@ type ProcessedPhoto struct {
 }
 
 // ProcessPhoto checks r by content (JPEG, PNG or WebP, whatever its name or
-// declared type), rejects it if too large in bytes or pixels before
-// decoding, and returns re-encoded, resized JPEGs.
+// declared type), rejects it if too large in bytes, pixels or decoding
+// memory before decoding, and returns re-encoded, resized JPEGs.
 func ProcessPhoto(r io.Reader) (ProcessedPhoto, error) {
-	var out ProcessedPhoto
+	raw, err := readPhoto(r)
+	if err != nil {
+		return ProcessedPhoto{}, err
+	}
+	if err := checkPhoto(raw); err != nil {
+		return ProcessedPhoto{}, err
+	}
+	return decodePhoto(raw)
+}
+
+// readPhoto reads an upload, refusing more than MaxPhotoBytes.
+func readPhoto(r io.Reader) ([]byte, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxPhotoBytes+1))
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	if len(raw) > MaxPhotoBytes {
-		return out, errs.Invalid("photo", "catalog.photo_too_large")
+		return nil, errs.Invalid("photo", "catalog.photo_too_large")
 	}
+	return raw, nil
+}
+
+// checkPhoto reads only the header of raw: its type, its dimensions and
+// the memory its decoding would take. No pixel is decoded.
+func checkPhoto(raw []byte) error {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
 	if err != nil || (format != "jpeg" && format != "png" && format != "webp") {
-		return out, errs.Invalid("photo", "catalog.photo_type")
+		return errs.Invalid("photo", "catalog.photo_type")
 	}
 	// security: dimensions are checked before any pixel is decoded.
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide ||
 		int64(cfg.Width)*int64(cfg.Height) > MaxPhotoPixels {
-		return out, errs.Invalid("photo", "catalog.photo_pixels")
+		return errs.Invalid("photo", "catalog.photo_pixels")
 	}
+	if decodeBytes(cfg, format, raw) > MaxDecodeBytes { // security: a 16-bit PNG takes twice an 8-bit one
+		return errs.Invalid("photo", "catalog.photo_memory")
+	}
+	return nil
+}
+
+// decodePhoto decodes raw (already checked) and makes the JPEG sizes.
+func decodePhoto(raw []byte) (ProcessedPhoto, error) {
+	var out ProcessedPhoto
 	img, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
 		return out, errs.Invalid("photo", "catalog.photo_type")
@@ -91,19 +120,35 @@ func ProcessPhoto(r io.Reader) (ProcessedPhoto, error) {
 	return out, nil
 }
 
+// PhotoSlots photos are decoded at once per instance, each taking up to
+// MaxDecodeBytes; an upload waits up to PhotoWait for a slot, then is
+// refused with 503 and Retry-After. Photos are a producer's occasional
+// work: two at a time keep a small server's memory in hand.
+const (
+	PhotoSlots = 2
+	PhotoWait  = 10 * time.Second
+)
+
 // PhotoService stores photos in a blob store and records them.
 type PhotoService struct {
 	db    *gorm.DB
 	blobs blob.Store
+	gate  *gate.Gate
 }
 
 // NewPhotoService returns a PhotoService on g and store.
 func NewPhotoService(g *gorm.DB, store blob.Store) *PhotoService {
-	return &PhotoService{db: g, blobs: store}
+	return &PhotoService{db: g, blobs: store, gate: gate.New("photo processing", PhotoSlots, PhotoWait)}
 }
 
+// Gate is the gate photo decoding passes through, for measurements.
+func (s *PhotoService) Gate() *gate.Gate { return s.gate }
+
 // Add processes r and attaches it to producerID's product slug, or to the
-// producer's profile when slug is "". Another producer's product is ErrNotFound.
+// producer's profile when slug is "". Another producer's product is
+// ErrNotFound; a product (or profile) with MaxPhotos already is ErrConflict,
+// held in the transaction that adds the photo, so concurrent uploads cannot
+// pass it.
 func (s *PhotoService) Add(ctx context.Context, producerID int64, slug string, r io.Reader) (Photo, error) {
 	var productID *int64
 	if slug != "" {
@@ -116,20 +161,24 @@ func (s *PhotoService) Add(ctx context.Context, producerID int64, slug string, r
 		}
 		productID = &p.ID
 	}
-	var n int64
-	q := s.db.WithContext(ctx).Model(&Photo{}).Where("producer_id = ?", producerID)
-	if productID != nil {
-		q = q.Where("product_id = ?", *productID)
-	} else {
-		q = q.Where("product_id IS NULL")
-	}
-	if err := q.Count(&n).Error; err != nil {
+	// A first look spares reading and decoding a photo that cannot be added;
+	// the rule itself is held in the transaction below.
+	if _, err := photoSlot(s.db.WithContext(ctx), producerID, productID); err != nil {
 		return Photo{}, err
 	}
-	if n >= MaxPhotos {
-		return Photo{}, &errs.Reasoned{Err: errs.ErrConflict, Reason: "catalog.too_many_photos"}
+	raw, err := readPhoto(r)
+	if err != nil {
+		return Photo{}, err
 	}
-	pp, err := ProcessPhoto(r)
+	if err := checkPhoto(raw); err != nil {
+		return Photo{}, err
+	}
+	leave, err := s.gate.Enter(ctx)
+	if err != nil {
+		return Photo{}, err
+	}
+	pp, err := decodePhoto(raw)
+	leave()
 	if err != nil {
 		return Photo{}, err
 	}
@@ -144,9 +193,16 @@ func (s *PhotoService) Add(ctx context.Context, producerID int64, slug string, r
 			return Photo{}, fmt.Errorf("store photo: %w", err)
 		}
 	}
-	ph := Photo{ProducerID: producerID, ProductID: productID, Key: key, Width: pp.Width, Height: pp.Height,
-		Position: int(n), CreatedAt: time.Now().UTC()}
+	ph := Photo{ProducerID: producerID, ProductID: productID, Key: key, Width: pp.Width, Height: pp.Height, CreatedAt: time.Now().UTC()}
 	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := lockPhotoParent(tx, producerID, productID); err != nil {
+			return err
+		}
+		n, err := photoSlot(tx, producerID, productID)
+		if err != nil {
+			return err
+		}
+		ph.Position = int(n)
 		if err := tx.Create(&ph).Error; err != nil {
 			return err
 		}
@@ -155,7 +211,50 @@ func (s *PhotoService) Add(ctx context.Context, producerID int64, slug string, r
 		}
 		return nil
 	})
-	return ph, err
+	if err != nil {
+		for name := range pp.Files { // the files of a photo that was not added
+			if derr := s.blobs.Delete(ctx, key+"-"+name+".jpg"); derr != nil {
+				err = errors.Join(err, fmt.Errorf("remove unused photo file: %w", derr))
+			}
+		}
+		return Photo{}, err
+	}
+	return ph, nil
+}
+
+// photoSlot counts the photos of a product (or of the profile when
+// productID is nil) and refuses when MaxPhotos are there already.
+func photoSlot(q *gorm.DB, producerID int64, productID *int64) (int64, error) {
+	var n int64
+	q = q.Model(&Photo{}).Where("producer_id = ?", producerID)
+	if productID != nil {
+		q = q.Where("product_id = ?", *productID)
+	} else {
+		q = q.Where("product_id IS NULL")
+	}
+	if err := q.Count(&n).Error; err != nil {
+		return 0, err
+	}
+	if n >= MaxPhotos {
+		return n, &errs.Reasoned{Err: errs.ErrConflict, Reason: "catalog.too_many_photos"}
+	}
+	return n, nil
+}
+
+// lockPhotoParent makes photo additions to one product (or profile) take
+// turns, so that the count read next is still true at the insert.
+// PostgreSQL locks the parent row until the transaction ends. SQLite has
+// one writer at a time; a first write takes that lock before the count is
+// read (a deferred transaction that read first could not then write).
+func lockPhotoParent(tx *gorm.DB, producerID int64, productID *int64) error {
+	table, id := "producers", producerID
+	if productID != nil {
+		table, id = "products", *productID
+	}
+	if db.DialectOf(tx) == db.Postgres {
+		return tx.Exec("SELECT id FROM "+table+" WHERE id = ? FOR UPDATE", id).Error
+	}
+	return tx.Exec("UPDATE "+table+" SET id = id WHERE id = ?", id).Error
 }
 
 // OfProducts lists the photos of products, by product id, in order.

@@ -198,8 +198,15 @@ func (s *Service) check(tx *gorm.DB, in ProductInput) (Group, error) {
 			fields = append(fields, errs.FieldError{Field: "origin_commune_code", Message: "validation.oneof"})
 		}
 	}
+	// A name of spaces is no name, whichever door the input came through.
+	if strings.TrimSpace(in.Name) == "" {
+		fields = append(fields, errs.FieldError{Field: "name", Message: "validation.required"})
+	}
 	seen := map[string]bool{}
 	for i, v := range in.Variants {
+		if strings.TrimSpace(v.Name) == "" {
+			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("variants[%d].name", i), Message: "validation.required"})
+		}
 		k := strings.ToUpper(strings.TrimSpace(v.SKU))
 		if k == "" {
 			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("variants[%d].sku", i), Message: "validation.required"})

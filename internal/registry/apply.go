@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -42,6 +43,11 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 	p, err := s.producers.OfUser(ctx, actor.ID)
 	if err != nil {
 		return Application{}, err
+	}
+	// Every door (API, page, import) gets the same rule: a name of spaces is no name.
+	in.ProductName = strings.TrimSpace(in.ProductName)
+	if in.ProductName == "" {
+		return Application{}, errs.Invalid("product_name", "validation.required")
 	}
 	if err := checkSelf(in); err != nil {
 		return Application{}, err

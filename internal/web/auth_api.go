@@ -12,7 +12,7 @@ import (
 
 type tokenRequest struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
-	Password string `json:"password" validate:"required,max=200"`
+	Password string `json:"password" validate:"required,max=200" trim:"-"`
 }
 
 type tokenResponse struct {
@@ -23,7 +23,7 @@ type tokenResponse struct {
 type registerRequest struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
 	Name     string `json:"name" validate:"required,max=120"`
-	Password string `json:"password" validate:"required,min=8,max=200"`
+	Password string `json:"password" validate:"required,min=8,max=200" trim:"-"`
 	Locale   string `json:"locale" validate:"omitempty,oneof=vi en"`
 }
 

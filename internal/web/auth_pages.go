@@ -14,7 +14,7 @@ import (
 
 type loginForm struct {
 	Email    string `form:"email"`
-	Password string `form:"password"`
+	Password string `form:"password" trim:"-"`
 	Next     string `form:"next"`
 }
 
@@ -25,7 +25,7 @@ type loginView struct {
 type registerForm struct {
 	Name     string `form:"name" validate:"required,max=120"`
 	Email    string `form:"email" validate:"required,email,max=254"`
-	Password string `form:"password" validate:"required,min=8,max=200"`
+	Password string `form:"password" validate:"required,min=8,max=200" trim:"-"`
 }
 
 type registerView struct {
@@ -48,6 +48,7 @@ func (s *Server) login(c echo.Context) error {
 	u, err := s.accounts.Authenticate(c.Request().Context(), f.Email, f.Password, c.RealIP())
 	switch {
 	case errors.Is(err, errs.ErrTooMany):
+		setRetryAfter(c, err)
 		view.Error = "login.too_many"
 		return s.pages.render(c, http.StatusTooManyRequests, "login", view)
 	case errors.Is(err, errs.ErrUnauthorized):
@@ -72,6 +73,9 @@ func (s *Server) signIn(c echo.Context, u account.User) error {
 		return err
 	}
 	s.setSessionCookie(c, token, time.Now().Add(account.SessionTTL))
+	if err := s.rotateCSRF(c); err != nil {
+		return err
+	}
 	s.mergeGuestCart(c, u)
 	if ck, err := c.Cookie(langCookie); err == nil && i18n.Supported(ck.Value) && ck.Value != u.Locale {
 		return s.accounts.SetLocale(ctx, u.ID, ck.Value)
@@ -129,6 +133,9 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	if err := s.rotateCSRF(c); err != nil {
+		return err
+	}
 	s.flash(c, "flash.signed_out")
 	return c.Redirect(http.StatusSeeOther, "/")
 }

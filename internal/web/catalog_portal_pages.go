@@ -192,7 +192,7 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 		}
 	}
 	if len(bad) == 0 {
-		err = s.valid.Struct(in)
+		err = s.valid.Struct(&in)
 		if err == nil {
 			var p catalog.Product
 			if slug == "" {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/registry"
 )
@@ -50,7 +49,7 @@ func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin
 	api.GET("/regions", s.apiRegions)
 
 	// Every portal write clears this instance's read cache (clearsCache).
-	producerOnly := requireRole(account.RoleProducer)
+	producerOnly := s.requireProducer
 	api.GET("/portal/profile", s.apiPortalProfile, producerOnly)
 	api.PUT("/portal/profile", s.apiPortalUpdateProfile, producerOnly, s.clearsCache)
 	api.GET("/portal/products", s.apiPortalProducts, producerOnly)
@@ -95,3 +94,7 @@ func (s *Server) clearsCache(next echo.HandlerFunc) echo.HandlerFunc {
 		return err
 	}
 }
+
+// PhotoGatePeak is the most photos this server ever decoded at once, for
+// tests and measurements.
+func (s *Server) PhotoGatePeak() int { return s.photos.Gate().Peak() }

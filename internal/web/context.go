@@ -67,12 +67,3 @@ func (s *Server) setSessionCookie(c echo.Context, token string, expires time.Tim
 		HttpOnly: true, Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode, // security: no script access, no cross-site POSTs
 	})
 }
-
-// safeNext keeps redirects after sign-in on this site: only local paths, never
-// "//evil.example" or "https://...".
-func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return fallback
-	}
-	return next
-}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -41,6 +42,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, errs.ErrTooMany):
 		return http.StatusTooManyRequests
+	case errors.Is(err, errs.ErrUnavailable):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}
@@ -65,6 +68,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status := statusOf(err)
+	setRetryAfter(c, err)
 	if status >= 500 {
 		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"method", c.Request().Method, "route", c.Path(), "err", err)
@@ -83,7 +87,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			Status:   status,
 			Instance: c.Request().URL.Path,
 		}
-		if status < 500 {
+		if status < 500 || status == http.StatusServiceUnavailable {
 			p.Detail = s.detail(lang, err, status)
 		}
 		if ve != nil {
@@ -133,4 +137,12 @@ func (s *Server) detail(lang string, err error, status int) string {
 		}
 	}
 	return s.msgs.T(lang, "error."+strconv.Itoa(status)+".message")
+}
+
+// setRetryAfter tells a client refused for now (429, 503) when to try
+// again, in whole seconds rounded up, when the error knows.
+func setRetryAfter(c echo.Context, err error) {
+	if d := errs.RetryAfter(err); d > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
 }

@@ -1,14 +1,15 @@
 package web
 
 import (
-	"github.com/labstack/echo/v4"
+	"net/http"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are this server's Prometheus collectors, in a registry of its own
-// (no package globals), served at /metrics.
+// (no package globals), served at /metrics on the metrics listener.
 type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -30,6 +31,6 @@ func newMetrics() *metrics {
 	return m
 }
 
-func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+func (m *metrics) httpHandler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }

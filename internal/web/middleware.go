@@ -36,7 +36,7 @@ func securityHeaders(secure bool) echo.MiddlewareFunc {
 }
 
 // accessLog writes one structured line per request, with the request id,
-// and counts requests for /metrics. It never logs bodies, cookies or query
+// and counts requests for the metrics listener. It never logs bodies, cookies or query
 // strings, which may hold tokens.
 func accessLog(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -54,7 +54,7 @@ func accessLog(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 			elapsed := time.Since(start)
 			m.requests.With(prometheus.Labels{"method": c.Request().Method, "route": route, "status": strconv.Itoa(status)}).Inc()
 			m.latency.With(prometheus.Labels{"route": route}).Observe(elapsed.Seconds())
-			if route == "/healthz" || route == "/metrics" {
+			if route == "/healthz" {
 				return nil
 			}
 			level := slog.LevelInfo

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -80,9 +81,14 @@ func TestOperations(t *testing.T) {
 				t.Fatalf("readyz: %d %q", res.StatusCode, body)
 			}
 		})
-		t.Run("metrics count requests by route", func(t *testing.T) {
+		t.Run("metrics count requests by route, on their own listener only", func(t *testing.T) {
 			get(t, app, "/login", nil)
-			res, body := get(t, app, "/metrics", nil)
+			if res, _ := get(t, app, "/metrics", nil); res.StatusCode != http.StatusNotFound {
+				t.Errorf("/metrics on the public listener: %d, want 404", res.StatusCode)
+			}
+			rec := httptest.NewRecorder()
+			app.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			res, body := rec.Result(), rec.Body.Bytes()
 			if res.StatusCode != 200 {
 				t.Fatalf("metrics: %d", res.StatusCode)
 			}

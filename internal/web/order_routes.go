@@ -49,10 +49,10 @@ func (s *Server) initOrder() error {
 // (429) past the limit.
 func (s *Server) allowCheckout(c echo.Context) error {
 	key := "checkout:" + strconv.FormatInt(userOf(c).ID, 10)
-	if !s.checkouts.Allow(key) {
-		return &errs.Reasoned{Err: errs.ErrTooMany, Reason: "checkout.too_many"}
+	// Take checks and counts in one step, so parallel checkouts cannot all pass.
+	if ok, wait := s.checkouts.Take(key); !ok {
+		return &errs.Later{Err: &errs.Reasoned{Err: errs.ErrTooMany, Reason: "checkout.too_many"}, After: wait}
 	}
-	s.checkouts.Fail(key)
 	return nil
 }
 
@@ -73,7 +73,7 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 	api.GET("/orders/:code", s.apiOrder, requireUser)
 	api.POST("/orders/:code/cancel", s.apiOrderCancel, requireUser)
 
-	producer := requireRole(account.RoleProducer)
+	producer := s.requireProducer
 	api.GET("/portal/orders", s.apiPortalOrders, producer)
 	api.POST("/portal/orders/:code/:action", s.apiPortalAct, producer)
 	api.GET("/portal/ledger", s.apiPortalLedger, producer)

@@ -136,8 +136,10 @@ func TestImportRefusals(t *testing.T) {
 				"decision_date": day.New(2024, 3, 1)}), 400, true},
 			{"a former name after the 2025 reform", "officer@example.com", with(map[string]any{"authority_name": "UBND huyện Cao Lộc"}), 400, true},
 			{"unknown product group", "officer@example.com", with(map[string]any{"group_code": "Z.9"}), 400, true},
-			{"NUL in the product name", "officer@example.com", with(map[string]any{"product_name": "Lạp\x00sườn"}), 400, true},
-			{"control character in the number", "officer@example.com", with(map[string]any{"number": "12/\x07QĐ"}), 400, true},
+			// Text no person typed is refused before authentication, for every route
+			// (refuseBadText): nothing is written, not even a refused-attempt audit entry.
+			{"NUL in the product name", "officer@example.com", with(map[string]any{"product_name": "Lạp\x00sườn"}), 400, false},
+			{"control character in the number", "officer@example.com", with(map[string]any{"number": "12/\x07QĐ"}), 400, false},
 			{"huge score", "officer@example.com", with(map[string]any{"score": 1e300}), 400, true},
 			{"three decimals", "officer@example.com", with(map[string]any{"score": 75.123}), 400, true},
 			{"missing decision number", "officer@example.com", with(map[string]any{"decision_no": nil}), 400, true},

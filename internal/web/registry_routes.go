@@ -41,7 +41,7 @@ func (s *Server) initRegistry() error {
 // api is /api/v1 (bearer tokens), pages is the cookie-session group with
 // CSRF, and portal, registry and admin are the role-gated page groups.
 func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
-	producer, officer := requireRole(account.RoleProducer), requireRole(account.RoleOfficer)
+	producer, officer := s.requireProducer, requireRole(account.RoleOfficer)
 
 	// Public: verification and search. The /verify/{code} path is printed on packages: never change it.
 	api.GET("/verify/:code", s.apiVerify)

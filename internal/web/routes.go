@@ -17,10 +17,10 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
 
-	// Operations. No session, no CSRF.
+	// Operations. No session, no CSRF. /metrics is not here: it has a
+	// listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler())
 	e.GET("/static/*", s.assets.serve)
 
 	// JSON API: bearer tokens only, never cookies, so it needs no CSRF token.
@@ -42,7 +42,7 @@ func (s *Server) routes() *echo.Echo {
 	pages.POST("/logout", s.logout)
 	pages.GET("/account", s.accountPage, requireUser)
 
-	portal := pages.Group("/portal", requireRole(account.RoleProducer))
+	portal := pages.Group("/portal", s.requireProducer)
 	portal.GET("", s.portalHome)
 
 	registry := pages.Group("/registry", requireRole(account.RoleOfficer))
@@ -68,7 +68,7 @@ func (s *Server) routes() *echo.Echo {
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		CookieName:     "ocop_csrf",
+		CookieName:     csrfCookie,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   s.cfg.Secure(),

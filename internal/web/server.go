@@ -98,15 +98,64 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 // Handler is the whole application as an http.Handler, for tests and for Run.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Run serves on cfg.Addr until ctx is cancelled, then stops taking new
-// connections and lets in-flight requests finish within the shutdown timeout.
+// Run serves the site on cfg.Addr and /metrics on cfg.MetricsAddr (a
+// listener of its own, so metrics never reach the public one) until ctx is
+// cancelled, then stops taking new connections and lets in-flight requests
+// finish within the shutdown timeout.
 func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
+		return fmt.Errorf("OCOP_ADDR: listen %s: %w", s.cfg.Addr, err)
 	}
-	srv := &http.Server{
-		Handler:           s.echo,
+	servers := []*http.Server{s.httpServer(s.echo)}
+	listeners := []net.Listener{ln}
+	if s.cfg.MetricsAddr != config.MetricsOff {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("OCOP_METRICS_ADDR: listen %s: %w (set another address, or off)", s.cfg.MetricsAddr, err)
+		}
+		servers, listeners = append(servers, s.httpServer(s.MetricsHandler())), append(listeners, mln)
+		s.log.Info("metrics listening", "addr", mln.Addr().String())
+	}
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(listeners[i]) }()
+	}
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	s.startJobs(jobsCtx)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	running := len(servers)
+	var errList []error
+	select {
+	case err := <-errc: // one listener failed: stop the other too
+		running--
+		errList = append(errList, fmt.Errorf("listener stopped: %w", err))
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	for _, srv := range servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			errList = append(errList, fmt.Errorf("shutdown: %w", err))
+		}
+	}
+	for range running {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errList = append(errList, err)
+		}
+	}
+	return errors.Join(errList...)
+}
+
+// httpServer is an http.Server with the timeouts every listener needs.
+func (s *Server) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -114,29 +163,14 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	s.startJobs(jobsCtx)
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	s.log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+}
+
+// MetricsHandler serves /metrics (Prometheus) and nothing else. Run puts it
+// on OCOP_METRICS_ADDR; it is never part of the site's route table.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.httpHandler())
+	return mux
 }
 
 // base installs the middleware every request goes through, outermost first.
@@ -152,6 +186,7 @@ func (s *Server) base(e *echo.Echo) {
 		return err
 	}}))
 	e.Use(securityHeaders(s.cfg.Secure()))
+	e.Use(s.refuseBadText)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(timeout(20 * time.Second))
 }

@@ -24,7 +24,8 @@ const (
 // Config is everything the binary can be told from outside. Secrets are
 // marked `secret:"true"` and masked by String.
 type Config struct {
-	Addr        string // OCOP_ADDR, listen address
+	Addr        string // OCOP_ADDR, listen address of the site (default loopback: see Load)
+	MetricsAddr string // OCOP_METRICS_ADDR, listen address of /metrics, or "off"
 	DatabaseURL string `secret:"true"` // OCOP_DATABASE_URL: sqlite:path or postgres://...
 	BaseURL     string // OCOP_BASE_URL, the public origin used in links and QR codes
 	Env         Env    // OCOP_ENV: dev or prod
@@ -62,7 +63,12 @@ type Getenv func(string) string
 // once, each naming the variable and what it expects.
 func Load(getenv Getenv) (Config, error) {
 	c := Config{
-		Addr:                or(getenv("OCOP_ADDR"), ":8080"),
+		// security: loopback unless told otherwise. The dev default seeds demo
+		// accounts whose password is published; a container or server sets
+		// OCOP_ADDR=:8080 on purpose (the Dockerfile does).
+		Addr: or(getenv("OCOP_ADDR"), "127.0.0.1:8080"),
+		// Metrics are for the operator, never on the public listener.
+		MetricsAddr:         or(getenv("OCOP_METRICS_ADDR"), "127.0.0.1:9090"),
 		DatabaseURL:         or(getenv("OCOP_DATABASE_URL"), "sqlite:var/ocop.db"),
 		BaseURL:             strings.TrimRight(or(getenv("OCOP_BASE_URL"), "http://localhost:8080"), "/"),
 		Env:                 Env(or(getenv("OCOP_ENV"), string(EnvDev))),
@@ -109,6 +115,13 @@ func Load(getenv Getenv) (Config, error) {
 	if _, port, ok := strings.Cut(c.Addr, ":"); !ok || !isPort(port) {
 		bad("OCOP_ADDR", "host:port such as :8080 or 127.0.0.1:8080", c.Addr)
 	}
+	if c.MetricsAddr != MetricsOff {
+		if _, port, ok := strings.Cut(c.MetricsAddr, ":"); !ok || !isPort(port) {
+			bad("OCOP_METRICS_ADDR", "host:port such as 127.0.0.1:9090, or off", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr && port != "0" {
+			bad("OCOP_METRICS_ADDR", "an address other than OCOP_ADDR (metrics never share the public listener)", c.MetricsAddr)
+		}
+	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("OCOP_BASE_URL", "an absolute http(s) URL such as https://cho-ocop.vn", c.BaseURL)
 	}
@@ -134,13 +147,16 @@ func Load(getenv Getenv) (Config, error) {
 	return c, errors.Join(problems...)
 }
 
+// MetricsOff as OCOP_METRICS_ADDR serves no metrics at all.
+const MetricsOff = "off"
+
 // Secure reports whether cookies must carry the Secure flag (the site is served over TLS).
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 // String describes the configuration with secrets masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("addr=%s database=%s base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s",
-		c.Addr, MaskURL(c.DatabaseURL), c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret))
+	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s",
+		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret))
 }
 
 // MaskURL hides the password of a database URL.

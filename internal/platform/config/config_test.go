@@ -12,8 +12,37 @@ func TestDefaultsRunTheEmbeddedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DatabaseURL != "sqlite:var/ocop.db" || c.Env != EnvDev {
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:var/ocop.db" || c.Env != EnvDev {
 		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+// TestListenersDefaultToLoopback: with nothing set, neither the site (whose
+// dev database has demo accounts with a published password) nor /metrics
+// listens beyond this machine; both follow their variables when set, and
+// metrics never share the site's address.
+func TestListenersDefaultToLoopback(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("defaults: addr %q, metrics %q; want 127.0.0.1:8080 and 127.0.0.1:9090", c.Addr, c.MetricsAddr)
+	}
+	c, err = Load(env(map[string]string{"OCOP_ADDR": ":8080", "OCOP_METRICS_ADDR": "10.0.0.5:9100", "OCOP_ENV": "prod"}))
+	if err != nil || c.Addr != ":8080" || c.MetricsAddr != "10.0.0.5:9100" {
+		t.Errorf("explicit addresses: %q %q (%v)", c.Addr, c.MetricsAddr, err)
+	}
+	if c, err := Load(env(map[string]string{"OCOP_METRICS_ADDR": "off"})); err != nil || c.MetricsAddr != MetricsOff {
+		t.Errorf("OCOP_METRICS_ADDR=off: %q (%v)", c.MetricsAddr, err)
+	}
+	for _, v := range []string{"9090", "metrics", "127.0.0.1:99999"} {
+		if _, err := Load(env(map[string]string{"OCOP_METRICS_ADDR": v})); err == nil || !strings.Contains(err.Error(), "OCOP_METRICS_ADDR") {
+			t.Errorf("OCOP_METRICS_ADDR=%q: %v, want an error naming the variable", v, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"OCOP_ADDR": ":8080", "OCOP_METRICS_ADDR": ":8080"})); err == nil || !strings.Contains(err.Error(), "OCOP_METRICS_ADDR") {
+		t.Errorf("metrics on the public address: %v, want refused", err)
 	}
 }
 

@@ -41,8 +41,10 @@ func New() *Validator {
 	return &Validator{v: v}
 }
 
-// Struct validates s. The error, if any, is an *errs.ValidationError.
+// Struct trims the text of s (when s is a pointer, see Trim) and validates
+// it. The error, if any, is an *errs.ValidationError.
 func (v *Validator) Struct(s any) error {
+	Trim(s)
 	err := v.v.Struct(s)
 	if err == nil {
 		return nil
