@@ -113,7 +113,7 @@ func checkCertQuery(q *CertQuery) error {
 		if len(f.v) > f.max {
 			bad(f.name, "validation.max")
 		} else if !utf8.ValidString(f.v) || strings.ContainsFunc(f.v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			bad(f.name, "registry.err.text")
+			bad(f.name, "validation.text")
 		}
 	}
 	if q.Stars != 0 && (q.Stars < 3 || q.Stars > 5) {
