@@ -205,7 +205,7 @@ func demoApplications(g *gorm.DB, products []DemoProduct, certs map[string]regis
 			}
 		}
 		entry := registry.AuditEntry{At: now, ActorEmail: "seed", Action: "application.create", Outcome: "ok", ApplicationID: &a.ID, Note: "demo data"}
-		if err := g.Create(&entry).Error; err != nil {
+		if err := registry.AppendAudit(g, &entry); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
@@ -27,12 +28,15 @@ Usage:
   ocop seed [--demo] [--scale N]  load reference data; --demo adds the Lạng Sơn demo data and accounts;
                                   --scale N generates N products across 34 provinces for load tests
   ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
+  ocop audit verify               walk the audit logs' hash chains; fails naming the first broken row
+  ocop healthcheck                exit 0 when the server at OCOP_ADDR answers /healthz (Docker's HEALTHCHECK)
   ocop help                       this text; "ocop <command> --help" for a command's flags
 
 Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_ADDR                   listen address (default 127.0.0.1:8080, this machine only; :8080 for every interface)
   OCOP_METRICS_ADDR           listen address of /metrics, never the public one (default 127.0.0.1:9090; off to disable)
   OCOP_DATABASE_URL           sqlite:var/ocop.db (default) or postgres://user:pass@host:5432/db
+  OCOP_DB_MAX_CONNS           PostgreSQL connections per instance, 2 to 1000 (default 20; SQLite keeps 4)
   OCOP_BASE_URL               public origin for links and QR codes (default http://localhost:8080)
   OCOP_ENV                    dev (default; seeds demo data into an empty database) or prod
   OCOP_LOG_LEVEL              debug, info (default), warn or error
@@ -43,6 +47,15 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
   OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests
   OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret)
+  OCOP_COLLECTION_BANK_BIN    NAPAS BIN of the collection account VietQR transfers go to (default 970405, demo)
+  OCOP_COLLECTION_ACCOUNT     collection account number (default 0000000000001, demo)
+  OCOP_COLLECTION_HOLDER      collection account holder as the bank shows it (default CHO OCOP DEMO)
+  OCOP_S3_ENDPOINT            S3-compatible endpoint for uploads (unset: local disk); with OCOP_S3_BUCKET
+  OCOP_S3_BUCKET              the bucket
+  OCOP_S3_REGION              the bucket's region (default us-east-1)
+  OCOP_S3_ACCESS_KEY          S3 access key (secret)
+  OCOP_S3_SECRET_KEY          S3 secret key (secret)
+  OCOP_CURSOR_SECRET          key signing pagination cursors (secret; default derived from OCOP_DATABASE_URL)
 `
 
 // run is the whole program: main only wires the process to it, so tests call
@@ -73,8 +86,22 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return seedCmd(ctx, load, args, stdout)
 	case "user":
 		return userCmd(ctx, load, args, stdout)
+	case "audit":
+		return auditCmd(ctx, load, args, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, load, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// openDB opens the configured database with the configured pool; an error
+// names the variable that chose the database, and the database itself.
+func openDB(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
+	g, err := db.Open(ctx, cfg.DatabaseURL, db.MaxConns(cfg.DBMaxConns))
+	if err != nil {
+		return nil, fmt.Errorf("OCOP_DATABASE_URL: %w", err)
+	}
+	return g, nil
 }
 
 // loader loads the configuration and a logger, once the flags are parsed.
@@ -117,7 +144,7 @@ func serve(ctx context.Context, load loader, args []string, stdout io.Writer) er
 	}
 	start := time.Now()
 	log.Info("starting", "config", cfg.String())
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -135,26 +162,31 @@ func serve(ctx context.Context, load loader, args []string, stdout io.Writer) er
 }
 
 // prepare migrates, loads reference data, and in dev seeds the demo data
-// into an empty database. Production never seeds demo data by itself.
+// into an empty database. Production never seeds demo data by itself. Each
+// step holds the database's start-up lock, so two instances starting on one
+// fresh database do it once: the second finds the schema migrated and users
+// present.
 func prepare(ctx context.Context, cfg config.Config, log *slog.Logger, g *gorm.DB) error {
 	if err := db.Migrate(ctx, g, nil); err != nil {
 		return err
 	}
-	if err := seed.Reference(ctx, g); err != nil {
-		return err
-	}
-	if cfg.Env != config.EnvDev {
-		return nil
-	}
-	var users int64
-	if err := g.WithContext(ctx).Model(&account.User{}).Count(&users).Error; err != nil {
-		return err
-	}
-	if users > 0 {
-		return nil
-	}
-	log.Info("empty database in dev: seeding Lạng Sơn demo data")
-	return seed.Demo(ctx, g, account.NewService(g, nil))
+	return db.Exclusive(ctx, g, func() error {
+		if err := seed.Reference(ctx, g); err != nil {
+			return err
+		}
+		if cfg.Env != config.EnvDev {
+			return nil
+		}
+		var users int64
+		if err := g.WithContext(ctx).Model(&account.User{}).Count(&users).Error; err != nil {
+			return err
+		}
+		if users > 0 {
+			return nil
+		}
+		log.Info("empty database in dev: seeding Lạng Sơn demo data")
+		return seed.Demo(ctx, g, account.NewService(g, nil))
+	})
 }
 
 func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) error {
@@ -171,7 +203,7 @@ func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -180,7 +212,12 @@ func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	switch fs.Arg(0) {
+	// Under the start-up lock: an instance starting meanwhile waits.
+	return db.Exclusive(ctx, g, func() error { return migrateAction(ctx, p, fs.Arg(0), stdout) })
+}
+
+func migrateAction(ctx context.Context, p *goose.Provider, action string, stdout io.Writer) error {
+	switch action {
 	case "", "up":
 		res, err := p.Up(ctx)
 		for _, r := range res {
@@ -206,7 +243,7 @@ func migrate(ctx context.Context, load loader, args []string, stdout io.Writer) 
 		}
 		return nil
 	}
-	return fmt.Errorf("migrate: unknown action %q (want up, down or status)", fs.Arg(0))
+	return fmt.Errorf("migrate: unknown action %q (want up, down or status)", action)
 }
 
 func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {
@@ -223,7 +260,7 @@ func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -231,20 +268,24 @@ func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err := db.Migrate(ctx, g, nil); err != nil {
 		return err
 	}
-	if err := seed.Reference(ctx, g); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "reference data loaded")
-	if *demo {
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
+	// Under the start-up lock, like a starting server's seed: each step
+	// checks what is there already, so running it again changes nothing.
+	return db.Exclusive(ctx, g, func() error {
+		if err := seed.Reference(ctx, g); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "demo data loaded; every demo account's password is", seed.DemoPassword)
-	}
-	if *scale > 0 {
-		return seed.Scale(ctx, g, *scale, stdout)
-	}
-	return nil
+		fmt.Fprintln(stdout, "reference data loaded")
+		if *demo {
+			if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "demo data loaded; every demo account's password is", seed.DemoPassword)
+		}
+		if *scale > 0 {
+			return seed.Scale(ctx, g, *scale, stdout)
+		}
+		return nil
+	})
 }
 
 func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {
@@ -275,7 +316,7 @@ func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	g, err := db.Open(ctx, cfg.DatabaseURL)
+	g, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}

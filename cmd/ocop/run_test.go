@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -62,6 +64,8 @@ func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 		{"OCOP_LOG_LEVEL", map[string]string{"OCOP_LOG_LEVEL": "loud"}, ""},
 		{"OCOP_PAYMENT_TTL", map[string]string{"OCOP_PAYMENT_TTL": "soon"}, ""},
 		{"OCOP_SHUTDOWN_TIMEOUT", map[string]string{"OCOP_SHUTDOWN_TIMEOUT": "-5s"}, ""},
+		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "1"}, ""},
+		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "lots"}, ""},
 		{"OCOP_STRIPE_API_BASE", map[string]string{"OCOP_STRIPE_API_BASE": "not a url"}, ""},
 		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": "short-s3cret"}, "short-s3cret"},
 	}
@@ -145,4 +149,77 @@ func TestMigrateUpStatusDown(t *testing.T) {
 			t.Errorf("after up, a migration is still pending:\n%s", out)
 		}
 	})
+}
+
+// TestHelpAndREADMEListEveryVariable: every OCOP_ variable that the
+// configuration reads is in `ocop help` and in the README's table, and
+// neither lists one that does not exist.
+func TestHelpAndREADMEListEveryVariable(t *testing.T) {
+	src, err := os.ReadFile("../../internal/platform/config/config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`OCOP_[A-Z0-9_]*[A-Z0-9]`)
+	read := map[string]bool{}
+	for _, m := range regexp.MustCompile(`getenv\("(OCOP_[A-Z0-9_]+)"\)|dur\("(OCOP_[A-Z0-9_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		read[m[1]+m[2]] = true
+	}
+	if len(read) < 10 {
+		t.Fatalf("found only %d variables read in config.go: the pattern is out of date", len(read))
+	}
+	help, err := ocop(t, nil, "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(readme), "\n## Configuration\n")
+	table, _, _ = strings.Cut(table, "\n## ")
+	for doc, text := range map[string]string{"ocop help": help, "the README's configuration table": table} {
+		listed := map[string]bool{}
+		for _, v := range name.FindAllString(text, -1) {
+			listed[v] = true
+		}
+		for v := range read {
+			if !listed[v] {
+				t.Errorf("%s does not list %s", doc, v)
+			}
+		}
+		for v := range listed {
+			if !read[v] {
+				t.Errorf("%s lists %s, which the configuration does not read", doc, v)
+			}
+		}
+	}
+}
+
+// TestDatabaseOpenErrorNamesTheDatabase: a database that cannot be opened
+// stops the program with a message naming the variable and the file (SQLite
+// says only "out of memory (14)" for a file it cannot create) or the server,
+// never the password.
+func TestDatabaseOpenErrorNamesTheDatabase(t *testing.T) {
+	dir := t.TempDir() // a directory is no database file
+	cases := []struct {
+		url, want, never string
+	}{
+		{"sqlite:" + dir, dir, ""},
+		{"postgres://ocop:hunter2@127.0.0.1:1/ocop?sslmode=disable&connect_timeout=2", "127.0.0.1:1/ocop", "hunter2"},
+	}
+	for _, tc := range cases {
+		for _, cmd := range [][]string{{"migrate", "status"}, {"seed"}, {"serve"}} {
+			_, err := ocop(t, map[string]string{"OCOP_DATABASE_URL": tc.url, "OCOP_ADDR": "127.0.0.1:0"}, cmd...)
+			if err == nil {
+				t.Fatalf("%v on %s: no error", cmd, tc.url)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "OCOP_DATABASE_URL") || !strings.Contains(msg, tc.want) {
+				t.Errorf("%v: %q does not name OCOP_DATABASE_URL and %s", cmd, msg, tc.want)
+			}
+			if tc.never != "" && strings.Contains(msg, tc.never) {
+				t.Errorf("%v: the message shows the password: %s", cmd, msg)
+			}
+		}
+	}
 }

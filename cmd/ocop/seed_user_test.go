@@ -9,6 +9,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/seed"
 )
@@ -16,7 +17,7 @@ import (
 // open opens the database a command wrote, for checks.
 func open(t *testing.T, url string) *gorm.DB {
 	t.Helper()
-	g, err := db.Open(context.Background(), url)
+	g, err := db.Open(context.Background(), url, db.MaxConns(dbtest.MaxConns))
 	if err != nil {
 		t.Fatal(err)
 	}

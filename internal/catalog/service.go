@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/chocop/ocop/internal/catalog/grouptree"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
@@ -60,6 +61,21 @@ type Service struct {
 // NewService returns a Service on g.
 func NewService(g *gorm.DB) *Service {
 	return &Service{db: g, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// LeafGroups lists the groups a product may take (no sub-groups), in order.
+func (s *Service) LeafGroups(ctx context.Context) ([]Group, error) {
+	leaves, err := grouptree.Leaves(s.db.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(leaves))
+	for i, l := range leaves {
+		codes[i] = l.Code
+	}
+	var out []Group
+	err = s.db.WithContext(ctx).Where("code IN ?", codes).Order("position, code").Find(&out).Error
+	return out, err
 }
 
 // Groups lists the Decision 148 tree in order.
@@ -178,16 +194,20 @@ func (s *Service) producerName(tx *gorm.DB, producerID int64) (string, error) {
 	return row.LegalName, err
 }
 
-// check applies the rules that need the database: the group and commune
-// exist, and no SKU is repeated within the input.
+// check applies the rules that need the database: the group is a leaf of
+// the tree (grouptree.RequireLeaf, the rule every door shares), the commune
+// exists, and no SKU is repeated within the input.
 func (s *Service) check(tx *gorm.DB, in ProductInput) (Group, error) {
 	var fields []errs.FieldError
 	var g Group
-	if err := tx.Where("code = ?", in.GroupCode).Take(&g).Error; err != nil {
-		if !db.IsNotFound(err) {
+	if err := grouptree.RequireLeaf(tx, "group_code", in.GroupCode); err != nil {
+		ve, ok := errs.AsValidation(err)
+		if !ok {
 			return g, err
 		}
-		fields = append(fields, errs.FieldError{Field: "group_code", Message: "validation.oneof"})
+		fields = append(fields, ve.Fields...)
+	} else if err := tx.Where("code = ?", in.GroupCode).Take(&g).Error; err != nil {
+		return g, err
 	}
 	if in.OriginCommuneCode != "" {
 		var n int64

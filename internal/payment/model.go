@@ -85,6 +85,8 @@ type Audit struct {
 	Before    string
 	After     string
 	CreatedAt time.Time
+	PrevHash  string // SHA-256 of the previous row (auditchain)
+	Hash      string // SHA-256 of this row, PrevHash included
 }
 
 // TableName is payment_audit.

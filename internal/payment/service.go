@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment/stripe"
 	"github.com/chocop/ocop/internal/payment/vietqr"
+	"github.com/chocop/ocop/internal/platform/auditchain"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
@@ -80,8 +81,11 @@ func (s *Service) SetCommission(ctx context.Context, actorID int64, bp int) erro
 	})
 }
 
+// audit appends to the chained payment audit log. tx is a transaction, and
+// every caller audits as its last statement, so the chain's lock is never
+// held while waiting for another row (see auditchain.Lock).
 func audit(ctx context.Context, tx *gorm.DB, actor int64, action, subject, before, after string) error {
-	return tx.WithContext(ctx).Create(&Audit{ActorID: actor, Action: action, Subject: subject, Before: before, After: after, CreatedAt: time.Now().UTC()}).Error
+	return auditchain.Append(tx.WithContext(ctx), auditTable, &Audit{ActorID: actor, Action: action, Subject: subject, Before: before, After: after, CreatedAt: auditchain.Now()})
 }
 
 // QR is what the order page shows to pay a group by VietQR.

@@ -15,6 +15,7 @@ import (
 //     producers in their province;
 //   - a central officer acts on applications forwarded to the central level
 //     (from any province) and on certificates the central level issued;
+//   - an officer never sees a draft: it is ErrNotFound until the producer submits it;
 //   - authority follows the issuer: a certificate is revoked, and its import
 //     confirmed, by the level that issued it; a provincial officer sees the
 //     central certificates of their province and may propose their revocation;
@@ -39,8 +40,12 @@ func (s *Service) ownApp(ctx context.Context, actor *account.User, code string) 
 	return a, nil
 }
 
-// officerMayRead reports whether an officer may see application a.
+// officerMayRead reports whether an officer may see application a. Drafts
+// are never an officer's to see.
 func officerMayRead(actor *account.User, a Application) bool {
+	if a.Status == StatusDraft {
+		return false
+	}
 	if actor.IsCentralOfficer() {
 		return a.Status == StatusForwarded || a.CentralDecisionID != nil
 	}
@@ -55,6 +60,15 @@ func (s *Service) officerApp(ctx context.Context, actor *account.User, code, act
 	a, err := s.appByCode(ctx, code)
 	if err != nil {
 		return a, err
+	}
+	if a.Status == StatusDraft {
+		// security: a draft is the producer's until submitted; to an officer
+		// it does not exist (404 like an unknown code, whatever the province).
+		id := a.ID
+		if aerr := s.logRefusal(ctx, actor, action, &id, nil, reasoned(errs.ErrNotFound, "registry.err.draft")); aerr != nil {
+			return Application{}, aerr
+		}
+		return Application{}, errs.ErrNotFound
 	}
 	if !officerMayRead(actor, a) {
 		id := a.ID

@@ -146,6 +146,8 @@ type AuditEntry struct {
 	BeforeJSON    string `gorm:"column:before_json"`
 	AfterJSON     string `gorm:"column:after_json"`
 	Note          string
+	PrevHash      string // SHA-256 of the previous row (auditchain)
+	Hash          string // SHA-256 of this row, PrevHash included
 }
 
 // TableName is the registry's audit log.

@@ -14,7 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
-	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/catalog/grouptree"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -53,13 +53,10 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 		return Application{}, err
 	}
 	g := s.db.WithContext(ctx)
-	var n int64
-	if err := g.Table("product_groups").Where("code = ?", in.GroupCode).Count(&n).Error; err != nil {
+	if err := grouptree.RequireLeaf(g, "group_code", in.GroupCode); err != nil {
 		return Application{}, err
 	}
-	if n == 0 {
-		return Application{}, errs.Invalid("group_code", "registry.err.group")
-	}
+	var n int64
 	if in.ProductID != nil {
 		if err := g.Table("products").Where("id = ? AND producer_id = ?", *in.ProductID, p.ID).Count(&n).Error; err != nil {
 			return Application{}, err
@@ -99,7 +96,7 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 		}
 		reuse = &prev
 	}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
 			return err
 		}
@@ -179,7 +176,7 @@ func (s *Service) AddDocument(ctx context.Context, actor *account.User, code, ki
 		return Document{}, err
 	}
 	d := Document{ApplicationID: a.ID, Kind: kind, FileName: CleanFileName(fileName), ContentType: ct, Size: int64(len(data)), Sha256: hexSum, BlobKey: key}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		// The application must still be a draft when the row is written.
 		res := tx.Model(&Application{}).Where("id = ? AND status = ?", a.ID, StatusDraft).Update("updated_at", time.Now().UTC())
 		if res.Error != nil {
@@ -222,7 +219,7 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, code string) 
 		return a, errs.Invalid("documents", "registry.err.no_documents")
 	}
 	before := snapApp(a)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		now := time.Now().UTC()
 		if err := moveApp(tx, &a, StatusSubmitted, []AppStatus{StatusDraft}, map[string]any{"submitted_at": now}); err != nil {
 			return err

@@ -164,7 +164,7 @@ func (s *Service) SetAuthority(ctx context.Context, actor *account.User, key str
 		return a, s.refuse(ctx, actor, "authority.update", nil, nil, &errs.ValidationError{Fields: fe})
 	}
 	before := map[string]any{"key": a.Key(), "name": a.Name, "go_live_on": a.GoLiveOn}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Authority{}).Where("id = ?", a.ID).
 			Updates(map[string]any{"name": name, "go_live_on": in.GoLiveOn, "updated_at": time.Now().UTC()})
 		if res.Error != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/day"
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
 )
@@ -47,7 +46,7 @@ func (s *Service) Revoke(ctx context.Context, actor *account.User, code string, 
 		return c, s.refuse(ctx, actor, "certificate.revoke", nil, &c.ID, &errs.ValidationError{Fields: fe})
 	}
 	before := snapCert(c)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Certificate{}).Where("id = ? AND revoked_on IS NULL", c.ID).
 			Updates(map[string]any{"revoked_on": in.Date, "revocation_decision": in.DecisionNo, "revocation_reason": in.Reason})
 		if res.Error != nil {

@@ -54,7 +54,11 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionIn
 		}
 		apps = append(apps, a)
 	}
-	if err := s.checkDecision(in); err != nil {
+	err := s.checkDecision(in)
+	if err == nil {
+		err = decidedAfterSubmission(in.Date, apps)
+	}
+	if err != nil {
 		var appID *int64
 		if len(apps) == 1 {
 			appID = &apps[0].ID
@@ -77,7 +81,7 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionIn
 	dec.AuthorityName = auth.Name
 	dec.Level = level
 	var results []DecisionResult
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&dec).Error; err != nil {
 			if db.IsDuplicate(err) {
 				return reasoned(errs.ErrConflict, "registry.err.decision_exists")
@@ -130,6 +134,18 @@ func (s *Service) checkDecision(in DecisionInput) error {
 	return nil
 }
 
+// decidedAfterSubmission refuses a decision dated before any of its
+// applications was submitted: a council cannot recognise a dossier it had
+// not received. (The future is refused by checkDecision.)
+func decidedAfterSubmission(d day.Date, apps []Application) error {
+	for _, a := range apps {
+		if a.SubmittedAt != nil && d.Before(day.Of(*a.SubmittedAt)) {
+			return invalidBecause("date", "registry.err.before_submission")
+		}
+	}
+	return nil
+}
+
 // decideOne applies dec to one application inside the decision's transaction.
 func (s *Service) decideOne(tx *gorm.DB, actor *account.User, dec Decision, a *Application, from AppStatus, seq int) (DecisionResult, error) {
 	before := snapApp(*a)
@@ -140,7 +156,14 @@ func (s *Service) decideOne(tx *gorm.DB, actor *account.User, dec Decision, a *A
 	if c.Members == 0 {
 		return DecisionResult{}, wrongState(a.Status)
 	}
+	if c.Mixed {
+		return DecisionResult{}, reasoned(fmt.Errorf("%w: application %s: council sheets under more than one criteria version", errs.ErrConflict, a.Code),
+			"registry.err.criteria_mixed")
+	}
 	o := OutcomeFor(dec.Level, c.Score, c.MandatoryPassed)
+	if o, err = s.holdHigherCurrent(tx, *a, o, dec.DecisionDate); err != nil {
+		return DecisionResult{}, err
+	}
 	score := c.Score.Float()
 	set := map[string]any{"council_score": score, "mandatory_passed": c.MandatoryPassed, "no_certificate_reason": o.Reason}
 	if dec.Level == AuthorityCentral {
@@ -172,6 +195,25 @@ func (s *Service) decideOne(tx *gorm.DB, actor *account.User, dec Decision, a *A
 		return r, err
 	}
 	return r, nil
+}
+
+// holdHigherCurrent keeps an upgrade from lowering a product's rank: when
+// the certificate an upgrade builds on is still valid on the decision's date
+// and the council's result is fewer stars, nothing is issued, the current
+// certificate stays valid, and the reason says why. (A renewal may lower
+// the rank: re-evaluation is what it is for.)
+func (s *Service) holdHigherCurrent(tx *gorm.DB, a Application, o Outcome, on day.Date) (Outcome, error) {
+	if !o.Certify || a.Kind != KindUpgrade || a.PreviousCertificateID == nil {
+		return o, nil
+	}
+	var cur Certificate
+	if err := tx.First(&cur, *a.PreviousCertificateID).Error; err != nil {
+		return o, err
+	}
+	if cur.StatusOn(on) == CertActive && o.Stars < cur.Stars {
+		o.Certify, o.Reason = false, "registry.reason.upgrade_below_current"
+	}
+	return o, nil
 }
 
 // issue writes the certificate an application earned and supersedes the one

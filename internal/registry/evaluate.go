@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm"
 
@@ -19,6 +20,11 @@ type QueueFilter struct {
 // Queue lists the applications an officer may act on, oldest first, drafts
 // never included (they are the producer's until submitted).
 func (s *Service) Queue(ctx context.Context, actor *account.User, f QueueFilter) ([]Application, error) {
+	switch f.Status {
+	case "", StatusSubmitted, StatusProposed, StatusScored, StatusForwarded, StatusDecided:
+	default: // drafts included: an officer may not even ask for them
+		return nil, errs.Invalid("status", "validation.oneof")
+	}
 	q := s.db.WithContext(ctx).Model(&Application{}).Where("status <> ?", StatusDraft)
 	if actor.IsCentralOfficer() {
 		q = q.Where("(status = ? OR central_decision_id IS NOT NULL)", StatusForwarded)
@@ -59,7 +65,7 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, code, note s
 		return a, s.refuse(ctx, actor, "application.propose", &a.ID, nil, reasoned(errs.ErrForbidden, "registry.err.outside_scope"))
 	}
 	before := snapApp(a)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := moveApp(tx, &a, StatusProposed, []AppStatus{StatusSubmitted}, map[string]any{"proposal_note": note}); err != nil {
 			return err
 		}
@@ -74,7 +80,9 @@ func (s *Service) Remark(ctx context.Context, actor *account.User, code, note st
 	if err != nil {
 		return err
 	}
-	return audit(s.db.WithContext(ctx), actor, "application.remark", "ok", &a.ID, nil, nil, nil, note)
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		return audit(tx, actor, "application.remark", "ok", &a.ID, nil, nil, nil, note)
+	})
 }
 
 // auditConflict records a refused officer action that failed on state (409)
@@ -139,8 +147,15 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 	if err != nil {
 		return ScoreSheet{}, err
 	}
+	if in.CriteriaVersion == "" {
+		in.CriteriaVersion, _ = CriteriaOn(s.today())
+	}
 	if err := in.check(); err != nil {
 		return ScoreSheet{}, s.refuse(ctx, actor, "application.score", &a.ID, nil, err)
+	}
+	// A sheet is dated the day it is recorded, and must use the criteria in force that day.
+	if v, _ := CriteriaOn(s.today()); in.CriteriaVersion != v {
+		return ScoreSheet{}, s.refuse(ctx, actor, "application.score", &a.ID, nil, invalidBecause("criteria_version", "registry.err.criteria_not_in_force"))
 	}
 	level, from, to := AuthorityProvince, []AppStatus{StatusProposed, StatusScored}, StatusScored
 	if actor.IsCentralOfficer() {
@@ -150,9 +165,19 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 		PartA: in.PartA.Float(), PartB: in.PartB.Float(), PartC: in.PartC.Float(), Bonus: in.Bonus.Float(),
 		MandatoryPassed: in.MandatoryPassed, Total: in.Total().Float()}
 	before := snapApp(a)
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := moveApp(tx, &a, to, from, nil); err != nil {
 			return err
+		}
+		// One criteria version per council. The compare-and-set above holds
+		// the application's row, so racing members see each other's sheets here.
+		var other int64
+		if err := tx.Model(&ScoreSheet{}).Where("application_id = ? AND level = ? AND criteria_version <> ?", a.ID, level, sh.CriteriaVersion).
+			Count(&other).Error; err != nil {
+			return err
+		}
+		if other > 0 {
+			return reasoned(fmt.Errorf("%w: the council already scored under another criteria version", errs.ErrConflict), "registry.err.criteria_mixed")
 		}
 		if err := tx.Create(&sh).Error; err != nil {
 			if db.IsDuplicate(err) {
@@ -171,7 +196,8 @@ type Council struct {
 	Members         int
 	Score           Points
 	MandatoryPassed bool
-	CriteriaVersion string
+	CriteriaVersion string // the members' one version; "" when Mixed
+	Mixed           bool   // sheets under more than one criteria version: no result may be drawn
 }
 
 // councilOf averages the members' totals at a level. The average is rounded
@@ -188,7 +214,13 @@ func councilOf(sheets []ScoreSheet, level AuthorityLevel) Council {
 		c.Members++
 		sum += PointsOf(sh.Total)
 		c.MandatoryPassed = c.MandatoryPassed && sh.MandatoryPassed
+		if c.Members > 1 && sh.CriteriaVersion != c.CriteriaVersion {
+			c.Mixed = true
+		}
 		c.CriteriaVersion = sh.CriteriaVersion
+	}
+	if c.Mixed {
+		c.CriteriaVersion = ""
 	}
 	if c.Members > 0 {
 		c.Score = sum / Points(c.Members)

@@ -91,16 +91,17 @@ func (s *Service) ExportCertificates(ctx context.Context, actor *account.User, q
 		last := rows[len(rows)-1]
 		after = &CertCursor{DecisionDate: last.DecisionDate, ID: last.ID}
 	}
-	if err := audit(s.db.WithContext(ctx), actor, "certificate.export", "ok", nil, nil, nil, exportSnapshot(q, len(out)), ""); err != nil {
+	if err := s.AuditCertificateExport(ctx, actor, exportFilter(q), len(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// exportSnapshot is what the audit log keeps of an export: the filters and
-// how many rows left the registry.
-func exportSnapshot(q CertQuery, n int) map[string]any {
-	m := map[string]any{"rows": n}
+// exportFilter is what the audit log keeps of an export's filters: those
+// set, as the officer asked them (after scoping: a provincial officer's
+// province is always there).
+func exportFilter(q CertQuery) map[string]string {
+	m := map[string]string{}
 	for k, v := range map[string]string{"province": q.Province, "commune": q.Commune, "group": q.Group, "status": string(q.Status),
 		"level": string(q.Level), "authority": q.Authority, "q": q.Query} {
 		if v != "" {
@@ -111,10 +112,13 @@ func exportSnapshot(q CertQuery, n int) map[string]any {
 		m["on"] = q.On.String()
 	}
 	if q.Stars != 0 {
-		m["stars"] = q.Stars
+		m["stars"] = strconv.Itoa(q.Stars)
 	}
 	if q.Year != 0 {
-		m["year"] = q.Year
+		m["year"] = strconv.Itoa(q.Year)
+	}
+	if q.ConfirmedOnly {
+		m["confirmed_only"] = "true"
 	}
 	return m
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog/grouptree"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
@@ -140,7 +141,7 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 		Stars: in.Stars, Score: in.Score.Float(), CriteriaVersion: in.Criteria, ValidFrom: in.DecisionDate,
 		ValidUntil: ValidUntilFor(in.DecisionDate), ImportPending: true, IsDemo: in.IsDemo, CreatedAt: time.Now().UTC(),
 		SearchFolded: text.Fold(in.ProductName + " " + p.LegalName + " " + in.DecisionNo)}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
 			if db.IsDuplicate(err) {
 				return reasoned(errs.ErrConflict, "registry.err.number_exists")
@@ -235,6 +236,8 @@ func (s *Service) checkImport(g *gorm.DB, in *Import, p producer.Producer, auth 
 	}
 	if _, _, _, ok := PartMaxima(in.Criteria); !ok {
 		bad("criteria_version", "registry.err.criteria")
+	} else if v, _ := CriteriaOn(in.DecisionDate); v != in.Criteria && !in.DecisionDate.IsZero() {
+		bad("criteria_version", "registry.err.criteria_not_in_force")
 	}
 	if in.Score < 0 || in.Score > 10000 || (StarsFor(in.Score) != in.Stars && in.Score != 0) {
 		bad("score", "registry.err.score_stars")
@@ -262,13 +265,14 @@ func (s *Service) checkImport(g *gorm.DB, in *Import, p producer.Producer, auth 
 	if f := checkIssuerName(in, auth); f != "" {
 		bad("authority_name", f)
 	}
+	if err := grouptree.RequireLeaf(g, "group_code", in.GroupCode); err != nil {
+		ve, ok := errs.AsValidation(err)
+		if !ok {
+			return nil, err
+		}
+		fe = append(fe, ve.Fields...)
+	}
 	var n int64
-	if err := g.Table("product_groups").Where("code = ?", in.GroupCode).Count(&n).Error; err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		bad("group_code", "registry.err.group")
-	}
 	if in.ProductID != nil {
 		if err := g.Table("products").Where("id = ? AND producer_id = ?", *in.ProductID, p.ID).Count(&n).Error; err != nil {
 			return nil, err

@@ -13,7 +13,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -78,7 +77,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor *account.User, code s
 	}
 	before := snapCert(c)
 	now := time.Now().UTC()
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Certificate{}).Where("id = ? AND import_pending = ?", c.ID, true).Update("import_pending", false)
 		if res.Error != nil {
 			return res.Error

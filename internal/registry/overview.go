@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/catalog/grouptree"
 )
 
 // GroupOption is a product group a producer may apply under.
@@ -11,10 +13,14 @@ type GroupOption struct {
 	Code, Name, NameEn string
 }
 
-// Groups lists the Decision 148 product groups below the top level, by code.
+// Groups lists the Decision 148 product groups an application may name:
+// the leaves of the tree, in its order.
 func (s *Service) Groups(ctx context.Context) ([]GroupOption, error) {
-	var out []GroupOption
-	err := s.db.WithContext(ctx).Table("product_groups").Select("code, name, name_en").Where("level >= 2").Order("code").Scan(&out).Error
+	leaves, err := grouptree.Leaves(s.db.WithContext(ctx))
+	out := make([]GroupOption, len(leaves))
+	for i, l := range leaves {
+		out[i] = GroupOption{Code: l.Code, Name: l.Name, NameEn: l.NameEn}
+	}
 	return out, err
 }
 

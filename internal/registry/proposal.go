@@ -8,7 +8,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -53,7 +52,7 @@ func (s *Service) ProposeRevocation(ctx context.Context, actor *account.User, co
 		return RevocationProposal{}, s.refuse(ctx, actor, action, nil, &c.ID, err)
 	}
 	p := RevocationProposal{CertificateID: c.ID, ProposedBy: actor.ID, ProvinceCode: c.ProvinceCode, Reason: reason, CreatedAt: time.Now().UTC()}
-	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&p).Error; err != nil {
 			return err
 		}

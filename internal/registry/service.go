@@ -46,10 +46,12 @@ type appSnapshot struct {
 	CouncilScore  *float64  `json:"council_score,omitempty"`
 	ResultStars   *int      `json:"result_stars,omitempty"`
 	CertificateID *int64    `json:"certificate_id,omitempty"`
+	NoCertReason  string    `json:"no_certificate_reason,omitempty"`
 }
 
 func snapApp(a Application) appSnapshot {
-	return appSnapshot{Status: a.Status, CouncilScore: a.CouncilScore, ResultStars: a.ResultStars, CertificateID: a.CertificateID}
+	return appSnapshot{Status: a.Status, CouncilScore: a.CouncilScore, ResultStars: a.ResultStars, CertificateID: a.CertificateID,
+		NoCertReason: a.NoCertificateReason}
 }
 
 type certSnapshot struct {
@@ -71,9 +73,9 @@ func snapCert(c Certificate) certSnapshot {
 	return out
 }
 
-// audit appends one entry in tx.
+// audit appends one entry to the chained audit log in tx, a transaction.
 func audit(tx *gorm.DB, actor *account.User, action, outcome string, appID, certID *int64, before, after any, note string) error {
-	e := AuditEntry{At: time.Now().UTC(), Action: action, Outcome: outcome, ApplicationID: appID, CertificateID: certID, Note: note}
+	e := AuditEntry{Action: action, Outcome: outcome, ApplicationID: appID, CertificateID: certID, Note: note}
 	if actor != nil {
 		id := actor.ID
 		e.ActorID, e.ActorEmail = &id, actor.Email
@@ -86,12 +88,21 @@ func audit(tx *gorm.DB, actor *account.User, action, outcome string, appID, cert
 		b, _ := json.Marshal(after)
 		e.AfterJSON = string(b)
 	}
-	return tx.Create(&e).Error
+	return appendAudit(tx, &e)
 }
 
 // refuse records an officer's refused attempt (outside any transaction, so
 // it stays when the action does not happen) and returns err.
 func (s *Service) refuse(ctx context.Context, actor *account.User, action string, appID, certID *int64, err error) error {
+	if aerr := s.logRefusal(ctx, actor, action, appID, certID, err); aerr != nil {
+		return errors.Join(err, aerr)
+	}
+	return err
+}
+
+// logRefusal writes the refused attempt err to the audit log and returns
+// only the audit's own error.
+func (s *Service) logRefusal(ctx context.Context, actor *account.User, action string, appID, certID *int64, err error) error {
 	// The note starts with a message key (shown translated on pages), then the fields at fault.
 	note := errs.Reason(err)
 	if ve, ok := errs.AsValidation(err); ok && note == "" && len(ve.Fields) > 0 {
@@ -104,10 +115,7 @@ func (s *Service) refuse(ctx context.Context, actor *account.User, action string
 	if note == "" {
 		note = err.Error()
 	}
-	if aerr := audit(s.db.WithContext(ctx), actor, action, "refused", appID, certID, nil, nil, note); aerr != nil {
-		return errors.Join(err, aerr)
-	}
-	return err
+	return s.tx(ctx, func(tx *gorm.DB) error { return audit(tx, actor, action, "refused", appID, certID, nil, nil, note) })
 }
 
 // moveApp is the compare-and-set every application step goes through: the
@@ -133,6 +141,11 @@ func wrongState(st AppStatus) error {
 }
 
 func reasoned(base error, key string) error { return &errs.Reasoned{Err: base, Reason: key} }
+
+// invalidBecause is a one-field validation error (400) whose message key is
+// also its reason, so a page shows the rule that was broken, not only "check
+// the form".
+func invalidBecause(field, key string) error { return reasoned(errs.Invalid(field, key), key) }
 
 // appByCode loads an application by its public code; unknown is ErrNotFound.
 func (s *Service) appByCode(ctx context.Context, code string) (Application, error) {

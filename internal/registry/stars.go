@@ -5,6 +5,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/chocop/ocop/internal/platform/day"
 )
 
 // Points is a score in hundredths of a point. Scores are decimals with at
@@ -126,4 +129,25 @@ func PartMaxima(version string) (a, b, c Points, ok bool) {
 		return 3500, 2500, 4000, true
 	}
 	return 0, 0, 0, false
+}
+
+// The days each criteria set came into force. Decision 1048/QĐ-TTg is dated
+// 21/08/2019; Decision 148/QĐ-TTg, dated 24/02/2023, replaced it. Before
+// 1048 no criteria set of this registry was in force.
+var (
+	criteria1048From = day.New(2019, time.August, 21)
+	criteria148From  = day.New(2023, time.February, 24)
+)
+
+// CriteriaOn is the criteria version in force on d: 148 from 24/02/2023,
+// 1048 from 21/08/2019, and none (ok false) before. A score sheet, and an
+// imported certificate, must carry the version in force on its date.
+func CriteriaOn(d day.Date) (version string, ok bool) {
+	switch {
+	case !d.Before(criteria148From):
+		return Criteria148, true
+	case !d.Before(criteria1048From):
+		return Criteria1048, true
+	}
+	return "", false
 }

@@ -75,7 +75,7 @@ const variantRows = 4
 func (s *Server) productForm(c echo.Context, pr producer.Producer, v productFormView) (productFormView, error) {
 	ctx := c.Request().Context()
 	var err error
-	if v.Groups, err = s.catalog.Groups(ctx); err != nil {
+	if v.Groups, err = s.catalog.LeafGroups(ctx); err != nil { // only leaves may be chosen
 		return v, err
 	}
 	if v.Communes, err = s.regions.Communes(ctx, pr.ProvinceCode); err != nil {

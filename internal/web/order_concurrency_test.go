@@ -5,15 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
@@ -53,10 +55,15 @@ func postJSON(client *http.Client, url, token string, body []byte) (int, error) 
 }
 
 // TestNoOversellUnderConcurrentCheckouts: 200 buyers check out the same
-// variant (50 in stock) at once through the HTTP API on PostgreSQL: exactly
-// 50 succeed, the stock ends at 0, nobody gets a 5xx.
+// variant (50 in stock) at once through the HTTP API, on both dialects:
+// exactly 50 succeed, the stock ends at 0, nobody gets a 5xx. On SQLite this
+// holds only because write transactions begin IMMEDIATE and so queue on the
+// busy timeout (see db.Open).
 func TestNoOversellUnderConcurrentCheckouts(t *testing.T) {
-	app := webtest.New(t, dbtest.Postgres(t), withBankSecret)
+	webtest.Each(t, func(t *testing.T, app *webtest.App) { noOversell(t, app) }, withBankSecret)
+}
+
+func noOversell(t *testing.T, app *webtest.App) {
 	v := sell(t, app, item{producer: producer1Slug, price: 25000, stock: 50, grams: 100})
 	// A second, plentiful variant in every cart, added in the opposite order
 	// by half the buyers: reservations must not deadlock.
@@ -162,6 +169,204 @@ func TestConcurrentDuplicateWebhook(t *testing.T) {
 		app.DB.Table("order_events").Where("to_status = ?", "paid").Count(&events)
 		if events != 1 {
 			t.Fatalf("%d paid events, want 1", events)
+		}
+	}, withBankSecret)
+}
+
+// race starts n calls of fn at once and counts the statuses they return
+// (0 for a transport error, which the test reports).
+func race(t *testing.T, n int, fn func(i int) (int, error)) map[int]int {
+	t.Helper()
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			code, err := fn(i)
+			if err != nil {
+				t.Error(err)
+			}
+			statuses[i] = code
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	return count
+}
+
+// TestConcurrentCancel: racing cancels move an order once, on both dialects.
+// An unpaid group cancelled ten times at once while two expiry sweeps run is
+// cancelled or expired exactly once and its stock comes back once; a paid
+// group cancelled ten times at once is refunded once; a producer's cancel
+// sent ten times at once refunds their order once. Nobody gets a 5xx.
+func TestConcurrentCancel(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		shopper := app.Token("shopper@example.com")
+		a := sell(t, app, item{producer: producer1Slug, price: 40000, stock: 10, grams: 100})
+		b := sell(t, app, item{producer: producer2Slug, price: 30000, stock: 10, grams: 100})
+		client := &http.Client{Timeout: 60 * time.Second}
+		cancel := func(token, path string, body []byte) func(int) (int, error) {
+			return func(int) (int, error) { return postJSON(client, app.HTTP.URL+path, token, body) }
+		}
+
+		// Unpaid: ten cancels and two expiry sweeps race.
+		addToCart(t, app, shopper, a.ID, 3)
+		g := checkout(t, app, shopper, checkoutBody(app, t, "vietqr"))
+		var expired atomic.Int64
+		var sweeps sync.WaitGroup
+		for range 2 {
+			sweeps.Add(1)
+			go func() {
+				defer sweeps.Done()
+				svc := order.NewService(app.DB, app.Config.PaymentTTL, payment.CommissionBP)
+				n, err := svc.ExpireDue(context.Background(), time.Now().Add(app.Config.PaymentTTL+time.Minute))
+				if err != nil {
+					t.Errorf("expiry sweep: %v", err)
+				}
+				expired.Add(int64(n))
+			}()
+		}
+		count := race(t, 10, cancel(shopper, "/api/v1/orders/"+g.Code+"/cancel", nil))
+		sweeps.Wait()
+		if count[200]+int(expired.Load()) != 1 || count[200]+count[409] != 10 {
+			t.Fatalf("unpaid group: cancels %v and %d expired by sweeps, want exactly one winner and 409 for the rest", count, expired.Load())
+		}
+		if got := stockOf(t, app, a.ID); got != 10 {
+			t.Fatalf("stock after racing cancels = %d, want 10 (given back once)", got)
+		}
+		if n := assertBalanced(t, app, g.Code); n != 0 {
+			t.Fatalf("%d ledger entries for an unpaid group", n)
+		}
+
+		// Paid: ten cancels by the shopper race.
+		addToCart(t, app, shopper, a.ID, 2)
+		addToCart(t, app, shopper, b.ID, 1)
+		g = checkout(t, app, shopper, checkoutBody(app, t, "vietqr"))
+		payByBank(t, app, g)
+		count = race(t, 10, cancel(shopper, "/api/v1/orders/"+g.Code+"/cancel", nil))
+		if count[200] != 1 || count[409] != 9 {
+			t.Fatalf("paid group: cancels %v, want one 200 and nine 409", count)
+		}
+		if stockOf(t, app, a.ID) != 10 || stockOf(t, app, b.ID) != 10 {
+			t.Fatalf("stock after racing refunds: a=%d b=%d, want 10 and 10", stockOf(t, app, a.ID), stockOf(t, app, b.ID))
+		}
+		if n := assertBalanced(t, app, g.Code); n != 5+6 {
+			t.Fatalf("%d ledger entries after racing refunds, want 11 (reversed once)", n)
+		}
+
+		// Paid: the producer's cancel of their order, ten times at once.
+		addToCart(t, app, shopper, a.ID, 1)
+		addToCart(t, app, shopper, b.ID, 1)
+		g = checkout(t, app, shopper, checkoutBody(app, t, "vietqr"))
+		payByBank(t, app, g)
+		var code1 string
+		for _, o := range g.Orders {
+			if o.ProducerSlug == producer1Slug {
+				code1 = o.Code
+			}
+		}
+		reason, _ := json.Marshal(map[string]string{"reason": "Hết hàng do mưa lũ"})
+		count = race(t, 10, cancel(app.Token("producer@example.com"), "/api/v1/portal/orders/"+code1+"/cancel", reason))
+		if count[200] != 1 || count[409] != 9 {
+			t.Fatalf("producer's cancels %v, want one 200 and nine 409", count)
+		}
+		if stockOf(t, app, a.ID) != 10 || stockOf(t, app, b.ID) != 9 {
+			t.Fatalf("stock after racing producer cancels: a=%d b=%d, want 10 and 9", stockOf(t, app, a.ID), stockOf(t, app, b.ID))
+		}
+		if n := assertBalanced(t, app, g.Code); n != 5+3 {
+			t.Fatalf("%d ledger entries after racing producer cancels, want 8", n)
+		}
+	}, withBankSecret)
+}
+
+// TestBuyersLoopingOnCartAndCheckout: four buyers loop on add to cart, read
+// the cart, check out and cancel for two seconds, on both dialects: every
+// answer is a 2xx or a clear 4xx (409 sold out, 429 checkout limit), never a
+// 5xx. On SQLite this failed with hundreds of "database is locked" before
+// write transactions began IMMEDIATE.
+func TestBuyersLoopingOnCartAndCheckout(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		a := sell(t, app, item{producer: producer1Slug, price: 20000, stock: 40, grams: 100})
+		b := sell(t, app, item{producer: producer2Slug, price: 15000, stock: 1000, grams: 100})
+		tokens := buyers(t, app, 4)
+		body, _ := json.Marshal(checkoutBody(app, t, "vietqr"))
+		client := &http.Client{Timeout: 60 * time.Second}
+		const loop = 2 * time.Second
+		type tally struct{ requests, checkouts, fivexx int }
+		results := make([]tally, len(tokens))
+		failures := make(chan string, 16)
+		var wg sync.WaitGroup
+		for i, tok := range tokens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := &results[i]
+				do := func(method, path string, body []byte) (int, []byte) {
+					req, _ := http.NewRequest(method, app.HTTP.URL+path, bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+tok)
+					res, err := client.Do(req)
+					if err != nil {
+						t.Error(err)
+						return 0, nil
+					}
+					defer res.Body.Close()
+					out, _ := io.ReadAll(res.Body)
+					r.requests++
+					if res.StatusCode >= 500 {
+						r.fivexx++
+						select {
+						case failures <- fmt.Sprintf("%s %s: %d %s", method, path, res.StatusCode, out):
+						default:
+						}
+					}
+					return res.StatusCode, out
+				}
+				for end := time.Now().Add(loop); time.Now().Before(end); {
+					do("POST", "/api/v1/cart/items", []byte(fmt.Sprintf(`{"variant_id":%d,"quantity":1}`, a.ID)))
+					do("POST", "/api/v1/cart/items", []byte(fmt.Sprintf(`{"variant_id":%d,"quantity":2}`, b.ID)))
+					do("GET", "/api/v1/cart", nil)
+					code, out := do("POST", "/api/v1/checkout", body)
+					if code != http.StatusCreated {
+						continue
+					}
+					r.checkouts++
+					var g group
+					if err := json.Unmarshal(out, &g); err != nil {
+						t.Error(err)
+						return
+					}
+					if i%2 == 0 { // half the buyers cancel, giving stock back under load
+						do("POST", "/api/v1/orders/"+g.Code+"/cancel", nil)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(failures)
+		var total tally
+		for _, r := range results {
+			total.requests += r.requests
+			total.checkouts += r.checkouts
+			total.fivexx += r.fivexx
+		}
+		t.Logf("%d buyers for %v: %d requests, %d checkouts, %d × 5xx", len(tokens), loop, total.requests, total.checkouts, total.fivexx)
+		if total.fivexx != 0 {
+			var first []string
+			for f := range failures {
+				first = append(first, f)
+			}
+			t.Fatalf("%d × 5xx under four looping buyers; first: %v", total.fivexx, first)
+		}
+		if total.checkouts == 0 {
+			t.Fatal("no checkout succeeded: the loop proved nothing")
 		}
 	}, withBankSecret)
 }

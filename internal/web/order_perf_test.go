@@ -10,13 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
-// TestPerfCheckoutThroughput measures checkouts per second on PostgreSQL
-// with 32 buyers checking out at once through the HTTP API. It is a
+// TestPerfCheckoutThroughput measures checkouts per second on SQLite and
+// PostgreSQL with 32 buyers checking out at once through the HTTP API. It is a
 // measurement, not a check, so it runs only with OCOP_PERF=1:
 //
 //	OCOP_PERF=1 OCOP_TEST_POSTGRES_URL=postgres://... go test ./internal/web -run TestPerfCheckoutThroughput -v
@@ -32,8 +35,22 @@ func TestPerfCheckoutThroughput(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("OCOP_PERF_CHECKOUTS")); err == nil && v > 0 {
 		n = v
 	}
+	t.Run("sqlite", func(t *testing.T) { perfCheckouts(t, dbtest.SQLite(t), n) })
+	t.Run("postgres", func(t *testing.T) {
+		g := dbtest.Postgres(t)
+		// Measure with a production instance's pool, not a test handle's.
+		sqlDB, err := g.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB.SetMaxOpenConns(db.DefaultMaxConns)
+		perfCheckouts(t, g, n)
+	})
+}
+
+func perfCheckouts(t *testing.T, g *gorm.DB, n int) {
 	const workers = 32
-	app := webtest.New(t, dbtest.Postgres(t), withBankSecret)
+	app := webtest.New(t, g, withBankSecret)
 	var vs []catalog.Variant
 	for i := range 10 {
 		p := producer1Slug

@@ -5,8 +5,10 @@ import (
 	"context"
 	"mime/multipart"
 	"testing"
+	"time"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/webtest"
 	"github.com/chocop/ocop/seed"
@@ -75,4 +77,14 @@ func statusOfApp(t *testing.T, app *webtest.App, code string) string {
 		t.Fatal(err)
 	}
 	return string(a.Status)
+}
+
+// backdateSubmission moves an application's submission to d, as if it had
+// been filed then, so that a test may record a decision dated in the past.
+func backdateSubmission(t *testing.T, app *webtest.App, code string, d day.Date) {
+	t.Helper()
+	at := d.Time().Add(3 * time.Hour) // 10:00 in Vietnam
+	if err := app.DB.Model(&registry.Application{}).Where("code = ?", code).Update("submitted_at", at).Error; err != nil {
+		t.Fatal(err)
+	}
 }

@@ -154,7 +154,7 @@ func (s *Server) detailJSON(d registry.Detail, on day.Date) applicationJSON {
 func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
 	for i, e := range es {
 		key, rest, _ := strings.Cut(e.Note, " ")
-		if strings.HasPrefix(key, "registry.") || strings.HasPrefix(key, "validation.") {
+		if strings.HasPrefix(key, "registry.") || strings.HasPrefix(key, "validation.") || strings.HasPrefix(key, "catalog.") {
 			es[i].Note = strings.TrimSpace(s.msgs.T(lang, key) + " " + rest)
 		}
 	}

@@ -149,6 +149,7 @@ func TestRegistryLifecycle(t *testing.T) {
 		a2 := l.apply(map[string]any{"product_name": "Miến dong thử nghiệm", "group_code": "I.3.b"})
 		l.toScored(a2.Code, true, sheet(30, 20, 25, true), sheet(29.5, 20, 20, true))
 		old := day.New(2023, 1, 10)
+		backdateSubmission(t, app, a2.Code, old.AddDays(-30)) // a decision never predates the submission
 		d2 := l.decide(l.officer, "DEMO-2/QĐ-UBND", old, a2.Code)
 		if r := d2.Results[0]; r.Score != 72.25 || r.Stars != 4 {
 			t.Fatalf("council average: %+v, want 72.25 and 4★", r)

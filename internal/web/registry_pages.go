@@ -173,8 +173,9 @@ func (s *Server) registryQueue(c echo.Context) error {
 }
 
 type officerAppView struct {
-	App     applicationJSON
-	Central bool
+	App      applicationJSON
+	Central  bool
+	Criteria string // the criteria version in force today: the only one a sheet may use
 }
 
 func (s *Server) registryApplication(c echo.Context) error {
@@ -183,6 +184,7 @@ func (s *Server) registryApplication(c echo.Context) error {
 		return err
 	}
 	v := officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: userOf(c).IsCentralOfficer()}
+	v.Criteria, _ = registry.CriteriaOn(s.reg.Today())
 	v.App.History = s.translateNotes(langOf(c), v.App.History)
 	return s.pages.render(c, http.StatusOK, "registry_application", v)
 }

@@ -27,6 +27,7 @@ type Config struct {
 	Addr        string // OCOP_ADDR, listen address of the site (default loopback: see Load)
 	MetricsAddr string // OCOP_METRICS_ADDR, listen address of /metrics, or "off"
 	DatabaseURL string `secret:"true"` // OCOP_DATABASE_URL: sqlite:path or postgres://...
+	DBMaxConns  int    // OCOP_DB_MAX_CONNS: PostgreSQL connections per instance (SQLite keeps 4)
 	BaseURL     string // OCOP_BASE_URL, the public origin used in links and QR codes
 	Env         Env    // OCOP_ENV: dev or prod
 	LogLevel    string // OCOP_LOG_LEVEL: debug, info, warn, error
@@ -102,6 +103,15 @@ func Load(getenv Getenv) (Config, error) {
 		return d
 	}
 	c.PaymentTTL = dur("OCOP_PAYMENT_TTL", "30m")
+	// Each instance holds up to this many PostgreSQL connections; a server
+	// usually has 100 for every instance and tool together. At least 2: the
+	// start-up lock holds one while migrations use another.
+	maxConns := or(getenv("OCOP_DB_MAX_CONNS"), "20")
+	if n, err := strconv.Atoi(maxConns); err != nil || n < 2 || n > 1000 {
+		bad("OCOP_DB_MAX_CONNS", "a whole number from 2 to 1000", maxConns)
+	} else {
+		c.DBMaxConns = n
+	}
 	c.ShutdownTimeout = dur("OCOP_SHUTDOWN_TIMEOUT", "15s")
 
 	if c.Env != EnvDev && c.Env != EnvProd {
@@ -155,8 +165,8 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 // String describes the configuration with secrets masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s",
-		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret))
+	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s",
+		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret))
 }
 
 // MaskURL hides the password of a database URL.

@@ -12,7 +12,7 @@ func TestDefaultsRunTheEmbeddedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:var/ocop.db" || c.Env != EnvDev {
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:var/ocop.db" || c.Env != EnvDev || c.DBMaxConns != 20 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -54,6 +54,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"OCOP_DATABASE_URL": "mysql://root:hunter2@db/x",
 		"OCOP_PAYMENT_TTL":  "soon",
 		"OCOP_LOG_LEVEL":    "loud",
+		"OCOP_DB_MAX_CONNS": "1",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))
@@ -78,6 +79,20 @@ func TestStringMasksSecrets(t *testing.T) {
 	for _, secret := range []string{"s3cret", "sk_test_abcdef"} {
 		if strings.Contains(s, secret) {
 			t.Errorf("String() leaks %q: %s", secret, s)
+		}
+	}
+}
+
+func TestDBMaxConns(t *testing.T) {
+	for value, want := range map[string]int{"2": 2, "40": 40, "1000": 1000} {
+		c, err := Load(env(map[string]string{"OCOP_DB_MAX_CONNS": value}))
+		if err != nil || c.DBMaxConns != want {
+			t.Errorf("OCOP_DB_MAX_CONNS=%s: %d, %v; want %d", value, c.DBMaxConns, err, want)
+		}
+	}
+	for _, value := range []string{"0", "1", "-3", "1001", "20x", "2.5"} {
+		if _, err := Load(env(map[string]string{"OCOP_DB_MAX_CONNS": value})); err == nil || !strings.Contains(err.Error(), "OCOP_DB_MAX_CONNS") {
+			t.Errorf("OCOP_DB_MAX_CONNS=%s: %v, want an error naming the variable", value, err)
 		}
 	}
 }

@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	gosqlite "github.com/glebarez/go-sqlite"
 	"github.com/glebarez/sqlite"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -42,9 +44,34 @@ func DialectOf(g *gorm.DB) Dialect {
 	return SQLite
 }
 
+// DefaultMaxConns is the PostgreSQL pool size when MaxConns is not given
+// (OCOP_DB_MAX_CONNS's default): several instances fit in a server's usual
+// 100 connections.
+const DefaultMaxConns = 20
+
+// sqliteMaxConns is the SQLite pool size. One writer at a time is SQLite's
+// nature; a small pool keeps readers concurrent under WAL while immediate
+// transactions make writers queue on busy_timeout.
+const sqliteMaxConns = 4
+
+// Option adjusts how Open sets up the pool.
+type Option func(*options)
+
+type options struct{ maxConns int }
+
+// MaxConns bounds the PostgreSQL pool to n connections (at least 2: the
+// start-up lock holds one while migrations use another); half of them, at
+// least one, stay open when idle. SQLite keeps its own small pool.
+func MaxConns(n int) Option { return func(o *options) { o.maxConns = max(n, 2) } }
+
 // Open connects to url ("sqlite:path" or "postgres://...") and checks the
-// connection. It does not migrate.
-func Open(ctx context.Context, url string) (*gorm.DB, error) {
+// connection. It does not migrate. An error names the database (a file path,
+// or a URL with its password masked).
+func Open(ctx context.Context, url string, opts ...Option) (*gorm.DB, error) {
+	o := options{maxConns: DefaultMaxConns}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cfg := &gorm.Config{
 		// Unique and foreign-key violations come back as gorm.ErrDuplicatedKey
 		// and gorm.ErrForeignKeyViolated, so stores never match error strings.
@@ -53,56 +80,94 @@ func Open(ctx context.Context, url string) (*gorm.DB, error) {
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
 	var (
-		g   *gorm.DB
-		err error
+		g    *gorm.DB
+		err  error
+		name string // what an error calls the database: never a password
 	)
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
-		if path != ":memory:" && !strings.HasPrefix(path, "file:") {
-			if dir := filepath.Dir(path); dir != "." {
-				if err := os.MkdirAll(dir, 0o750); err != nil {
-					return nil, fmt.Errorf("db: create %s: %w", dir, err)
-				}
-			}
-		}
-		g, err = gorm.Open(sqlite.Open(SQLiteDSN(path)), cfg)
-		if err == nil {
-			sqlDB, _ := g.DB()
-			// One writer at a time is SQLite's nature; a small pool keeps readers
-			// concurrent under WAL while _txlock=immediate makes writers queue on
-			// busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
-			sqlDB.SetMaxOpenConns(4)
-		}
+		name = "SQLite database " + path
+		g, err = openSQLiteGorm(path, cfg)
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		name = "PostgreSQL database " + maskURL(url)
 		g, err = gorm.Open(postgres.Open(url), cfg)
 		if err == nil {
-			sqlDB, _ := g.DB()
-			sqlDB.SetMaxOpenConns(40)
-			sqlDB.SetMaxIdleConns(20)
+			sqlDB, derr := g.DB()
+			if derr != nil {
+				return nil, fmt.Errorf("db: %s: %w", name, derr)
+			}
+			sqlDB.SetMaxOpenConns(o.maxConns)
+			sqlDB.SetMaxIdleConns(max(o.maxConns/2, 1))
 			sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	default:
 		return nil, errors.New("db: URL must start with sqlite: or postgres://")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("db: open: %w", err)
+		return nil, fmt.Errorf("db: open %s: %w", name, err)
 	}
 	if err := Ping(ctx, g); err != nil {
+		return nil, errors.Join(fmt.Errorf("db: %s: %w", name, err), Close(g))
+	}
+	return g, nil
+}
+
+// openSQLiteGorm opens the SQLite file at path, creating its directory. SQLite's
+// own message for a file it cannot open or create is "out of memory (14)"
+// (SQLITE_CANTOPEN), so that case gets a sentence saying what to check.
+func openSQLiteGorm(path string, cfg *gorm.Config) (*gorm.DB, error) {
+	if path != ":memory:" && !strings.HasPrefix(path, "file:") {
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create its directory: %w", err)
+			}
+		}
+	}
+	sqlDB, err := openSQLite(SQLiteDSN(path))
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(sqliteMaxConns)
+	// gorm.Open makes the first connection (the dialector asks the version).
+	g, err := gorm.Open(&sqlite.Dialector{Conn: sqlDB}, cfg)
+	if err != nil {
+		err = errors.Join(err, sqlDB.Close())
+		var se *gosqlite.Error
+		if errors.As(err, &se) && se.Code()&0xff == sqliteCantOpen {
+			return nil, fmt.Errorf("cannot open or create the file (is it a directory, or is its directory not writable by this user?): %w", err)
+		}
 		return nil, err
 	}
 	return g, nil
 }
 
+// sqliteCantOpen is SQLite's primary result code SQLITE_CANTOPEN.
+const sqliteCantOpen = 14
+
+// maskURL hides the password of a database URL, for messages.
+func maskURL(s string) string {
+	u, err := neturl.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
 // SQLiteDSN adds the pragmas every connection needs: WAL for concurrent
-// readers, foreign keys (off by default in SQLite), a busy timeout, and
-// immediate write transactions.
+// readers, foreign keys (off by default in SQLite), a busy timeout, and the
+// time format stored. Immediate write transactions are not a DSN option: the
+// driver ignores _txlock next to _time_format, so openSQLite's connections
+// begin IMMEDIATE themselves.
 func SQLiteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 }
 
 // Ping checks that the database answers.
@@ -129,8 +194,9 @@ func Close(g *gorm.DB) error {
 }
 
 // Provider returns the goose migration provider for g's dialect. On
-// PostgreSQL it holds a session advisory lock, so two instances starting
-// together do not both migrate.
+// PostgreSQL it holds goose's session advisory lock while it migrates; on
+// SQLite it has none, so callers that change the schema run it inside
+// Exclusive, as Migrate does.
 func Provider(g *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
 	sqlDB, err := g.DB()
 	if err != nil {
@@ -160,16 +226,20 @@ func provider(sqlDB *sql.DB, d Dialect, log *slog.Logger) (*goose.Provider, erro
 	return goose.NewProvider(gd, sqlDB, sub, opts...)
 }
 
-// Migrate brings the schema up to the newest version.
+// Migrate brings the schema up to the newest version, holding the start-up
+// lock (Exclusive) so that processes starting together migrate one after
+// the other: the second finds nothing pending.
 func Migrate(ctx context.Context, g *gorm.DB, log *slog.Logger) error {
 	p, err := Provider(g, log)
 	if err != nil {
 		return fmt.Errorf("db: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("db: migrate up: %w", err)
-	}
-	return nil
+	return Exclusive(ctx, g, func() error {
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("db: migrate up: %w", err)
+		}
+		return nil
+	})
 }
 
 // Tx runs fn in a transaction on g, committing when fn returns nil and

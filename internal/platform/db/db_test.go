@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -91,4 +93,90 @@ func TestTxRollsBackOnError(t *testing.T) {
 			t.Errorf("ping: %v", err)
 		}
 	})
+}
+
+// TestExclusiveSerialisesPools: two pools on one database (two processes)
+// never run their Exclusive functions at the same time, on both dialects,
+// and a wait for the lock ends with its context.
+func TestExclusiveSerialisesPools(t *testing.T) {
+	eachURL(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		a, b := open(t, url), open(t, url)
+		var inside, overlaps atomic.Int32
+		var wg sync.WaitGroup
+		for _, g := range []*gorm.DB{a, b, a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := db.Exclusive(ctx, g, func() error {
+					if inside.Add(1) > 1 {
+						overlaps.Add(1)
+					}
+					time.Sleep(30 * time.Millisecond)
+					inside.Add(-1)
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if overlaps.Load() != 0 {
+			t.Fatalf("%d Exclusive functions ran while another held the lock", overlaps.Load())
+		}
+
+		held, release, holder := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			holder <- db.Exclusive(ctx, a, func() error { close(held); <-release; return nil })
+		}()
+		<-held
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		ran := false
+		err := db.Exclusive(short, b, func() error { ran = true; return nil })
+		close(release)
+		if ran || err == nil {
+			t.Fatalf("Exclusive ran (%v) or returned %v while another pool held the lock, want the context's error", ran, err)
+		}
+		if err := <-holder; err != nil {
+			t.Fatalf("the holder: %v", err)
+		}
+		if err := db.Exclusive(ctx, b, func() error { return nil }); err != nil {
+			t.Fatalf("after the holder released the lock: %v", err)
+		}
+	})
+}
+
+// TestPoolSize: PostgreSQL pools hold at most MaxConns connections
+// (DefaultMaxConns when not given, never below 2); SQLite keeps its own small pool.
+func TestPoolSize(t *testing.T) {
+	ctx := context.Background()
+	maxOpen := func(url string, opts ...db.Option) int {
+		g, err := db.Open(ctx, url, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close(g)
+		sqlDB, err := g.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sqlDB.Stats().MaxOpenConnections
+	}
+	if n := maxOpen(dbtest.SQLiteURL(t), db.MaxConns(50)); n != 4 {
+		t.Errorf("SQLite pool: %d connections, want 4", n)
+	}
+	if dbtest.PostgresURL(t) == "" {
+		return
+	}
+	url := dbtest.NewPostgresDatabase(t)
+	for _, tc := range []struct {
+		opts []db.Option
+		want int
+	}{{nil, db.DefaultMaxConns}, {[]db.Option{db.MaxConns(7)}, 7}, {[]db.Option{db.MaxConns(1)}, 2}} {
+		if n := maxOpen(url, tc.opts...); n != tc.want {
+			t.Errorf("PostgreSQL pool with %d options: %d connections, want %d", len(tc.opts), n, tc.want)
+		}
+	}
 }

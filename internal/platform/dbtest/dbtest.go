@@ -8,11 +8,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -75,28 +77,70 @@ func NewPostgresDatabaseFrom(t testing.TB, template string) string {
 		t.Skip("OCOP_TEST_POSTGRES_URL is not set")
 	}
 	ctx := context.Background()
-	admin, err := db.Open(ctx, base)
-	if err != nil {
-		t.Fatalf("dbtest: connect to %s: %v", base, err)
-	}
-	defer db.Close(admin)
-	name := "ocop_t_" + randomHex(6)
+	name := DatabaseName("ocop_t_")
 	create := "CREATE DATABASE " + name
 	if template != "" {
 		create += " TEMPLATE " + template
 	}
-	if err := admin.Exec(create).Error; err != nil {
+	if err := adminExec(ctx, base, create); err != nil {
 		t.Fatalf("dbtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin, err := db.Open(ctx, base)
-		if err != nil {
-			return
+		if err := DropDatabase(ctx, base, name); err != nil {
+			t.Errorf("dbtest: %v", err)
 		}
-		defer db.Close(admin)
-		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
 	return withDatabase(t, base, name)
+}
+
+// MaxConns is the pool size of every test database handle: the suite runs
+// beside other work on a PostgreSQL server with 100 connections, with two
+// test binaries at a time, so each handle holds few.
+const MaxConns = 4
+
+// Run names this test run in the names of the PostgreSQL databases it makes:
+// $OCOP_TEST_RUN when set (.ci/run sets it, then drops what is left of its
+// run when it ends, even after a crash), else a random name per test binary.
+// A run drops only its own databases, never another run's.
+// It starts with a letter and holds only [a-z0-9_] (it is part of an SQL
+// identifier); the letter also keeps older copies of this package, which
+// dropped ocop_tpl_<pid>_* databases of ended processes, off these names.
+func Run() string { return run() }
+
+var run = sync.OnceValue(func() string {
+	r := strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' {
+			return c
+		}
+		return -1
+	}, strings.ToLower(os.Getenv("OCOP_TEST_RUN")))
+	if r == "" {
+		r = randomHex(4)
+	}
+	return "r" + r[:min(len(r), 24)]
+})
+
+// DatabaseName returns a new database name: prefix, this run's name and a
+// random part.
+func DatabaseName(prefix string) string { return prefix + Run() + "_" + randomHex(6) }
+
+// DropDatabase drops the database name on the server of base, ending its
+// connections (they are this run's own).
+func DropDatabase(ctx context.Context, base, name string) error {
+	if err := adminExec(ctx, base, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+// adminExec runs one statement on the server's own database of base, on a
+// connection of its own.
+func adminExec(ctx context.Context, base, stmt string) error {
+	admin, err := db.Open(ctx, base, db.MaxConns(2))
+	if err != nil {
+		return err
+	}
+	return errors.Join(admin.WithContext(ctx).Exec(stmt).Error, db.Close(admin))
 }
 
 func withDatabase(t testing.TB, base, name string) string {
@@ -112,7 +156,7 @@ func withDatabase(t testing.TB, base, name string) string {
 func open(t testing.TB, u string) *gorm.DB {
 	t.Helper()
 	ctx := context.Background()
-	g, err := db.Open(ctx, u)
+	g, err := db.Open(ctx, u, db.MaxConns(MaxConns))
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}

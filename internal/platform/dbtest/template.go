@@ -7,9 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 
 	"gorm.io/gorm"
@@ -66,61 +63,40 @@ func SQLiteFrom(t testing.TB, template []byte) *gorm.DB {
 	return g
 }
 
-// templatePrefix names template databases ocop_tpl_<pid>_<random>, so that a
-// later run can drop those whose process has ended (there is no hook at the
-// end of a test binary to drop its own).
-const templatePrefix = "ocop_tpl_"
-
 // PostgresTemplate creates a PostgreSQL database on the server of baseURL,
 // migrates it, fills it with fill and returns its name, for
-// NewPostgresDatabaseFrom. Templates left by test processes that have ended
-// are dropped first.
-func PostgresTemplate(ctx context.Context, baseURL string, fill func(ctx context.Context, g *gorm.DB) error) (string, error) {
-	admin, err := db.Open(ctx, baseURL)
-	if err != nil {
-		return "", err
-	}
-	defer db.Close(admin)
-	dropStaleTemplates(ctx, admin)
-	name := templatePrefix + strconv.Itoa(os.Getpid()) + "_" + randomHex(4)
-	if err := admin.WithContext(ctx).Exec("CREATE DATABASE " + name).Error; err != nil {
+// NewPostgresDatabaseFrom. A template outlives single tests: the test binary
+// drops it when its tests end (webtest.Main), and .ci/run drops whatever its
+// run left behind.
+func PostgresTemplate(ctx context.Context, baseURL string, fill func(ctx context.Context, g *gorm.DB) error) (name string, err error) {
+	name = DatabaseName("ocop_tpl_")
+	if err := adminExec(ctx, baseURL, "CREATE DATABASE "+name); err != nil {
 		return "", fmt.Errorf("dbtest: create template: %w", err)
 	}
+	defer func() {
+		if err != nil { // a half-made template is of no use to anyone
+			err = errors.Join(err, DropDatabase(ctx, baseURL, name))
+			name = ""
+		}
+	}()
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		return "", err
 	}
 	u.Path = "/" + name
-	g, err := db.Open(ctx, u.String())
+	g, err := db.Open(ctx, u.String(), db.MaxConns(MaxConns))
 	if err != nil {
 		return "", err
 	}
-	// The template must have no open connection when it is copied.
-	defer db.Close(g)
 	if err := db.Migrate(ctx, g, nil); err != nil {
-		return "", err
+		return "", errors.Join(err, db.Close(g))
 	}
 	if err := fill(ctx, g); err != nil {
+		return "", errors.Join(err, db.Close(g))
+	}
+	// The template must have no open connection when it is copied.
+	if err := db.Close(g); err != nil {
 		return "", err
 	}
 	return name, nil
-}
-
-func dropStaleTemplates(ctx context.Context, admin *gorm.DB) {
-	var names []string
-	if err := admin.WithContext(ctx).Raw("SELECT datname FROM pg_database WHERE datname LIKE ?", templatePrefix+"%").Scan(&names).Error; err != nil {
-		return
-	}
-	for _, n := range names {
-		pidStr, _, _ := strings.Cut(strings.TrimPrefix(n, templatePrefix), "_")
-		pid, err := strconv.Atoi(pidStr)
-		if err != nil || pid <= 0 {
-			continue
-		}
-		// Signal 0 checks whether the process exists; another live test
-		// binary's template is left alone.
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-			admin.WithContext(ctx).Exec("DROP DATABASE IF EXISTS " + n + " WITH (FORCE)")
-		}
-	}
 }

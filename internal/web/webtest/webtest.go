@@ -15,6 +15,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -61,12 +62,15 @@ func Each(t *testing.T, fn func(t *testing.T, app *App), opts ...Option) {
 	})
 	if base := dbtest.PostgresURL(t); base != "" {
 		t.Run("postgres", func(t *testing.T) {
-			pgTpl.once.Do(func() { pgTpl.name, pgTpl.err = dbtest.PostgresTemplate(context.Background(), base, fill) })
+			pgTpl.once.Do(func() {
+				pgTpl.base = base
+				pgTpl.name, pgTpl.err = dbtest.PostgresTemplate(context.Background(), base, fill)
+			})
 			if pgTpl.err != nil {
 				t.Fatalf("webtest: PostgreSQL template: %v", pgTpl.err)
 			}
 			u := dbtest.NewPostgresDatabaseFrom(t, pgTpl.name)
-			g, err := db.Open(context.Background(), u)
+			g, err := db.Open(context.Background(), u, db.MaxConns(dbtest.MaxConns))
 			if err != nil {
 				t.Fatalf("webtest: open: %v", err)
 			}
@@ -84,11 +88,27 @@ var (
 		err  error
 	}
 	pgTpl struct {
-		once sync.Once
-		name string
-		err  error
+		once       sync.Once
+		base, name string
+		err        error
 	}
 )
+
+// Main runs the package's tests and then drops the PostgreSQL template that
+// Each made, which outlives every single test. A package whose tests use
+// Each calls it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	if pgTpl.name != "" {
+		if err := dbtest.DropDatabase(context.Background(), pgTpl.base, pgTpl.name); err != nil {
+			fmt.Fprintln(os.Stderr, "webtest:", err)
+			code = max(code, 1)
+		}
+	}
+	return code
+}
 
 // fill loads the reference and demo data.
 func fill(ctx context.Context, g *gorm.DB) error {
