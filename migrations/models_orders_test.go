@@ -10,3 +10,5 @@ func init() {
 		&order.Cart{}, &order.CartItem{}, &order.Group{}, &order.Order{}, &order.Item{}, &order.Event{}, &order.ShippingRate{},
 		&payment.Entry{}, &payment.WebhookEvent{}, &payment.Issue{}, &payment.Audit{}, &payment.Payout{}, &payment.Setting{})
 }
+
+func init() { models = append(models, &payment.ProviderCall{}) }

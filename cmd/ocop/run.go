@@ -46,7 +46,8 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_STRIPE_SECRET_KEY      Stripe secret key (secret)
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
   OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests
-  OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret)
+  OCOP_BANK_WEBHOOK_SECRET    HMAC key of bank transfer notifications (secret; required in prod unless VietQR is off)
+  OCOP_VIETQR_DISABLED        1: no VietQR payments (card only); the way to run prod without a bank webhook secret
   OCOP_COLLECTION_BANK_BIN    NAPAS BIN of the collection account VietQR transfers go to (default 970405, demo)
   OCOP_COLLECTION_ACCOUNT     collection account number (default 0000000000001, demo)
   OCOP_COLLECTION_HOLDER      collection account holder as the bank shows it (default CHO OCOP DEMO)
@@ -109,7 +110,7 @@ type loader func() (config.Config, *slog.Logger, error)
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
+	_ = l.UnmarshalText([]byte(level)) // config.Load accepted only debug, info, warn or error, which all parse
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 

@@ -68,6 +68,7 @@ func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "lots"}, ""},
 		{"OCOP_STRIPE_API_BASE", map[string]string{"OCOP_STRIPE_API_BASE": "not a url"}, ""},
 		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": "short-s3cret"}, "short-s3cret"},
+		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod"}, ""}, // VietQR could never confirm
 	}
 	for _, tc := range cases {
 		for _, cmd := range [][]string{nil, {"migrate", "status"}, {"seed"}} {

@@ -132,7 +132,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 func TestServeProdDoesNotSeedDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	url := "sqlite:" + t.TempDir() + "/prod.db"
-	addr, log, done := started(t, ctx, map[string]string{"OCOP_DATABASE_URL": url, "OCOP_ENV": "prod", "OCOP_DATA_DIR": t.TempDir()})
+	addr, log, done := started(t, ctx, map[string]string{"OCOP_DATABASE_URL": url, "OCOP_ENV": "prod", "OCOP_DATA_DIR": t.TempDir(),
+		"OCOP_BANK_WEBHOOK_SECRET": "a-bank-secret-of-32-characters!!"})
 	res, err := http.Get("http://" + addr + "/readyz")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("readyz: %v %v", err, res)

@@ -21,7 +21,12 @@ const (
 
 // ErrBadCredentials is returned for a wrong password and for an unknown
 // e-mail alike, so that sign-in never tells which accounts exist.
-var ErrBadCredentials = fmt.Errorf("wrong e-mail or password: %w", errs.ErrUnauthorized)
+var ErrBadCredentials error = &errs.Reasoned{Err: fmt.Errorf("wrong e-mail or password: %w", errs.ErrUnauthorized),
+	Reason: "login.bad_credentials", Code: "auth.bad_credentials"}
+
+// ErrRateLimited refuses a sign-in attempt past the limit (429), even with
+// the right password.
+var ErrRateLimited error = &errs.Reasoned{Err: errs.ErrTooMany, Reason: "login.too_many", Code: "auth.rate_limited"}
 
 // Service manages users and their credentials.
 type Service struct {
@@ -108,7 +113,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, key string)
 	// burst of parallel guesses gets max tries, not as many as it sends.
 	if s.limiter != nil {
 		if ok, wait := s.limiter.Take(limitKey); !ok {
-			return User{}, &errs.Later{Err: fmt.Errorf("sign-in: %w", errs.ErrTooMany), After: wait}
+			return User{}, &errs.Later{Err: ErrRateLimited, After: wait}
 		}
 	}
 	u, err := s.authenticate(ctx, email, password)
@@ -148,7 +153,17 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 
 // dummyHash is a valid argon2id hash of a random password, used to spend the
 // same time on unknown e-mails.
-var dummyHash, _ = HashPassword("not-a-real-password-x9")
+var dummyHash = mustHash("not-a-real-password-x9")
+
+// mustHash hashes at start; a failure would leave unknown e-mails answering
+// faster than wrong passwords, so it stops the program instead.
+func mustHash(password string) string {
+	h, err := HashPassword(password)
+	if err != nil {
+		panic("account: dummy hash: " + err.Error())
+	}
+	return h
+}
 
 // User returns the user with id, or errs.ErrNotFound.
 func (s *Service) User(ctx context.Context, id int64) (User, error) {

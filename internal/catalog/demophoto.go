@@ -44,6 +44,8 @@ func DemoPhoto(key string) ([]byte, bool) {
 		}
 	}
 	var buf bytes.Buffer
-	_ = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 70})
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 70}); err != nil {
+		return nil, false // no demo photo rather than a broken one
+	}
 	return buf.Bytes(), true
 }

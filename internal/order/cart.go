@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -70,13 +71,17 @@ func sellable(ctx context.Context, tx *gorm.DB, variantID int64) (catalog.Varian
 		Where("variants.id = ? AND p.status = ? AND pr.status = ?", variantID, catalog.StatusPublished, producer.StatusApproved).
 		Take(&v).Error
 	if db.IsNotFound(err) {
-		return v, &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", variantID, errs.ErrNotFound), Reason: "cart.unavailable_reason"}
+		return v, &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", variantID, errs.ErrNotFound), Reason: "cart.unavailable_reason", Code: "cart.unavailable"}
 	}
 	return v, err
 }
 
+// errLineLimit refuses a cart line above what one account may hold unpaid
+// of one variant (checkout enforces it again, counting unpaid orders).
+var errLineLimit = &errs.Reasoned{Err: errs.ErrConflict, Reason: "cart.line_limit", Data: map[string]any{"Max": MaxUnitsPerVariant}}
+
 // Add puts quantity more of a variant in the owner's cart. The quantity in
-// the cart may not exceed the stock.
+// the cart may not exceed the stock nor MaxUnitsPerVariant.
 func (s *Service) Add(ctx context.Context, o Owner, variantID, quantity int64) error {
 	if quantity <= 0 {
 		return errs.Invalid("quantity", "validation.min")
@@ -95,8 +100,11 @@ func (s *Service) Add(ctx context.Context, o Owner, variantID, quantity int64) e
 		if err != nil && !db.IsNotFound(err) {
 			return err
 		}
+		if it.Quantity+quantity > MaxUnitsPerVariant {
+			return errLineLimit
+		}
 		if it.Quantity+quantity > v.Stock {
-			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "cart.not_enough_stock"}
+			return shortOfStock(ctx, tx, v.ID, 0, "cart.not_enough_stock", "cart.not_enough_stock")
 		}
 		if it.ID == 0 {
 			it = CartItem{CartID: c.ID, VariantID: v.ID, Quantity: quantity, UnitPrice: v.Price, CreatedAt: time.Now().UTC()}
@@ -130,8 +138,11 @@ func (s *Service) SetQuantity(ctx context.Context, o Owner, variantID, quantity 
 		if err != nil {
 			return err
 		}
+		if quantity > MaxUnitsPerVariant {
+			return errLineLimit
+		}
 		if quantity > v.Stock {
-			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "cart.not_enough_stock"}
+			return shortOfStock(ctx, tx, v.ID, 0, "cart.not_enough_stock", "cart.not_enough_stock")
 		}
 		// The shopper is looking at the cart: the price they now see is the current one.
 		return tx.Model(&it).Updates(map[string]any{"quantity": quantity, "unit_price": v.Price}).Error
@@ -139,7 +150,8 @@ func (s *Service) SetQuantity(ctx context.Context, o Owner, variantID, quantity 
 }
 
 // Merge moves a guest's cart into the user's at sign-in. Quantities add up
-// and are capped at the stock; the guest cart is then deleted.
+// and are capped at the stock and at MaxUnitsPerVariant; the guest cart is
+// then deleted.
 func (s *Service) Merge(ctx context.Context, userID int64, guestToken string) error {
 	if guestToken == "" {
 		return nil
@@ -159,15 +171,18 @@ func (s *Service) Merge(ctx context.Context, userID int64, guestToken string) er
 		}
 		for _, gi := range items {
 			v, err := sellable(ctx, tx, gi.VariantID)
-			if err != nil {
+			if errors.Is(err, errs.ErrNotFound) {
 				continue // no longer for sale: dropped
+			}
+			if err != nil {
+				return err
 			}
 			var it CartItem
 			err = tx.Where("cart_id = ? AND variant_id = ?", mine.ID, gi.VariantID).Take(&it).Error
 			if err != nil && !db.IsNotFound(err) {
 				return err
 			}
-			q := min(it.Quantity+gi.Quantity, v.Stock)
+			q := min(it.Quantity+gi.Quantity, v.Stock, MaxUnitsPerVariant)
 			if q <= 0 {
 				continue
 			}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -40,13 +39,24 @@ var ErrPriceChanged = &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.pr
 // Checkout turns the user's cart into a pending order group in ONE
 // transaction: one order per producer with price snapshots, the commission
 // rate of the day, and stock reserved by conditional updates. Any variant
-// short of stock rolls everything back (409) and leaves the cart as it was.
+// short of stock rolls everything back (409) and leaves the cart as it was;
+// so does going past what one account may hold unpaid (hold.go).
 func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) (Group, error) {
 	if in.Method != MethodVietQR && in.Method != MethodCard {
 		return Group{}, errs.Invalid("payment_method", "validation.oneof")
 	}
 	var g Group
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		// Lock the buyer's cart row first, before reading anything: two
+		// checkouts of one account run one after the other, so they can
+		// neither turn the same cart into two orders nor pass the hold
+		// limits together. As the first statement it also takes SQLite's
+		// write lock before any read snapshot, so a second checkout waits
+		// instead of failing.
+		now := time.Now().UTC()
+		if err := tx.Model(&Cart{}).Where("user_id = ?", userID).Update("updated_at", now).Error; err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Table("communes").Where("code = ? AND province_code = ? AND retired_on IS NULL", in.CommuneCode, in.ProvinceCode).Count(&n).Error; err != nil {
 			return err
@@ -65,6 +75,9 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if c.ID == 0 || len(lines) == 0 {
 			return &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.empty_cart"}
 		}
+		if err := checkHold(ctx, tx, userID, lines, now); err != nil {
+			return err
+		}
 		q, err := s.price(ctx, tx, lines, in.ProvinceCode)
 		if err != nil {
 			return err
@@ -82,7 +95,6 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
 		g = Group{Code: NewCode("DH", 8), UserID: userID, Status: GroupPending, PaymentMethod: in.Method,
 			ItemsTotal: q.ItemsTotal, ShippingTotal: q.ShippingTotal, Total: q.Total,
 			RecipientName: in.RecipientName, Phone: in.Phone, ProvinceCode: in.ProvinceCode, CommuneCode: in.CommuneCode,
@@ -114,7 +126,7 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 			o.Events = []Event{ev}
 			g.Orders = append(g.Orders, o)
 		}
-		if err := reserve(tx, lines); err != nil {
+		if err := reserve(ctx, tx, g.ID, lines); err != nil {
 			return err
 		}
 		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error
@@ -135,16 +147,16 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 // transaction so the variant rows stay locked as briefly as possible, and
 // in variant id order so that two carts holding the same variants in a
 // different order cannot deadlock.
-func reserve(tx *gorm.DB, lines []Line) error {
+func reserve(ctx context.Context, tx *gorm.DB, groupID int64, lines []Line) error {
 	sorted := slices.Clone(lines)
 	slices.SortFunc(sorted, func(a, b Line) int { return cmp.Compare(a.VariantID, b.VariantID) })
 	for _, l := range sorted {
-		res := tx.Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
+		res := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", l.VariantID, errs.ErrConflict), Reason: "checkout.out_of_stock"}
+			return shortOfStock(ctx, tx, l.VariantID, groupID, "checkout.out_of_stock", "checkout.out_of_stock")
 		}
 	}
 	return nil

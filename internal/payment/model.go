@@ -57,6 +57,9 @@ const (
 	IssuePaidExpired  = "paid_expired"
 	IssueRefundDue    = "refund_due"    // a VietQR refund an admin must transfer back
 	IssueRefundFailed = "refund_failed" // the provider refused a refund
+	// IssueForeignAccount is a bank notification of a transfer to an
+	// account other than the collection account: it pays nothing.
+	IssueForeignAccount = "foreign_account"
 )
 
 // Issue is a payment an admin must look at.

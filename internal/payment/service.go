@@ -30,6 +30,7 @@ type Service struct {
 	collection Collection
 	bankSecret []byte
 	baseURL    string
+	vietqrOff  bool // OCOP_VIETQR_DISABLED: card payments only
 	now        func() time.Time
 }
 
@@ -39,13 +40,14 @@ type Config struct {
 	BankWebhookSecret string
 	Stripe            *stripe.Client
 	BaseURL           string
+	VietQRDisabled    bool
 }
 
 // NewService returns a Service. Orders must have been built with
 // CommissionBP as its commission source.
 func NewService(g *gorm.DB, orders *order.Service, cfg Config) *Service {
 	return &Service{db: g, orders: orders, stripe: cfg.Stripe, collection: cfg.Collection,
-		bankSecret: []byte(cfg.BankWebhookSecret), baseURL: cfg.BaseURL, now: time.Now}
+		bankSecret: []byte(cfg.BankWebhookSecret), baseURL: cfg.BaseURL, vietqrOff: cfg.VietQRDisabled, now: time.Now}
 }
 
 // DefaultCommissionBP is the commission before an admin sets one: 5%.
@@ -126,10 +128,14 @@ type CheckoutResult struct {
 }
 
 // Checkout places the order (one transaction in order.Checkout) and, for a
-// card payment, opens a Stripe Checkout Session for it.
+// card payment, opens a Stripe Checkout Session for it. A method that is
+// not configured (no Stripe key, or VietQR turned off) is a 409.
 func (s *Service) Checkout(ctx context.Context, userID int64, in order.CheckoutInput) (CheckoutResult, error) {
 	if in.Method == order.MethodCard && s.stripe == nil {
 		return CheckoutResult{}, &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.card_unavailable"}
+	}
+	if in.Method == order.MethodVietQR && s.vietqrOff {
+		return CheckoutResult{}, &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.vietqr_unavailable"}
 	}
 	g, err := s.orders.Checkout(ctx, userID, in)
 	if err != nil {
@@ -185,7 +191,7 @@ const (
 // changes no order. Runs inside the caller's transaction.
 func (s *Service) apply(ctx context.Context, tx *gorm.DB, in Incoming) (string, error) {
 	issue := func(kind, detail string) (string, error) {
-		return OutcomeIssue, tx.Create(&Issue{Provider: in.Provider, Kind: kind, GroupCode: in.Code, Amount: in.Amount, Reference: in.Ref, Detail: detail, CreatedAt: time.Now().UTC()}).Error
+		return OutcomeIssue, newIssue(ctx, tx, in, kind, detail)
 	}
 	if in.Code == "" {
 		return issue(IssueUnknownCode, "no order code in the payment")
@@ -220,6 +226,12 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, in Incoming) (string, 
 		return "", fmt.Errorf("group %s changed while paying: %w", g.Code, errs.ErrConflict)
 	}
 	return OutcomePaid, postPayment(ctx, tx, g)
+}
+
+// newIssue records money an admin must look at, inside tx.
+func newIssue(ctx context.Context, tx *gorm.DB, in Incoming, kind, detail string) error {
+	return tx.WithContext(ctx).Create(&Issue{Provider: in.Provider, Kind: kind, GroupCode: in.Code, Amount: in.Amount,
+		Reference: in.Ref, Detail: detail, CreatedAt: time.Now().UTC()}).Error
 }
 
 // record stores a provider event by id, then runs act in the same

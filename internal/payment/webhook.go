@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,6 +25,10 @@ import (
 //	X-OCOP-Signature: sha256=<hex HMAC-SHA256(OCOP_BANK_WEBHOOK_SECRET, timestamp + "." + raw body)>
 //
 //	{"id": "bank transaction id", "amount": 150000, "content": "OCOP DHABCD2345 ...", "account": "collection account"}
+//
+// The account must be the collection account (OCOP_COLLECTION_ACCOUNT): a
+// transfer to any other account is recorded as a foreign_account issue
+// and pays nothing.
 //
 // A timestamp more than BankTolerance away from now is stale and refused,
 // so a captured request cannot be replayed later; within the window the
@@ -75,8 +80,15 @@ func (s *Service) BankWebhook(ctx context.Context, body []byte, timestamp, signa
 		return "", errs.Invalid("body", "webhook.bad_body")
 	}
 	code := groupCodeRe.FindString(strings.ToUpper(n.Content))
+	in := Incoming{Provider: "bank", Code: code, Amount: n.Amount, Ref: "bank:" + n.ID}
 	return s.record(ctx, "bank", n.ID, "transfer", func(tx *gorm.DB) (string, error) {
-		return s.apply(ctx, tx, Incoming{Provider: "bank", Code: code, Amount: n.Amount, Ref: "bank:" + n.ID})
+		if acct := strings.TrimSpace(n.Account); acct != s.collection.Account {
+			// security: money sent to another account never pays a group,
+			// whatever its content says; an admin sees it.
+			return OutcomeIssue, newIssue(ctx, tx, in, IssueForeignAccount,
+				fmt.Sprintf("transfer to account %q, not the collection account", acct))
+		}
+		return s.apply(ctx, tx, in)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -93,14 +94,33 @@ func parseRates(text string) ([]order.ShippingRate, error) {
 
 type adminPaymentsView struct {
 	Issues []payment.Issue
+	Calls  []payment.ProviderCall // refunds to the provider that are failing, overdue or given up
 }
 
 func (s *Server) adminPayments(c echo.Context) error {
-	is, err := s.paySvc.Issues(c.Request().Context())
+	ctx := c.Request().Context()
+	is, err := s.paySvc.Issues(ctx)
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is})
+	calls, err := s.paySvc.ProviderCallsToWatch(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is, Calls: calls})
+}
+
+// adminRetryCall queues a given-up provider call again (audited).
+func (s *Server) adminRetryCall(c echo.Context) error {
+	id, err := parseID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.paySvc.RetryProviderCall(c.Request().Context(), userOf(c).ID, id); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
 // adminConfirmPayment marks a VietQR group paid by hand (audited).

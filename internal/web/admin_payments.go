@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -75,6 +76,25 @@ func (s *Server) apiPaymentIssues(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"issues": nonNil(is)})
 }
 
+func (s *Server) apiProviderCalls(c echo.Context) error {
+	calls, err := s.paySvc.ProviderCallsToWatch(c.Request().Context(), time.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"calls": nonNil(calls)})
+}
+
+func (s *Server) apiRetryProviderCall(c echo.Context) error {
+	id, err := parseID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.paySvc.RetryProviderCall(c.Request().Context(), userOf(c).ID, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 type confirmRequest struct {
 	Code      string `json:"-" form:"code" validate:"omitempty,max=20"`
 	Amount    int64  `json:"amount" form:"amount" validate:"required,gt=0"`
@@ -126,13 +146,16 @@ func (s *Server) payoutCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"producer_slug", "legal_name", "bank_bin", "bank_account", "bank_holder", "amount_vnd", "content"})
+	rows := [][]string{{"producer_slug", "legal_name", "bank_bin", "bank_account", "bank_holder", "amount_vnd", "content"}}
 	for _, x := range bs {
-		_ = w.Write([]string{x.Slug, csvSafe(x.LegalName), x.BankBIN, x.BankAccount, csvSafe(x.BankHolder), strconv.FormatInt(x.Amount, 10), "OCOP payout " + x.Slug})
+		rows = append(rows, []string{x.Slug, csvSafe(x.LegalName), x.BankBIN, x.BankAccount, csvSafe(x.BankHolder), strconv.FormatInt(x.Amount, 10), "OCOP payout " + x.Slug})
 	}
-	w.Flush()
+	var b strings.Builder
+	// A payout batch goes to a bank: a row that failed to be written must
+	// fail the export, never leave a shorter file (WriteAll flushes and reports).
+	if err := csv.NewWriter(&b).WriteAll(rows); err != nil {
+		return fmt.Errorf("payout CSV: %w", err)
+	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="ocop-payouts.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
 }

@@ -52,9 +52,11 @@ func (s *Server) productsPage(c echo.Context) error {
 		return err
 	}
 	if code := q.Province; code != "" {
-		v.Communes, _ = cached(s.cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
+		if v.Communes, err = cached(s.cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
 			return s.regions.Communes(ctx, code)
-		})
+		}); err != nil {
+			return err
+		}
 	}
 	return s.pages.render(c, http.StatusOK, "catalog_products", v)
 }

@@ -15,18 +15,20 @@ import (
 )
 
 type checkoutView struct {
-	Quote     order.Quote
-	Provinces []region.Province
-	Communes  []region.Commune
-	Form      checkoutRequest
-	Errors    map[string]string
-	Error     string
-	CardReady bool
+	Quote       order.Quote
+	Provinces   []region.Province
+	Communes    []region.Commune
+	Form        checkoutRequest
+	Errors      map[string]string
+	Error       string
+	ErrorData   map[string]any // placeholders of Error's message (how many units are held, until when)
+	CardReady   bool
+	VietQRReady bool
 }
 
 func (s *Server) checkoutView(c echo.Context, f checkoutRequest) (checkoutView, error) {
 	ctx := c.Request().Context()
-	v := checkoutView{Form: f, CardReady: s.cfg.StripeSecretKey != ""}
+	v := checkoutView{Form: f, CardReady: s.cfg.StripeSecretKey != "", VietQRReady: !s.cfg.VietQRDisabled}
 	var err error
 	if v.Provinces, err = s.regions.Provinces(ctx); err != nil {
 		return v, err
@@ -47,6 +49,9 @@ func (s *Server) checkoutView(c echo.Context, f checkoutRequest) (checkoutView, 
 // checkoutPage is the address and payment form with the cart's totals.
 func (s *Server) checkoutPage(c echo.Context) error {
 	f := checkoutRequest{ProvinceCode: c.QueryParam("province_code"), PaymentMethod: order.MethodVietQR}
+	if s.cfg.VietQRDisabled {
+		f.PaymentMethod = order.MethodCard
+	}
 	v, err := s.checkoutView(c, f)
 	if err != nil {
 		return err
@@ -109,7 +114,7 @@ func (s *Server) checkout(c echo.Context) error {
 	if ve := formErrors(err); ve != nil {
 		v.Errors = ve
 	} else if r := errs.Reason(err); r != "" && statusOf(err) < 500 {
-		v.Error, status = r, statusOf(err)
+		v.Error, v.ErrorData, status = r, errs.ReasonData(err), statusOf(err)
 	} else {
 		return err
 	}

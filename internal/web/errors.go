@@ -17,6 +17,7 @@ type Problem struct {
 	Type     string            `json:"type"`
 	Title    string            `json:"title"`
 	Status   int               `json:"status"`
+	Code     string            `json:"code"` // stable, machine-readable: clients match on it, never on Detail
 	Detail   string            `json:"detail,omitempty"`
 	Instance string            `json:"instance,omitempty"`
 	Errors   []errs.FieldError `json:"errors,omitempty"`
@@ -53,6 +54,40 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// statusCodes name the errors that carry no domain code: the web layer's
+// own refusals (malformed bodies, unknown routes, wrong methods, limits).
+var statusCodes = map[int]string{
+	http.StatusBadRequest:            "bad_request",
+	http.StatusUnauthorized:          errs.CodeUnauthorized,
+	http.StatusForbidden:             errs.CodeForbidden,
+	http.StatusNotFound:              errs.CodeNotFound,
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusConflict:              errs.CodeConflict,
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusTooManyRequests:       errs.CodeRateLimited,
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+// codeOf is the problem's machine-readable code: the domain's code
+// (errs.Code) for a 4xx it raised, else one per status. A 5xx is
+// "internal" (or "unavailable"), whatever caused it, so nothing leaks.
+func codeOf(err error, status int) string {
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		return "internal"
+	}
+	var he *echo.HTTPError
+	if status < 500 && !errors.As(err, &he) {
+		if code := errs.Code(err); code != "" {
+			return code
+		}
+	}
+	if code, ok := statusCodes[status]; ok {
+		return code
+	}
+	return "error"
+}
+
 // handleError answers every error: problem+json for the API, a page in the
 // visitor's language otherwise. 5xx are logged with the request id and never
 // shown in detail.
@@ -85,6 +120,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			Type:     "about:blank",
 			Title:    http.StatusText(status),
 			Status:   status,
+			Code:     codeOf(err, status),
 			Instance: c.Request().URL.Path,
 		}
 		if status < 500 || status == http.StatusServiceUnavailable {
@@ -100,7 +136,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(status)
-		_ = jsonEncode(c.Response(), p)
+		_ = jsonEncode(c.Response(), p) // the status is sent; a failed write means the client left, with no one to tell
 		return
 	}
 	key := "error." + strconv.Itoa(status)
@@ -111,10 +147,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	msg := key + ".message"
+	var data map[string]any
 	if r := errs.Reason(err); r != "" && status < 500 {
-		msg = r
+		msg, data = r, errs.ReasonData(err)
 	}
-	if rerr := s.pages.render(c, status, "error", map[string]string{"Title": key + ".title", "Message": msg}); rerr != nil {
+	if rerr := s.pages.render(c, status, "error", map[string]any{"Title": key + ".title", "Message": msg, "Data": data}); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		c.Response().WriteHeader(status)
 	}
@@ -123,7 +160,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // detail is the human message of a 4xx problem.
 func (s *Server) detail(lang string, err error, status int) string {
 	if r := errs.Reason(err); r != "" {
-		return s.msgs.T(lang, r)
+		return s.msgs.T(lang, r, errs.ReasonData(err))
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

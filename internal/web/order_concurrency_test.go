@@ -128,7 +128,7 @@ func TestConcurrentDuplicateWebhook(t *testing.T) {
 		v := sell(t, app, item{producer: producer1Slug, price: 60000, stock: 5, grams: 100})
 		addToCart(t, app, shopper, v.ID, 1)
 		g := checkout(t, app, shopper, checkoutBody(app, t, "vietqr"))
-		raw := fmt.Sprintf(`{"id":"TXN-DUP","amount":%d,"content":"OCOP %s"}`, g.Total, g.Code)
+		raw := fmt.Sprintf(`{"id":"TXN-DUP","amount":%d,"content":"OCOP %s","account":%q}`, g.Total, g.Code, app.Config.CollectionAccount)
 		ts := time.Now().Unix()
 		sig := payment.SignBank(bankSecret, ts, []byte(raw))
 		client := &http.Client{Timeout: 30 * time.Second}

@@ -36,10 +36,18 @@ func (s *Server) initOrder() error {
 		BankWebhookSecret: s.cfg.BankWebhookSecret,
 		Stripe:            sc,
 		BaseURL:           s.cfg.BaseURL,
+		VietQRDisabled:    s.cfg.VietQRDisabled,
 	})
 	// Expiry is a conditional update per group: safe on every instance at once.
 	s.every("orders.expire", min(time.Minute, s.cfg.PaymentTTL/2), func(ctx context.Context) error {
 		_, err := s.orderSvc.ExpireDue(ctx, time.Now())
+		return err
+	})
+	// Provider calls (card refunds) owed by committed changes: each attempt
+	// is claimed by a compare-and-set and carries the call's idempotency
+	// key, so every instance may sweep.
+	s.every("payments.provider_calls", 15*time.Second, func(ctx context.Context) error {
+		_, err := s.paySvc.RunProviderCalls(ctx, time.Now())
 		return err
 	})
 	return nil
@@ -84,6 +92,8 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 	api.GET("/admin/shipping-rates", s.apiShippingRates, adm)
 	api.PUT("/admin/shipping-rates", s.apiSetShippingRates, adm)
 	api.GET("/admin/payment-issues", s.apiPaymentIssues, adm)
+	api.GET("/admin/provider-calls", s.apiProviderCalls, adm)
+	api.POST("/admin/provider-calls/:id/retry", s.apiRetryProviderCall, adm)
 	api.POST("/admin/orders/:code/confirm-payment", s.apiConfirmPayment, adm)
 	api.GET("/admin/payouts/balances", s.apiBalances, adm)
 	api.POST("/admin/payouts", s.apiRecordPayout, adm)
@@ -112,6 +122,7 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 	admin.GET("/payments", s.adminPayments)
 	admin.POST("/payments/confirm", s.adminConfirmPayment)
 	admin.POST("/payments/issues/:id/resolve", s.adminResolveIssue)
+	admin.POST("/payments/calls/:id/retry", s.adminRetryCall)
 	admin.GET("/payouts", s.adminPayouts)
 	admin.POST("/payouts", s.adminRecordPayout)
 	admin.GET("/payouts.csv", s.payoutCSV)

@@ -60,7 +60,7 @@ func TestSuspendedProducerPortalIsReadOnly(t *testing.T) {
 			ct := "application/x-www-form-urlencoded"
 			if strings.HasPrefix(path, "/api/") {
 				ct = "application/json"
-				body, _ = json.Marshal(bodies[rt.Method+" "+rt.Path])
+				body, _ = json.Marshal(bodies[rt.Method+" "+rt.Path]) // maps of strings and numbers always marshal
 			} else {
 				body = []byte(url.Values{"name": {"Sản phẩm mới"}, "group_code": {"I.1.a"}, "to": {"published"}}.Encode())
 			}

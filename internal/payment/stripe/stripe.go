@@ -6,8 +6,11 @@ package stripe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	stripego "github.com/stripe/stripe-go/v76"
@@ -107,13 +110,30 @@ func (c *Client) CreateSession(ctx context.Context, in SessionInput) (Session, e
 	return Session{ID: s.ID, URL: s.URL}, nil
 }
 
-// Refund returns amount đồng of a payment intent. The idempotency key
-// names the order, so a retried refund is made once.
-func (c *Client) Refund(ctx context.Context, paymentIntent, orderCode string, amount int64) (string, error) {
+// Refund returns amount đồng of a payment intent for one order, once.
+// key is the idempotency key, derived from the order by the caller, so a
+// retried request within Stripe's 24 hours makes no second refund; past
+// that window the refund is first looked up by the order code in its
+// metadata, so a late retry finds the refund made before instead of
+// refunding again.
+func (c *Client) Refund(ctx context.Context, paymentIntent, orderCode string, amount int64, key string) (string, error) {
+	lp := &stripego.RefundListParams{PaymentIntent: stripego.String(paymentIntent)}
+	lp.Context = ctx
+	lp.Limit = stripego.Int64(100)
+	it := c.api.Refunds.List(lp)
+	for it.Next() {
+		r := it.Refund()
+		if r.Metadata["order_code"] == orderCode && r.Status != stripego.RefundStatusFailed && r.Status != stripego.RefundStatusCanceled {
+			return r.ID, nil
+		}
+	}
+	if err := it.Err(); err != nil {
+		return "", fmt.Errorf("stripe: refunds of %s: %w", paymentIntent, err)
+	}
 	p := &stripego.RefundParams{PaymentIntent: stripego.String(paymentIntent), Amount: stripego.Int64(amount)}
 	p.Context = ctx
 	p.AddMetadata("order_code", orderCode)
-	p.SetIdempotencyKey("refund-" + orderCode)
+	p.SetIdempotencyKey(key)
 	r, err := c.api.Refunds.New(p)
 	if err != nil {
 		return "", fmt.Errorf("stripe: refund %s: %w", orderCode, err)
@@ -124,8 +144,40 @@ func (c *Client) Refund(ctx context.Context, paymentIntent, orderCode string, am
 // Event is a verified webhook event.
 type Event = stripego.Event
 
-// Verify checks the Stripe-Signature header on the raw body (and its
-// timestamp, within stripe-go's default tolerance of five minutes).
+// SignatureTolerance is how far a webhook signature's timestamp may be
+// from now, either way. stripe-go checks only the past; a timestamp in the
+// future is refused here too, so a signature made ahead of time (a clock
+// far off, or a leaked secret) cannot be kept for later.
+const SignatureTolerance = 5 * time.Minute
+
+// ErrSignatureTime is a signature whose timestamp is too far from now.
+var ErrSignatureTime = errors.New("stripe: signature timestamp outside the tolerance")
+
+// Verify checks the Stripe-Signature header on the raw body, and that its
+// timestamp is within SignatureTolerance of now, before or after.
 func (c *Client) Verify(body []byte, signature string) (Event, error) {
-	return webhook.ConstructEvent(body, signature, c.webhookSecret) // security: the raw body, never a re-encoding
+	ev, err := webhook.ConstructEventWithTolerance(body, signature, c.webhookSecret, SignatureTolerance) // security: the raw body, never a re-encoding
+	if err != nil {
+		return ev, err
+	}
+	if d := time.Since(signedAt(signature)); d > SignatureTolerance || d < -SignatureTolerance {
+		return Event{}, ErrSignatureTime
+	}
+	return ev, nil
+}
+
+// signedAt reads the t= timestamp of a Stripe-Signature header as
+// stripe-go does (the last one wins); the zero time when there is none.
+func signedAt(header string) time.Time {
+	var at time.Time
+	for _, pair := range strings.Split(header, ",") {
+		k, v, ok := strings.Cut(pair, "=")
+		if !ok || k != "t" {
+			continue
+		}
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			at = time.Unix(n, 0)
+		}
+	}
+	return at
 }

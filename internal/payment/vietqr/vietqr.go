@@ -20,11 +20,15 @@ const (
 	napasGUID      = "A000000727"
 )
 
-// Limits set by the NAPAS specification.
+// Limits that Encode applies, from the NAPAS specification. Decode does
+// not apply them: banking apps write longer fields (a purpose of 40 or
+// 60 characters is common), and a reader accepts what EMVCo allows, any
+// field up to 99 characters, the most a two-digit length can say.
 const (
 	MaxPurpose = 25 // tag 62/08, ASCII characters
 	MaxAccount = 19 // tag 38/01/01
 	MaxBill    = 25 // tag 62/01
+	MaxField   = 99 // any EMVCo field
 )
 
 // Errors returned by Decode and Encode; wrap-checked with errors.Is.
@@ -110,78 +114,134 @@ func FoldPurpose(s string) string {
 	return s
 }
 
-// Decode reads a payload, checking its CRC first and then every field.
-func Decode(payload string) (Payment, error) {
-	var p Payment
+// Field is one top-level field of a payload with its value as written
+// (the templates 38 and 62 keep their nested fields as raw text).
+type Field struct {
+	ID, Value string
+}
+
+// Fields are the top-level fields of a payload in the order written,
+// without the CRC field (63).
+type Fields []Field
+
+// Parse checks a payload's CRC and splits it into its fields, without
+// judging them (Decode does that).
+func Parse(payload string) (Fields, error) {
 	if len(payload) < 8 || !printable(payload) {
-		return p, fmt.Errorf("%w: too short or not ASCII", ErrMalformed)
+		return nil, fmt.Errorf("%w: too short or not ASCII", ErrMalformed)
 	}
 	body, crc := payload[:len(payload)-4], payload[len(payload)-4:]
 	if !strings.HasSuffix(body, "6304") {
-		return p, fmt.Errorf("%w: no CRC field at the end", ErrMalformed)
+		return nil, fmt.Errorf("%w: no CRC field at the end", ErrMalformed)
 	}
 	if !strings.EqualFold(CRC(body), crc) {
-		return p, ErrCRC
+		return nil, ErrCRC
 	}
-	fields, err := parse(body[:len(body)-4])
+	return parse(body[:len(body)-4])
+}
+
+// Encode writes the fields back, with the CRC computed afresh (in upper
+// case, as the specification writes it). For any payload Parse accepts,
+// Parse then Encode gives the same bytes: nothing is reordered, trimmed or
+// cut, so a payload read from a banking app can be passed on unchanged.
+func (fs Fields) Encode() string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(tlv(f.ID, f.Value))
+	}
+	b.WriteString("6304")
+	return b.String() + CRC(b.String())
+}
+
+// Get returns the value of field id, and whether it is present.
+func (fs Fields) Get(id string) (string, bool) {
+	for _, f := range fs {
+		if f.ID == id {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+func (fs Fields) get(id string) string {
+	v, _ := fs.Get(id) // absent reads as empty, which every check below refuses where it matters
+	return v
+}
+
+// Decode reads a payload, checking its CRC first and then every field. It
+// accepts what EMVCo allows (fields up to 99 characters, a purpose of any
+// such length, fields it does not use); only Encode applies the NAPAS
+// limits of what the platform writes.
+func Decode(payload string) (Payment, error) {
+	var p Payment
+	fields, err := Parse(payload)
 	if err != nil {
 		return p, err
 	}
-	if fields["00"] != "01" {
+	if fields.get("00") != "01" {
 		return p, fmt.Errorf("%w: payload format must be 01", ErrMalformed)
 	}
-	if fields["53"] != "704" || fields["58"] != "VN" {
+	if fields.get("53") != "704" || fields.get("58") != "VN" {
 		return p, fmt.Errorf("%w: currency must be 704 and country VN", ErrMalformed)
 	}
-	mai, err := parse(fields["38"])
+	mai, err := parse(fields.get("38"))
 	if err != nil {
 		return p, err
 	}
-	if mai["00"] != napasGUID {
+	if mai.get("00") != napasGUID {
 		return p, fmt.Errorf("%w: not a NAPAS merchant account", ErrMalformed)
 	}
-	ben, err := parse(mai["01"])
+	ben, err := parse(mai.get("01"))
 	if err != nil {
 		return p, err
 	}
-	p.BIN, p.Account = ben["00"], ben["01"]
-	switch mai["02"] {
+	p.BIN, p.Account = ben.get("00"), ben.get("01")
+	switch mai.get("02") {
 	case ServiceAccount:
 	case ServiceCard:
 		p.Card = true
 	default:
-		return p, fmt.Errorf("%w: unknown service code %q", ErrMalformed, mai["02"])
+		return p, fmt.Errorf("%w: unknown service code %q", ErrMalformed, mai.get("02"))
 	}
-	if !digits(p.BIN, 6, 6) || !alnum(p.Account) || len(p.Account) > MaxAccount {
+	if !digits(p.BIN, 6, 6) || p.Account == "" {
 		return p, fmt.Errorf("%w: bad beneficiary", ErrMalformed)
 	}
-	switch fields["01"] {
+	amount, hasAmount := fields.Get("54")
+	switch fields.get("01") {
 	case "11":
-		if _, ok := fields["54"]; ok {
+		if hasAmount {
 			return p, fmt.Errorf("%w: a static QR carries no amount", ErrMalformed)
 		}
 	case "12":
-		if !digits(fields["54"], 1, 13) {
-			return p, fmt.Errorf("%w: a dynamic QR needs an integer amount", ErrMalformed)
-		}
-		p.Amount, _ = strconv.ParseInt(fields["54"], 10, 64)
-		if p.Amount <= 0 {
-			return p, fmt.Errorf("%w: amount must be positive", ErrMalformed)
+		if p.Amount, err = parseAmount(amount); err != nil {
+			return p, err
 		}
 	default:
 		return p, fmt.Errorf("%w: point of initiation must be 11 or 12", ErrMalformed)
 	}
-	if add, ok := fields["62"]; ok {
+	if add, ok := fields.Get("62"); ok {
 		extra, err := parse(add)
 		if err != nil {
 			return p, err
 		}
-		p.Bill, p.Purpose = extra["01"], extra["08"]
-		if len(p.Purpose) > MaxPurpose || len(p.Bill) > MaxBill {
-			return p, fmt.Errorf("%w: additional data too long", ErrMalformed)
-		}
+		p.Bill, p.Purpose = extra.get("01"), extra.get("08")
 	}
 	return p, nil
+}
+
+// parseAmount reads field 54 of a dynamic QR: whole đồng, at most 13
+// characters as EMVCo allows, with an optional fraction of zeros ("180000.00":
+// VND has no minor unit, so any other fraction is malformed).
+func parseAmount(s string) (int64, error) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(s) > 13 || !digits(whole, 1, 13) || strings.Trim(frac, "0") != "" {
+		return 0, fmt.Errorf("%w: a dynamic QR needs a whole amount of đồng", ErrMalformed)
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%w: amount must be positive", ErrMalformed)
+	}
+	return n, nil
 }
 
 // CRC is CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of s as four
@@ -203,23 +263,28 @@ func CRC(s string) string {
 
 func tlv(id, value string) string { return fmt.Sprintf("%s%02d%s", id, len(value), value) }
 
-// parse splits a TLV string into its fields. A duplicate tag, a length
-// running past the end or a non-numeric header is malformed.
-func parse(s string) (map[string]string, error) {
-	out := map[string]string{}
+// parse splits a TLV string into its fields, in order. A duplicate tag, a
+// length running past the end or a non-numeric header is malformed.
+func parse(s string) (Fields, error) {
+	var out Fields
+	seen := map[string]bool{}
 	for i := 0; i < len(s); {
 		if i+4 > len(s) || !digits(s[i:i+4], 4, 4) {
 			return nil, fmt.Errorf("%w: bad field header at %d", ErrMalformed, i)
 		}
 		id := s[i : i+2]
-		n, _ := strconv.Atoi(s[i+2 : i+4])
+		n, err := strconv.Atoi(s[i+2 : i+4])
+		if err != nil {
+			return nil, fmt.Errorf("%w: bad length at %d", ErrMalformed, i)
+		}
 		if i+4+n > len(s) {
 			return nil, fmt.Errorf("%w: field %s runs past the end", ErrMalformed, id)
 		}
-		if _, dup := out[id]; dup {
+		if seen[id] {
 			return nil, fmt.Errorf("%w: field %s repeated", ErrMalformed, id)
 		}
-		out[id] = s[i+4 : i+4+n]
+		seen[id] = true
+		out = append(out, Field{ID: id, Value: s[i+4 : i+4+n]})
 		i += 4 + n
 	}
 	return out, nil

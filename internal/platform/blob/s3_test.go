@@ -52,8 +52,12 @@ func TestS3AgainstAnS3Server(t *testing.T) {
 	if err := s.Put(ctx, key, "image/jpeg", strings.NewReader("replaced")); err != nil {
 		t.Fatal(err)
 	}
-	r, _ = s.Open(ctx, key)
-	got, _ = io.ReadAll(r)
+	if r, err = s.Open(ctx, key); err != nil {
+		t.Fatalf("open after replace: %v", err)
+	}
+	if got, err = io.ReadAll(r); err != nil {
+		t.Fatalf("read after replace: %v", err)
+	}
 	r.Close()
 	if string(got) != "replaced" {
 		t.Fatalf("after replace %q", got)

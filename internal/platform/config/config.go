@@ -38,6 +38,9 @@ type Config struct {
 	StripeWebhookSecret string        `secret:"true"` // OCOP_STRIPE_WEBHOOK_SECRET
 	StripeAPIBase       string        // OCOP_STRIPE_API_BASE: stripe-mock in tests
 	BankWebhookSecret   string        `secret:"true"` // OCOP_BANK_WEBHOOK_SECRET: HMAC key for bank notifications
+	// VietQRDisabled turns VietQR payments off (OCOP_VIETQR_DISABLED=1): the
+	// explicit way to run prod without a bank webhook secret, card only.
+	VietQRDisabled bool
 
 	// The platform's collection account that VietQR transfers go to.
 	CollectionBankBIN string // OCOP_COLLECTION_BANK_BIN: six-digit NAPAS BIN
@@ -151,10 +154,42 @@ func Load(getenv Getenv) (Config, error) {
 			bad("OCOP_S3_ENDPOINT", "an absolute http(s) URL", c.S3Endpoint)
 		}
 	}
-	if c.Env == EnvProd && c.BankWebhookSecret != "" && len(c.BankWebhookSecret) < 16 {
-		problems = append(problems, errors.New("OCOP_BANK_WEBHOOK_SECRET: expected at least 16 characters in prod"))
+	switch v := getenv("OCOP_VIETQR_DISABLED"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.VietQRDisabled = true
+	default:
+		bad("OCOP_VIETQR_DISABLED", "1 or true (VietQR off), or unset", v)
+	}
+	if c.Env == EnvProd {
+		problems = append(problems, prodPayments(c)...)
 	}
 	return c, errors.Join(problems...)
+}
+
+// prodPayments refuses a production configuration in which a payment
+// method is offered but can never be confirmed: VietQR without the bank
+// webhook secret (a shopper would transfer money and the order would
+// expire unpaid), a Stripe key without its webhook secret, or no way to
+// pay at all.
+func prodPayments(c Config) []error {
+	var problems []error
+	switch {
+	case c.VietQRDisabled:
+	case c.BankWebhookSecret == "":
+		problems = append(problems, errors.New("OCOP_BANK_WEBHOOK_SECRET: expected the bank notification key (at least 16 characters) in prod, "+
+			"without which no VietQR payment can ever be confirmed; or set OCOP_VIETQR_DISABLED=1 to take card payments only"))
+	case len(c.BankWebhookSecret) < 16:
+		problems = append(problems, errors.New("OCOP_BANK_WEBHOOK_SECRET: expected at least 16 characters in prod"))
+	}
+	if c.StripeSecretKey != "" && c.StripeWebhookSecret == "" {
+		problems = append(problems, errors.New("OCOP_STRIPE_WEBHOOK_SECRET: expected the Stripe webhook signing secret in prod when OCOP_STRIPE_SECRET_KEY is set, "+
+			"without which no card payment can ever be confirmed"))
+	}
+	if c.VietQRDisabled && c.StripeSecretKey == "" {
+		problems = append(problems, errors.New("OCOP_VIETQR_DISABLED: expected OCOP_STRIPE_SECRET_KEY too, or nothing can be paid"))
+	}
+	return problems
 }
 
 // MetricsOff as OCOP_METRICS_ADDR serves no metrics at all.
@@ -165,8 +200,8 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 // String describes the configuration with secrets masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s",
-		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret))
+	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s vietqr_disabled=%t",
+		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret), c.VietQRDisabled)
 }
 
 // MaskURL hides the password of a database URL.

@@ -29,7 +29,8 @@ func TestListenersDefaultToLoopback(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.MetricsAddr != "127.0.0.1:9090" {
 		t.Errorf("defaults: addr %q, metrics %q; want 127.0.0.1:8080 and 127.0.0.1:9090", c.Addr, c.MetricsAddr)
 	}
-	c, err = Load(env(map[string]string{"OCOP_ADDR": ":8080", "OCOP_METRICS_ADDR": "10.0.0.5:9100", "OCOP_ENV": "prod"}))
+	c, err = Load(env(map[string]string{"OCOP_ADDR": ":8080", "OCOP_METRICS_ADDR": "10.0.0.5:9100", "OCOP_ENV": "prod",
+		"OCOP_BANK_WEBHOOK_SECRET": "a-bank-secret-of-32-characters!!"})) // prod needs it (TestProdRefusesPaymentsThatCanNeverConfirm)
 	if err != nil || c.Addr != ":8080" || c.MetricsAddr != "10.0.0.5:9100" {
 		t.Errorf("explicit addresses: %q %q (%v)", c.Addr, c.MetricsAddr, err)
 	}
@@ -80,6 +81,52 @@ func TestStringMasksSecrets(t *testing.T) {
 		if strings.Contains(s, secret) {
 			t.Errorf("String() leaks %q: %s", secret, s)
 		}
+	}
+}
+
+// TestProdRefusesPaymentsThatCanNeverConfirm: in prod, VietQR without the
+// bank webhook secret (or a Stripe key without its webhook secret) stops
+// the start with a message naming the variable; OCOP_VIETQR_DISABLED=1 is
+// the explicit card-only way out; dev keeps working without secrets.
+func TestProdRefusesPaymentsThatCanNeverConfirm(t *testing.T) {
+	const bank, stripeKey, stripeHook = "a-bank-secret-of-32-characters!!", "sk_live_x", "whsec_x"
+	cases := []struct {
+		name  string
+		env   map[string]string
+		names []string // variables the error must name; none: it starts
+	}{
+		{"prod without the bank secret", map[string]string{"OCOP_ENV": "prod"}, []string{"OCOP_BANK_WEBHOOK_SECRET", "OCOP_VIETQR_DISABLED=1"}},
+		{"prod with a short bank secret", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": "short"}, []string{"OCOP_BANK_WEBHOOK_SECRET"}},
+		{"prod with the bank secret", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": bank}, nil},
+		{"prod, VietQR off, card on", map[string]string{"OCOP_ENV": "prod", "OCOP_VIETQR_DISABLED": "1", "OCOP_STRIPE_SECRET_KEY": stripeKey, "OCOP_STRIPE_WEBHOOK_SECRET": stripeHook}, nil},
+		{"prod, VietQR off, no card", map[string]string{"OCOP_ENV": "prod", "OCOP_VIETQR_DISABLED": "1"}, []string{"OCOP_VIETQR_DISABLED", "OCOP_STRIPE_SECRET_KEY"}},
+		{"prod, Stripe key without its webhook secret", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": bank, "OCOP_STRIPE_SECRET_KEY": stripeKey}, []string{"OCOP_STRIPE_WEBHOOK_SECRET"}},
+		{"bad opt-out value", map[string]string{"OCOP_VIETQR_DISABLED": "yes please"}, []string{"OCOP_VIETQR_DISABLED"}},
+		{"dev without any secret", map[string]string{}, nil},
+	}
+	for _, c := range cases {
+		_, err := Load(env(c.env))
+		if len(c.names) == 0 {
+			if err != nil {
+				t.Errorf("%s: %v, want it to start", c.name, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("%s: started, want a refusal naming %v", c.name, c.names)
+			continue
+		}
+		for _, n := range c.names {
+			if !strings.Contains(err.Error(), n) {
+				t.Errorf("%s: %q does not name %s", c.name, err, n)
+			}
+		}
+		if strings.Contains(err.Error(), bank) || strings.Contains(err.Error(), stripeKey) {
+			t.Errorf("%s: the message shows a secret: %v", c.name, err)
+		}
+	}
+	if c, err := Load(env(map[string]string{"OCOP_VIETQR_DISABLED": "1"})); err != nil || !c.VietQRDisabled {
+		t.Fatalf("OCOP_VIETQR_DISABLED=1 in dev: %+v %v, want VietQR off", c.VietQRDisabled, err)
 	}
 }
 

@@ -28,7 +28,7 @@ func open(t *testing.T, url string) *gorm.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = db.Close(g) })
+	t.Cleanup(func() { _ = db.Close(g) }) // teardown of a throwaway database: nothing to recover
 	return g
 }
 

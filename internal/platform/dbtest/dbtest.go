@@ -160,7 +160,7 @@ func open(t testing.TB, u string) *gorm.DB {
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
-	t.Cleanup(func() { _ = db.Close(g) })
+	t.Cleanup(func() { _ = db.Close(g) }) // teardown of a throwaway database: nothing to recover
 	if err := db.Migrate(ctx, g, nil); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
@@ -169,7 +169,7 @@ func open(t testing.TB, u string) *gorm.DB {
 
 func randomHex(n int) string {
 	b := make([]byte, n)
-	_, _ = rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never returns an error (it crashes the program instead)
 	return strings.ToLower(hex.EncodeToString(b))
 }
 

@@ -59,7 +59,7 @@ func SQLiteFrom(t testing.TB, template []byte) *gorm.DB {
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
-	t.Cleanup(func() { _ = db.Close(g) })
+	t.Cleanup(func() { _ = db.Close(g) }) // teardown of a throwaway database: nothing to recover
 	return g
 }
 

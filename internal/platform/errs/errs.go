@@ -60,6 +60,11 @@ func Conflictf(format string, args ...any) error {
 type Reasoned struct {
 	Err    error
 	Reason string
+	// Code is the stable machine-readable code API clients match on
+	// (problem+json "code"); empty means the Reason key is the code.
+	Code string
+	// Data fills the placeholders of the Reason message ({{.Name}}).
+	Data map[string]any
 }
 
 // Error implements error.
@@ -73,6 +78,57 @@ func Reason(err error) string {
 	var r *Reasoned
 	if errors.As(err, &r) {
 		return r.Reason
+	}
+	return ""
+}
+
+// ReasonData returns the placeholder values of err's reason message, if any.
+func ReasonData(err error) map[string]any {
+	var r *Reasoned
+	if errors.As(err, &r) {
+		return r.Data
+	}
+	return nil
+}
+
+// Codes of the sentinels, for errors that carry no Reasoned. They are part
+// of the API: clients match on them, so they never change once shipped.
+const (
+	CodeValidation   = "validation"
+	CodeNotFound     = "not_found"
+	CodeForbidden    = "forbidden"
+	CodeUnauthorized = "unauthorized"
+	CodeConflict     = "conflict"
+	CodeRateLimited  = "rate_limited"
+)
+
+// Code is the stable machine-readable code of err: the Code of its
+// Reasoned, else that Reasoned's reason key (already a dotted, namespaced
+// name such as "checkout.out_of_stock"), else the code of its sentinel or
+// of a validation error. It returns "" for an error outside the vocabulary
+// (an internal error), which the web layer answers by its status.
+func Code(err error) string {
+	var r *Reasoned
+	if errors.As(err, &r) {
+		if r.Code != "" {
+			return r.Code
+		}
+		return r.Reason
+	}
+	if _, ok := AsValidation(err); ok {
+		return CodeValidation
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return CodeNotFound
+	case errors.Is(err, ErrForbidden):
+		return CodeForbidden
+	case errors.Is(err, ErrUnauthorized):
+		return CodeUnauthorized
+	case errors.Is(err, ErrConflict):
+		return CodeConflict
+	case errors.Is(err, ErrTooMany):
+		return CodeRateLimited
 	}
 	return ""
 }

@@ -32,13 +32,22 @@ func New() *Validator {
 		}
 		return f.Name
 	})
-	_ = v.RegisterValidation("vnphone", func(fl validator.FieldLevel) bool {
+	must(v.RegisterValidation("vnphone", func(fl validator.FieldLevel) bool {
 		return vnPhone.MatchString(NormalizePhone(fl.Field().String()))
-	})
-	_ = v.RegisterValidation("taxcode", func(fl validator.FieldLevel) bool {
+	}))
+	must(v.RegisterValidation("taxcode", func(fl validator.FieldLevel) bool {
 		return TaxCode(fl.Field().String())
-	})
+	}))
 	return &Validator{v: v}
+}
+
+// must stops the program on a validator that cannot be registered: a
+// programming error (a bad tag name), found at start rather than as a rule
+// that silently never runs.
+func must(err error) {
+	if err != nil {
+		panic("validate: " + err.Error())
+	}
 }
 
 // Struct trims the text of s (when s is a pointer, see Trim) and validates

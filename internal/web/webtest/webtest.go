@@ -74,7 +74,7 @@ func Each(t *testing.T, fn func(t *testing.T, app *App), opts ...Option) {
 			if err != nil {
 				t.Fatalf("webtest: open: %v", err)
 			}
-			t.Cleanup(func() { _ = db.Close(g) })
+			t.Cleanup(func() { _ = db.Close(g) }) // teardown of a throwaway database: nothing to recover
 			fn(t, start(t, g, opts))
 		})
 	}

@@ -1,0 +1,376 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/payment/stripe"
+	"github.com/chocop/ocop/internal/payment/stripe/stripetest"
+	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/web/webtest"
+)
+
+// stripeProxy stands between the app and stripe-mock: it records every
+// refund request's idempotency key and can make Stripe fail (500, retry
+// later) or refuse (400, never) refunds.
+type stripeProxy struct {
+	*httptest.Server
+	mu      sync.Mutex
+	mode    string   // "ok", "fail" or "refuse"
+	keys    []string // Idempotency-Key of every POST /v1/refunds seen
+	created int      // refunds that reached stripe-mock
+}
+
+func newStripeProxy(t *testing.T) *stripeProxy {
+	base, err := url.Parse(stripetest.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stripeProxy{mode: "ok"}
+	rp := httputil.NewSingleHostReverseProxy(base)
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" {
+			p.mu.Lock()
+			p.keys = append(p.keys, r.Header.Get("Idempotency-Key"))
+			mode := p.mode
+			if mode == "ok" {
+				p.created++
+			}
+			p.mu.Unlock()
+			w.Header().Set("Stripe-Should-Retry", "false") // one request per attempt: the sweep does the retrying
+			switch mode {
+			case "fail":
+				http.Error(w, `{"error":{"type":"api_error","message":"Stripe is having a bad day"}}`, http.StatusInternalServerError)
+				return
+			case "refuse":
+				http.Error(w, `{"error":{"type":"invalid_request_error","code":"charge_already_refunded","message":"already refunded"}}`, http.StatusBadRequest)
+				return
+			}
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *stripeProxy) set(mode string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mode = mode
+}
+
+func (p *stripeProxy) seen() (keys []string, created int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.keys...), p.created
+}
+
+func (p *stripeProxy) option() webtest.Option {
+	return func(c *config.Config) {
+		c.StripeSecretKey, c.StripeAPIBase, c.StripeWebhookSecret = "sk_test_123", p.URL, stripeWebhookSecret
+		c.BankWebhookSecret = bankSecret
+	}
+}
+
+// sweeper is the provider-call job as the server runs it, on the app's database.
+func sweeper(app *webtest.App) *payment.Service {
+	orders := order.NewService(app.DB, app.Config.PaymentTTL, payment.CommissionBP)
+	return payment.NewService(app.DB, orders, payment.Config{
+		Stripe: stripe.New(app.Config.StripeSecretKey, app.Config.StripeAPIBase, app.Config.StripeWebhookSecret)})
+}
+
+func callOf(t *testing.T, app *webtest.App, key string) payment.ProviderCall {
+	t.Helper()
+	var c payment.ProviderCall
+	if err := app.DB.Where("idempotency_key = ?", key).Take(&c).Error; err != nil {
+		t.Fatalf("provider call %s: %v", key, err)
+	}
+	return c
+}
+
+// paidCardGroup checks out one product by card and pays it by webhook.
+func paidCardGroup(t *testing.T, app *webtest.App, shopper string, variantID int64, pi string) group {
+	t.Helper()
+	addToCart(t, app, shopper, variantID, 1)
+	g := checkout(t, app, shopper, checkoutBody(app, t, "card"))
+	if res := stripeEvent(t, app, "evt_"+pi, "checkout.session.completed", sessionCompleted(g.Code, g.Total, pi), stripeWebhookSecret); !contains(res.Body, `"paid"`) {
+		t.Fatalf("pay %s: %d %s", g.Code, res.StatusCode, res.Body)
+	}
+	return g
+}
+
+// TestCardRefundIsRetriedUntilDone: a card refund is owed in the
+// cancellation's transaction and made after commit by the provider-call
+// job: a Stripe failure is retried later with backoff and the same
+// idempotency key; concurrent sweeps make one request; a refusal or too
+// many failures give up, leave a refund_failed issue and show on the
+// admin's page and API, where an admin can queue it again.
+func TestCardRefundIsRetriedUntilDone(t *testing.T) {
+	proxy := newStripeProxy(t)
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		shopper, admin := app.Token("shopper@example.com"), app.Token("admin@example.com")
+		v := sell(t, app, item{producer: producer1Slug, price: 120000, stock: 10, grams: 300})
+		job := sweeper(app)
+		ctx := context.Background()
+		sweep := func(at time.Time) int {
+			t.Helper()
+			n, err := job.RunProviderCalls(ctx, at)
+			if err != nil {
+				t.Fatalf("sweep: %v", err)
+			}
+			return n
+		}
+		keys0, created0 := proxy.seen()
+
+		// Cancel: ledger reversed and the refund owed, but nothing sent yet.
+		g := paidCardGroup(t, app, shopper, v.ID, "pi_retry_"+app.DB.Dialector.Name())
+		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g.Code + "/cancel", Token: shopper}); res.StatusCode != 200 {
+			t.Fatalf("cancel: %d %s", res.StatusCode, res.Body)
+		}
+		key := "refund-" + g.Orders[0].Code
+		if c := callOf(t, app, key); c.DoneAt != nil || c.Attempts != 0 || c.Kind != payment.CallStripeRefund {
+			t.Fatalf("call after cancel = %+v, want pending with no attempt", c)
+		}
+		if keys, _ := proxy.seen(); len(keys) != len(keys0) {
+			t.Fatal("the refund was sent to Stripe inside the request; it must wait for the job")
+		}
+		assertBalanced(t, app, g.Code)
+
+		// Stripe fails: recorded, retried only after the backoff.
+		proxy.set("fail")
+		now := time.Now()
+		if n := sweep(now); n != 0 {
+			t.Fatalf("sweep during a Stripe outage finished %d calls", n)
+		}
+		c := callOf(t, app, key)
+		if c.Attempts != 1 || c.LastError == "" || !c.NextAttemptAt.After(now) || c.DoneAt != nil || c.FailedAt != nil {
+			t.Fatalf("call after a failed attempt = %+v", c)
+		}
+		before, _ := proxy.seen()
+		sweep(now)
+		if after, _ := proxy.seen(); len(after) != len(before) {
+			t.Fatal("a failed call was retried before its backoff")
+		}
+
+		// Stripe is back: concurrent sweeps make the refund once.
+		proxy.set("ok")
+		later := now.Add(2 * time.Minute)
+		var wg sync.WaitGroup
+		errc := make(chan error, 4)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := job.RunProviderCalls(ctx, later)
+				errc <- err
+			}()
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Fatalf("concurrent sweep: %v", err)
+			}
+		}
+		c = callOf(t, app, key)
+		if c.DoneAt == nil || c.Result == "" || c.LastError != "" {
+			t.Fatalf("call after Stripe came back = %+v, want done with the refund id", c)
+		}
+		keys, created := proxy.seen()
+		if created-created0 != 1 {
+			t.Fatalf("%d refunds reached Stripe, want exactly 1", created-created0)
+		}
+		for _, k := range keys[len(keys0):] {
+			if k != key {
+				t.Fatalf("refund request with idempotency key %q, want %q on every attempt", k, key)
+			}
+		}
+		if sweep(later.Add(3*time.Hour)) != 0 {
+			t.Fatal("a done call ran again")
+		}
+
+		// Stripe refuses: given up at once, an issue, visible to the admin.
+		g2 := paidCardGroup(t, app, shopper, v.ID, "pi_refuse_"+app.DB.Dialector.Name())
+		app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g2.Code + "/cancel", Token: shopper})
+		key2 := "refund-" + g2.Orders[0].Code
+		proxy.set("refuse")
+		sweep(time.Now())
+		if c := callOf(t, app, key2); c.FailedAt == nil || c.DoneAt != nil {
+			t.Fatalf("refused call = %+v, want given up", c)
+		}
+		var n int64
+		app.DB.Model(&payment.Issue{}).Where("kind = ? AND reference = ?", payment.IssueRefundFailed, g2.Orders[0].Code).Count(&n)
+		if n != 1 {
+			t.Fatalf("%d refund_failed issues for %s, want 1", n, g2.Orders[0].Code)
+		}
+		br := app.Browser()
+		br.Login("admin@example.com")
+		if res := br.Get("/admin/payments"); res.StatusCode != 200 || !contains(res.Body, key2+"</td>") || contains(res.Body, key+"</td>") {
+			t.Fatalf("admin payments page should list the given-up call %s and not the done one: %d", key2, res.StatusCode)
+		}
+		res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/admin/provider-calls", Token: admin})
+		var list struct{ Calls []payment.ProviderCall }
+		res.JSON(t, &list)
+		if len(list.Calls) != 1 || list.Calls[0].IdempotencyKey != key2 || list.Calls[0].FailedAt == nil {
+			t.Fatalf("provider calls to watch = %s, want only %s, given up", res.Body, key2)
+		}
+		if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/admin/provider-calls", Token: shopper}); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("a shopper listed provider calls: %d", res.StatusCode)
+		}
+
+		// The admin queues it again once the cause is fixed.
+		proxy.set("ok")
+		retry := fmt.Sprintf("/api/v1/admin/provider-calls/%d/retry", list.Calls[0].ID)
+		if res := app.API(webtest.Req{Method: "POST", Path: retry, Token: admin}); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("retry: %d %s", res.StatusCode, res.Body)
+		}
+		if res := app.API(webtest.Req{Method: "POST", Path: retry, Token: admin}); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("retry of a queued call: %d, want 404", res.StatusCode)
+		}
+		if sweep(time.Now()) != 1 || callOf(t, app, key2).DoneAt == nil {
+			t.Fatal("the retried call did not finish")
+		}
+
+		// Failing every time: given up after the last attempt, with an issue.
+		g3 := paidCardGroup(t, app, shopper, v.ID, "pi_tired_"+app.DB.Dialector.Name())
+		app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g3.Code + "/cancel", Token: shopper})
+		key3 := "refund-" + g3.Orders[0].Code
+		proxy.set("fail")
+		at := time.Now()
+		for range 12 {
+			sweep(at)
+			at = at.Add(2 * time.Hour)
+		}
+		if c := callOf(t, app, key3); c.FailedAt == nil || c.Attempts != 10 {
+			t.Fatalf("call failing every time = %+v, want given up after 10 attempts", c)
+		}
+		app.DB.Model(&payment.Issue{}).Where("kind = ? AND reference = ?", payment.IssueRefundFailed, g3.Orders[0].Code).Count(&n)
+		if n != 1 {
+			t.Fatalf("%d refund_failed issues after giving up, want 1", n)
+		}
+		proxy.set("ok")
+	}, proxy.option())
+}
+
+// breakInserts makes every INSERT into table fail until the returned
+// function is called: a database that refuses to record something.
+func breakInserts(t *testing.T, app *webtest.App, table string) func() {
+	t.Helper()
+	var stmts, undo []string
+	if app.DB.Dialector.Name() == "postgres" {
+		stmts = []string{
+			`CREATE FUNCTION test_refuse_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END; $$ LANGUAGE plpgsql`,
+			`CREATE TRIGGER test_refuse_insert BEFORE INSERT ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION test_refuse_insert()`,
+		}
+		undo = []string{`DROP TRIGGER test_refuse_insert ON ` + table, `DROP FUNCTION test_refuse_insert()`}
+	} else {
+		stmts = []string{`CREATE TRIGGER test_refuse_insert BEFORE INSERT ON ` + table + ` BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`}
+		undo = []string{`DROP TRIGGER test_refuse_insert`}
+	}
+	for _, s := range stmts {
+		if err := app.DB.Exec(s).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		for _, s := range undo {
+			if err := app.DB.Exec(s).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestRefundOwedInTheSameTransaction: the obligation to give the money
+// back is written with the refund entries or not at all. When the
+// database refuses the VietQR refund's to-do (or the card refund's
+// provider call), the cancellation fails as a whole: the orders stay
+// paid, no reversal is written, the stock stays sold. Once it can be
+// written, each refunded order has exactly one obligation.
+func TestRefundOwedInTheSameTransaction(t *testing.T) {
+	proxy := newStripeProxy(t)
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		shopper := app.Token("shopper@example.com")
+		a := sell(t, app, item{producer: producer1Slug, price: 50000, stock: 10, grams: 200})
+		b := sell(t, app, item{producer: producer2Slug, price: 70000, stock: 10, grams: 200})
+		cancel := func(code string) *webtest.Response {
+			return app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + code + "/cancel", Token: shopper})
+		}
+		addToCart(t, app, shopper, a.ID, 1)
+		addToCart(t, app, shopper, b.ID, 1)
+		g := checkout(t, app, shopper, checkoutBody(app, t, "vietqr"))
+		payByBank(t, app, g)
+		card := paidCardGroup(t, app, shopper, a.ID, "pi_tx_"+app.DB.Dialector.Name())
+
+		cases := []struct {
+			name, table, code string
+		}{
+			{"VietQR refund_due issue", "payment_issues", g.Code},
+			{"card refund provider call", "provider_calls", card.Code},
+		}
+		for _, c := range cases {
+			entries := assertBalanced(t, app, c.code)
+			stockA := stockOf(t, app, a.ID)
+			restore := breakInserts(t, app, c.table)
+			// Straight to the server: a 500 is not in the API's document.
+			req, err := http.NewRequest(http.MethodPost, app.HTTP.URL+"/api/v1/orders/"+c.code+"/cancel", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+shopper)
+			res, err := http.DefaultClient.Do(req)
+			restore()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusInternalServerError {
+				t.Fatalf("%s: cancel while the obligation cannot be written: %d, want 500", c.name, res.StatusCode)
+			}
+			after := getGroup(t, app, shopper, c.code)
+			for _, o := range after.Orders {
+				if o.Status != "paid" {
+					t.Fatalf("%s: order %s = %s after the failed cancel, want paid", c.name, o.Code, o.Status)
+				}
+			}
+			if n := assertBalanced(t, app, c.code); n != entries || stockOf(t, app, a.ID) != stockA {
+				t.Fatalf("%s: the failed cancel left %d entries (want %d) and stock %d (want %d)", c.name, n, entries, stockOf(t, app, a.ID), stockA)
+			}
+			if res := cancel(c.code); res.StatusCode != 200 {
+				t.Fatalf("%s: cancel: %d %s", c.name, res.StatusCode, res.Body)
+			}
+		}
+		// Every refunded order owes exactly one thing: an issue (VietQR) or a call (card).
+		var rows []struct {
+			Code   string
+			Method string
+			Issues int64
+			Calls  int64
+		}
+		err := app.DB.Raw(`SELECT o.code, g.payment_method AS method,
+			(SELECT COUNT(*) FROM payment_issues i WHERE i.reference = o.code AND i.kind = 'refund_due') AS issues,
+			(SELECT COUNT(*) FROM provider_calls c WHERE c.idempotency_key = 'refund-' || o.code) AS calls
+			FROM orders o JOIN order_groups g ON g.id = o.group_id WHERE o.status = 'refunded'`).Scan(&rows).Error
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("refunded orders: %d, %v; want 3", len(rows), err)
+		}
+		for _, r := range rows {
+			want := [2]int64{1, 0}
+			if r.Method == "card" {
+				want = [2]int64{0, 1}
+			}
+			if [2]int64{r.Issues, r.Calls} != want {
+				t.Errorf("refunded %s order %s has %d refund_due issues and %d provider calls, want %v", r.Method, r.Code, r.Issues, r.Calls, want)
+			}
+		}
+	}, proxy.option())
+}
