@@ -80,10 +80,10 @@ func (j *issuerJourney) provincePage(t *testing.T) {
 }
 
 func (j *issuerJourney) refusedProposals(t *testing.T) {
-	url := "/api/v1/registry/certificates/" + j.c5 + "/revocation-proposals"
+	proposeURL := "/api/v1/registry/certificates/" + j.c5 + "/revocation-proposals"
 	refused := func(name, as string, body any, want int) webtest.Scenario {
 		var n int64
-		return webtest.Scenario{Name: name, As: as, Method: "POST", URL: url, Body: body, Status: want,
+		return webtest.Scenario{Name: name, As: as, Method: "POST", URL: proposeURL, Body: body, Status: want,
 			Before: func(t *testing.T, app *webtest.App) { n = countRows(t, app, &registry.RevocationProposal{}, "") },
 			Check: func(t *testing.T, app *webtest.App, _ *webtest.Response) {
 				if countRows(t, app, &registry.RevocationProposal{}, "") != n {
