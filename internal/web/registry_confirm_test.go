@@ -395,45 +395,20 @@ func TestConfirmHostileUploads(t *testing.T) {
 
 // TestImportRoutesAuthorization opens the new routes and pages as every role.
 func TestImportRoutesAuthorization(t *testing.T) {
-	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		roles := authzRoles // anon, shopper, producer, producer2, admin, officer, hanoi, central
-		apis := []struct {
-			method, path string
-			want         [8]int
-		}{
-			{"GET", "/api/v1/registry/imports", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
-			{"GET", "/api/v1/registry/revocation-proposals", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
-			{"GET", "/api/v1/admin/authorities", [8]int{401, 403, 403, 403, 200, 403, 403, 403}},
-		}
-		for _, a := range apis {
-			for i, role := range roles {
-				tok := ""
-				if role != "" {
-					tok = app.Token(role)
-				}
-				if res := app.API(webtest.Req{Method: a.method, Path: a.path, Token: tok}); res.StatusCode != a.want[i] {
-					t.Errorf("%s %s as %q: status %d, want %d", a.method, a.path, role, res.StatusCode, a.want[i])
-				}
-			}
-		}
-		pages := []struct {
-			path string
-			want [8]int
-		}{
-			{"/registry/imports", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
-			{"/registry/proposals", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
-			{"/admin/authorities", [8]int{303, 403, 403, 403, 200, 403, 403, 403}},
-		}
-		for i, role := range roles {
-			b := app.Browser()
-			if role != "" {
-				b.Login(role)
-			}
-			for _, p := range pages {
-				if res := b.Get(p.path); res.StatusCode != p.want[i] {
-					t.Errorf("GET %s as %q: status %d, want %d", p.path, role, res.StatusCode, p.want[i])
-				}
-			}
-		}
-	})
+	// Roles: anon, shopper, producer, producer2, admin, officer, hanoi, central.
+	var table []webtest.Scenario
+	for _, a := range []struct {
+		path string
+		want [8]int
+	}{
+		{"/api/v1/registry/imports", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
+		{"/api/v1/registry/revocation-proposals", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
+		{"/api/v1/admin/authorities", [8]int{401, 403, 403, 403, 200, 403, 403, 403}},
+		{"/registry/imports", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
+		{"/registry/proposals", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
+		{"/admin/authorities", [8]int{303, 403, 403, 403, 200, 403, 403, 403}},
+	} {
+		table = append(table, forEachRole(webtest.Scenario{URL: a.path}, a.want)...)
+	}
+	webtest.Scenarios(t, table)
 }
