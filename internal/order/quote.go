@@ -102,8 +102,8 @@ func (s *Service) loadLines(ctx context.Context, tx *gorm.DB, cartID int64) ([]L
 			UnitPrice: v.Price, Stock: v.Stock, VariantName: v.Name, SKU: v.SKU, WeightGrams: v.WeightGrams, ProductID: v.ProductID,
 			ProductName: v.ProductName, ProductSlug: v.ProductSlug, ProductStatus: string(v.ProductStatus), IsService: v.IsService, AdultOnly: v.AdultOnly,
 			ProducerID: pr.ID, ProducerName: pr.LegalName, ProducerSlug: pr.Slug, ProducerProv: pr.ProvinceCode, ProducerStatus: string(pr.Status),
-			Available:   v.ProductStatus == catalog.StatusPublished && pr.Status == producer.StatusApproved,
-			LineTotal:   v.Price * it.Quantity})
+			Available: v.ProductStatus == catalog.StatusPublished && pr.Status == producer.StatusApproved,
+			LineTotal: v.Price * it.Quantity})
 	}
 	slices.SortStableFunc(lines, func(a, b Line) int { return cmp.Compare(a.ProducerID, b.ProducerID) })
 	return lines, nil
