@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -305,4 +306,20 @@ func (s *Service) Published(ctx context.Context, slug string) (Product, error) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Listed is a product the storefront shows, as a sitemap names it.
+type Listed struct {
+	Slug      string
+	UpdatedAt time.Time
+}
+
+// ListedProducts lists the published products of approved producers by id,
+// at most limit: what search engines may index.
+func (s *Service) ListedProducts(ctx context.Context, limit int) ([]Listed, error) {
+	var out []Listed
+	err := s.db.WithContext(ctx).Model(&Product{}).Select("products.slug, products.updated_at").
+		Joins("JOIN ("+producer.ListedSQL()+") pr ON pr.id = products.producer_id").
+		Where("products.status = ?", StatusPublished).Order("products.id").Limit(limit).Scan(&out).Error
+	return out, err
 }

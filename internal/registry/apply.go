@@ -248,6 +248,14 @@ func (s *Service) ProducerApplications(ctx context.Context, actor *account.User)
 	return out, err
 }
 
+// CertificatesOf lists producerID's certificates for its public page, the
+// latest-ending first, at most 100.
+func (s *Service) CertificatesOf(ctx context.Context, producerID int64) ([]Certificate, error) {
+	var out []Certificate
+	err := s.db.WithContext(ctx).Where("producer_id = ?", producerID).Order("valid_until DESC").Limit(100).Find(&out).Error
+	return out, err
+}
+
 // ProducerCertificates lists the certificates of the actor's producer, newest first.
 func (s *Service) ProducerCertificates(ctx context.Context, actor *account.User) ([]Certificate, error) {
 	p, err := s.producers.OfUser(ctx, actor.ID)
