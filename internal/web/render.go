@@ -54,6 +54,10 @@ func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
 		"asset": a.URL,
 		"vnd":   money.VND,
 		"date":  func(d day.Date) string { return d.VN() },
+		// ldate and ltime write a date, or a stored UTC instant in Vietnam
+		// time, in the reader's format: 31/12/2025 in Vietnamese, 31 Dec 2025 in English.
+		"ldate": func(lang string, d day.Date) string { return d.Local(lang) },
+		"ltime": localTime,
 		// vntime and vndate show a stored UTC instant in Vietnam time.
 		"vntime": vnTime,
 		"vndate": func(t time.Time) string { return t.In(day.Zone).Format("02/01/2006") },
@@ -141,4 +145,12 @@ func pageOf(c echo.Context) Page {
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
 	}
 	return p
+}
+
+// localTime writes a stored instant in Vietnam time in the reader's format.
+func localTime(lang string, t time.Time) string {
+	if lang == "en" {
+		return t.In(day.Zone).Format("15:04, 2 Jan 2006")
+	}
+	return vnTime(t)
 }
