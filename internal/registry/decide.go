@@ -229,9 +229,9 @@ func (s *Service) issue(tx *gorm.DB, actor *account.User, dec Decision, a Applic
 	if err != nil {
 		return Certificate{}, err
 	}
-	addr, err := region.NewStore(tx).Address(ctx, p.Street, p.CommuneCode, p.ProvinceCode)
+	addr, err := ownerAddress(ctx, s.places(tx), p)
 	if err != nil {
-		return Certificate{}, fmt.Errorf("owner address of producer %d: %w", p.ID, err)
+		return Certificate{}, err
 	}
 	commune := p.CommuneCode
 	cert := Certificate{
@@ -293,4 +293,17 @@ func orVersion(v string) string {
 		return Criteria148
 	}
 	return v
+}
+
+// ownerAddress is producer p's address as a certificate prints it, or the
+// error that kept it from being read: never an address printed without its
+// commune or province. (A producer's commune and province are foreign keys,
+// so a unit that is not found is broken data, reported as a failure and
+// not as a 404 of whatever the officer was doing.)
+func ownerAddress(ctx context.Context, regions *region.Store, p producer.Producer) (string, error) {
+	addr, err := regions.Address(ctx, p.Street, p.CommuneCode, p.ProvinceCode)
+	if err != nil {
+		return "", fmt.Errorf("owner address of producer %d: %v", p.ID, err) // %v: a missing unit is no 404 here
+	}
+	return addr, nil
 }

@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -131,8 +130,8 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 	}
 	addr := strings.TrimSpace(in.OwnerAddress)
 	if addr == "" {
-		if addr, err = s.regions.Address(ctx, p.Street, p.CommuneCode, p.ProvinceCode); err != nil {
-			return Certificate{}, fmt.Errorf("owner address of producer %d: %w", p.ID, err)
+		if addr, err = ownerAddress(ctx, s.regions, p); err != nil {
+			return Certificate{}, err
 		}
 	}
 	if in.CommuneCode == nil {

@@ -26,6 +26,7 @@ type Service struct {
 	blobs     blob.Store
 	producers *producer.Store
 	regions   *region.Store
+	places    func(tx *gorm.DB) *region.Store // the region store inside a transaction
 	accounts  *account.Service
 	products  Products
 	today     func() day.Date
@@ -50,7 +51,7 @@ func NewService(g *gorm.DB, blobs blob.Store, today func() day.Date) *Service {
 	if today == nil {
 		today = day.Today
 	}
-	return &Service{db: g, blobs: blobs, producers: producer.NewStore(g), regions: region.NewStore(g),
+	return &Service{db: g, blobs: blobs, producers: producer.NewStore(g), regions: region.NewStore(g), places: region.NewStore,
 		accounts: account.NewService(g, nil), products: catalog.NewService(g, nil), today: today}
 }
 
