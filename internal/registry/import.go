@@ -348,8 +348,13 @@ func checkIssuerName(in *Import, auth Authority) string {
 func (s *Service) importSuperseded(g *gorm.DB, actor *account.User, in Import, p producer.Producer) (Certificate, error) {
 	var old Certificate
 	code, ok := NormalizeCode(in.SupersededCode)
-	if !ok || g.Where("code = ? AND producer_id = ?", code, p.ID).First(&old).Error != nil {
+	if !ok {
 		return old, errs.Invalid("supersedes", "registry.err.previous")
+	}
+	if err := g.Where("code = ? AND producer_id = ?", code, p.ID).First(&old).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return old, errs.Invalid("supersedes", "registry.err.previous")
+	} else if err != nil {
+		return old, err
 	}
 	if levelRank(in.Level) < levelRank(old.AuthorityLevel) || (!actor.IsCentralOfficer() && actor.Role != account.RoleAdmin && !actor.OfficerOf(old.ProvinceCode)) {
 		return old, reasoned(errs.ErrForbidden, "registry.err.issuer_level")
