@@ -9,13 +9,12 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestTwelveProfilePhotosUnderConcurrentUploads: 20 photos sent to one
@@ -25,12 +24,7 @@ import (
 func TestTwelveProfilePhotosUnderConcurrentUploads(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
+		seedtest.Demo(t, g)
 		ps, err := producer.NewStore(g).Approved(ctx, "", 1)
 		if err != nil || len(ps) != 1 {
 			t.Fatalf("a demo producer: %v", err)

@@ -14,7 +14,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestRacingPayoutsPayABalanceOnce: several admins pay one producer's whole
@@ -25,12 +25,7 @@ import (
 func TestRacingPayoutsPayABalanceOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
+		seedtest.Demo(t, g)
 		admin, err := account.NewService(g, nil).UserByEmail(ctx, "admin@example.com")
 		if err != nil {
 			t.Fatal(err)

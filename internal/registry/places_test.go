@@ -15,20 +15,8 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
-
-// demo fills g with the reference and demo data.
-func demo(t *testing.T, g *gorm.DB) {
-	t.Helper()
-	ctx := context.Background()
-	if err := seed.Reference(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // closedRegions is a region store whose every read fails.
 func closedRegions(t *testing.T) *region.Store {
@@ -45,7 +33,7 @@ func closedRegions(t *testing.T) *region.Store {
 // fails with that error (a 500, not a 404 and not a page without its place).
 func TestVerifyReportsAPlaceItCannotRead(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		demo(t, g)
+		seedtest.Demo(t, g)
 		ctx := context.Background()
 		var c registry.Certificate
 		if err := g.Where("commune_code IS NOT NULL AND import_pending = ?", false).Order("id").First(&c).Error; err != nil {
@@ -69,7 +57,7 @@ func TestVerifyReportsAPlaceItCannotRead(t *testing.T) {
 // issued, instead of a certificate whose address silently lacks them.
 func TestDecisionNeverPrintsAnIncompleteOwnerAddress(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		demo(t, g)
+		seedtest.Demo(t, g)
 		ctx := context.Background()
 		var a registry.Application
 		if err := g.Where("status = ?", registry.StatusScored).Order("id").First(&a).Error; err != nil {
