@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -28,7 +27,7 @@ func (s *Server) apiCommission(c echo.Context) error {
 }
 
 func (s *Server) commissionBP(c echo.Context) (int, error) {
-	return payment.CommissionBP(c.Request().Context(), s.db)
+	return s.paySvc.CommissionRate(c.Request().Context())
 }
 
 func (s *Server) apiSetCommission(c echo.Context) error {

@@ -14,7 +14,6 @@ import (
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/internal/registry"
 )
 
 // searchQuery reads the storefront filters from a URL query. A value that
@@ -159,16 +158,9 @@ type producerCertJSON struct {
 	VerifyURL   string `json:"verify_url"`
 }
 
-// place is the producer's commune and province, never the street.
-func (s *Server) place(ctx context.Context, p producer.Producer, lang string) string {
-	var parts []string
-	if cm, err := s.regions.Commune(ctx, p.CommuneCode); err == nil {
-		parts = append(parts, pick(lang, cm.FullName, cm.FullNameEn))
-	}
-	if pr, err := s.regions.Province(ctx, p.ProvinceCode); err == nil {
-		parts = append(parts, pick(lang, pr.FullName, pr.FullNameEn))
-	}
-	return strings.Join(parts, ", ")
+// place is the producer's commune and province, never the street (region.Store.Place).
+func (s *Server) place(ctx context.Context, p producer.Producer, lang string) (string, error) {
+	return s.regions.Place(ctx, p.CommuneCode, p.ProvinceCode, lang)
 }
 
 func pick(lang, vi, en string) string {
@@ -193,7 +185,9 @@ func (s *Server) publicProducer(ctx context.Context, slug, lang string) (produce
 		return producerJSON{}, errs.ErrNotFound
 	}
 	out := s.producerRef(p, lang)
-	out.Place = s.place(ctx, p, lang)
+	if out.Place, err = s.place(ctx, p, lang); err != nil {
+		return out, err
+	}
 	photos, err := s.photos.OfProducer(ctx, p.ID)
 	if err != nil {
 		return out, err
@@ -208,8 +202,8 @@ func (s *Server) publicProducer(ctx context.Context, slug, lang string) (produce
 	if out.Products, err = s.cards(ctx, page.Cards); err != nil {
 		return out, err
 	}
-	var certs []registry.Certificate
-	if err := s.db.WithContext(ctx).Where("producer_id = ?", p.ID).Order("valid_until DESC").Limit(100).Find(&certs).Error; err != nil {
+	certs, err := s.reg.CertificatesOf(ctx, p.ID)
+	if err != nil {
 		return out, err
 	}
 	today := day.Today()
@@ -238,20 +232,17 @@ type producerListJSON struct {
 // with the same signed keyset cursor as products.
 func (s *Server) apiProducers(c echo.Context) error {
 	ctx := c.Request().Context()
-	q := s.db.WithContext(ctx).Where("status = ?", producer.StatusApproved)
-	if p := c.QueryParam("province"); p != "" {
-		q = q.Where("province_code = ?", p)
-	}
+	var after int64
 	if raw := c.QueryParam("cursor"); raw != "" {
 		cur, err := s.cursors.Decode(raw)
 		if err != nil {
 			return err
 		}
-		q = q.Where("id > ?", cur.ID)
+		after = cur.ID
 	}
 	const limit = 50
-	var ps []producer.Producer
-	if err := q.Order("id").Limit(limit + 1).Find(&ps).Error; err != nil {
+	ps, err := s.producers.ApprovedAfter(ctx, c.QueryParam("province"), after, limit+1)
+	if err != nil {
 		return err
 	}
 	out := producerListJSON{Items: []producerJSON{}}

@@ -90,7 +90,9 @@ func (s *Server) productPage(c echo.Context) error {
 		full, pr := pp.Product, pp.Producer
 		v := productView{Product: full, Name: full.LocalName(lang), Producer: s.producerRef(pr, lang),
 			Canonical: s.cfg.BaseURL + "/products/" + full.Slug}
-		v.Producer.Place = s.place(ctx, pr, lang)
+		if v.Producer.Place, err = s.place(ctx, pr, lang); err != nil {
+			return productView{}, err
+		}
 		v.Description = paragraphs(pick(lang, full.Description, full.DescriptionEn))
 		v.Story = paragraphs(pick(lang, full.Story, full.StoryEn))
 		if len(full.Photos) > 0 {

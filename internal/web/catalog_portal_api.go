@@ -34,7 +34,10 @@ type profileJSON struct {
 func (s *Server) profileOf(ctx context.Context, p producer.Producer, lang string) (profileJSON, error) {
 	out := profileJSON{producerJSON: s.producerRef(p, lang), Street: p.Street, Phone: p.Phone, Email: p.Email,
 		Status: string(p.Status), BankBIN: p.BankBIN, BankAccount: p.BankAccount, BankHolder: p.BankHolder}
-	out.Place = s.place(ctx, p, lang)
+	var err error
+	if out.Place, err = s.place(ctx, p, lang); err != nil {
+		return out, err
+	}
 	photos, err := s.photos.OfProducer(ctx, p.ID)
 	for _, ph := range photos {
 		out.Photos = append(out.Photos, photoURLs(ph.Key, ph.Width, ph.Height))

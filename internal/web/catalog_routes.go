@@ -28,7 +28,7 @@ func (s *Server) initCatalog() error {
 		secret = sum[:]
 	}
 	s.catalogArea = catalogArea{
-		catalog: catalog.NewService(s.db),
+		catalog: catalog.NewService(s.db, registry.NewBadgeStore(s.db)),
 		photos:  catalog.NewPhotoService(s.db, store),
 		badges:  registry.NewBadgeStore(s.db),
 		cursors: catalog.NewCursorCodec(secret),

@@ -25,7 +25,11 @@ func (s *Server) portalHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := portalView{Producer: &p, Address: s.address(c, p)}
+	addr, err := s.address(c, p)
+	if err != nil {
+		return err
+	}
+	v := portalView{Producer: &p, Address: addr}
 	if b, err := s.regions.Bank(ctx, p.BankBIN); err == nil {
 		v.BankName = b.ShortName
 	}
@@ -36,12 +40,12 @@ func (s *Server) portalHome(c echo.Context) error {
 }
 
 // address writes a producer's address as street, commune, province.
-func (s *Server) address(c echo.Context, p producer.Producer) string {
-	place := s.place(c.Request().Context(), p, langOf(c))
-	if p.Street == "" {
-		return place
+func (s *Server) address(c echo.Context, p producer.Producer) (string, error) {
+	place, err := s.place(c.Request().Context(), p, langOf(c))
+	if p.Street == "" || err != nil {
+		return place, err
 	}
-	return p.Street + ", " + place
+	return p.Street + ", " + place, nil
 }
 
 type registryView struct {
@@ -82,8 +86,8 @@ type adminView struct {
 
 // adminHome lists producers for approval.
 func (s *Server) adminHome(c echo.Context) error {
-	var ps []producer.Producer
-	if err := s.db.WithContext(c.Request().Context()).Order("status, name_folded").Limit(500).Find(&ps).Error; err != nil {
+	ps, err := s.producers.All(c.Request().Context(), 500)
+	if err != nil {
 		return err
 	}
 	return s.pages.render(c, http.StatusOK, "admin", adminView{Producers: ps})

@@ -86,7 +86,7 @@ func TestRunsCleanUpOnlyTheirOwnDatabases(t *testing.T) {
 func TestTemplateCopiesAreIndependent(t *testing.T) {
 	fills := map[string]int{}
 	tpl := dbtest.NewTemplate(func(ctx context.Context, g *gorm.DB) error {
-		fills[dbtest.Name(g)]++
+		fills[fmt.Sprint(db.DialectOf(g))]++
 		return errors.Join(g.WithContext(ctx).Exec("CREATE TABLE template_test (note TEXT NOT NULL)").Error,
 			g.WithContext(ctx).Exec("INSERT INTO template_test (note) VALUES ('filled')").Error)
 	})
