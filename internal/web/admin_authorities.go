@@ -9,6 +9,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // Issuing authorities: an admin records each one's official name and a
@@ -47,10 +48,10 @@ type authorityRequest struct {
 // apiSetAuthority records an authority's official name and go-live day.
 func (s *Server) apiSetAuthority(c echo.Context) error {
 	var req authorityRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.reg.SetAuthority(c.Request().Context(), userOf(c), c.Param("key"), registry.AuthorityUpdate{Name: req.Name, GoLiveOn: req.GoLiveOn})
+	a, err := s.reg.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: req.Name, GoLiveOn: req.GoLiveOn})
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (s *Server) adminAuthorities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "admin_authorities", adminAuthoritiesView{Items: authoritiesJSON(as)})
+	return s.Render(c, http.StatusOK, "admin_authorities", adminAuthoritiesView{Items: authoritiesJSON(as)})
 }
 
 type authorityForm struct {
@@ -78,7 +79,7 @@ type authorityForm struct {
 // adminSetAuthority is the page form of apiSetAuthority; an empty go-live day clears it.
 func (s *Server) adminSetAuthority(c echo.Context) error {
 	var f authorityForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	var d day.Date
@@ -88,9 +89,9 @@ func (s *Server) adminSetAuthority(c echo.Context) error {
 			return errs.Invalid("go_live_on", "validation.type")
 		}
 	}
-	if _, err := s.reg.SetAuthority(c.Request().Context(), userOf(c), c.Param("key"), registry.AuthorityUpdate{Name: f.Name, GoLiveOn: d}); err != nil {
+	if _, err := s.reg.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: f.Name, GoLiveOn: d}); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/authorities")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type adminSettingsView struct {
@@ -34,18 +35,18 @@ func (s *Server) adminSettings(c echo.Context) error {
 	for _, r := range rs {
 		fmt.Fprintf(&b, "%s,%s,%d,%d\n", r.FromProvinceCode, r.ToProvinceCode, r.MaxGrams, r.Fee)
 	}
-	return s.pages.render(c, http.StatusOK, "admin_settings", adminSettingsView{CommissionBP: bp, RatesText: b.String()})
+	return s.Render(c, http.StatusOK, "admin_settings", adminSettingsView{CommissionBP: bp, RatesText: b.String()})
 }
 
 func (s *Server) adminSetCommission(c echo.Context) error {
 	var f commissionJSON
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
-	if err := s.paySvc.SetCommission(c.Request().Context(), userOf(c).ID, f.CommissionBP); err != nil {
+	if err := s.paySvc.SetCommission(c.Request().Context(), kit.UserOf(c).ID, f.CommissionBP); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/settings")
 }
 
@@ -55,7 +56,7 @@ type shippingForm struct {
 
 func (s *Server) adminSetShipping(c echo.Context) error {
 	var f shippingForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	rates, err := parseRates(f.Rates)
@@ -65,7 +66,7 @@ func (s *Server) adminSetShipping(c echo.Context) error {
 	if err := s.orderSvc.SetShippingRates(c.Request().Context(), rates); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/settings")
 }
 
@@ -107,7 +108,7 @@ func (s *Server) adminPayments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is, Calls: calls})
+	return s.Render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is, Calls: calls})
 }
 
 // adminRetryCall queues a given-up provider call again (audited).
@@ -116,24 +117,24 @@ func (s *Server) adminRetryCall(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.paySvc.RetryProviderCall(c.Request().Context(), userOf(c).ID, id); err != nil {
+	if err := s.paySvc.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
 // adminConfirmPayment marks a VietQR group paid by hand (audited).
 func (s *Server) adminConfirmPayment(c echo.Context) error {
 	var f confirmRequest
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
-	out, err := s.paySvc.ConfirmManually(c.Request().Context(), userOf(c).ID, strings.ToUpper(strings.TrimSpace(f.Code)), f.Amount, f.Reference)
+	out, err := s.paySvc.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, strings.ToUpper(strings.TrimSpace(f.Code)), f.Amount, f.Reference)
 	if err != nil {
 		return err
 	}
-	s.flash(c, "admin.payment."+out)
+	s.Flash(c, "admin.payment."+out)
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
@@ -142,10 +143,10 @@ func (s *Server) adminResolveIssue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.paySvc.ResolveIssue(c.Request().Context(), userOf(c).ID, id); err != nil {
+	if err := s.paySvc.ResolveIssue(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
@@ -158,17 +159,17 @@ func (s *Server) adminPayouts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "admin_payouts", adminPayoutsView{Balances: bs})
+	return s.Render(c, http.StatusOK, "admin_payouts", adminPayoutsView{Balances: bs})
 }
 
 func (s *Server) adminRecordPayout(c echo.Context) error {
 	var f payoutRequest
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
-	if _, err := s.paySvc.RecordPayout(c.Request().Context(), userOf(c).ID, f.ProducerSlug, f.Amount, f.Reference); err != nil {
+	if _, err := s.paySvc.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, f.ProducerSlug, f.Amount, f.Reference); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payouts")
 }

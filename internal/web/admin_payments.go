@@ -13,6 +13,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type commissionJSON struct {
@@ -33,10 +34,10 @@ func (s *Server) commissionBP(c echo.Context) (int, error) {
 
 func (s *Server) apiSetCommission(c echo.Context) error {
 	var req commissionJSON
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.paySvc.SetCommission(c.Request().Context(), userOf(c).ID, req.CommissionBP); err != nil {
+	if err := s.paySvc.SetCommission(c.Request().Context(), kit.UserOf(c).ID, req.CommissionBP); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, req)
@@ -59,7 +60,7 @@ func (s *Server) apiShippingRates(c echo.Context) error {
 
 func (s *Server) apiSetShippingRates(c echo.Context) error {
 	var req ratesJSON
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	if err := s.orderSvc.SetShippingRates(c.Request().Context(), req.Rates); err != nil {
@@ -89,7 +90,7 @@ func (s *Server) apiRetryProviderCall(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.paySvc.RetryProviderCall(c.Request().Context(), userOf(c).ID, id); err != nil {
+	if err := s.paySvc.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -103,10 +104,10 @@ type confirmRequest struct {
 
 func (s *Server) apiConfirmPayment(c echo.Context) error {
 	var req confirmRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	out, err := s.paySvc.ConfirmManually(c.Request().Context(), userOf(c).ID, c.Param("code"), req.Amount, req.Reference)
+	out, err := s.paySvc.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, c.Param("code"), req.Amount, req.Reference)
 	if err != nil {
 		return err
 	}
@@ -129,10 +130,10 @@ type payoutRequest struct {
 
 func (s *Server) apiRecordPayout(c echo.Context) error {
 	var req payoutRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := s.paySvc.RecordPayout(c.Request().Context(), userOf(c).ID, req.ProducerSlug, req.Amount, req.Reference)
+	p, err := s.paySvc.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, req.ProducerSlug, req.Amount, req.Reference)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type tokenRequest struct {
@@ -55,7 +56,7 @@ func (s *Server) userView(c echo.Context, u account.User) userJSON {
 // apiIssueToken exchanges credentials for a bearer token.
 func (s *Server) apiIssueToken(c echo.Context) error {
 	var req tokenRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	u, err := s.accounts.Authenticate(c.Request().Context(), req.Email, req.Password, c.RealIP())
@@ -73,7 +74,7 @@ func (s *Server) apiIssueToken(c echo.Context) error {
 // apiRegister creates a shopper account.
 func (s *Server) apiRegister(c echo.Context) error {
 	var req registerRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	u, err := s.accounts.Register(c.Request().Context(), req.Email, req.Name, req.Password, req.Locale)
@@ -94,5 +95,5 @@ func (s *Server) apiRevokeToken(c echo.Context) error {
 
 // apiMe returns the signed-in user.
 func (s *Server) apiMe(c echo.Context) error {
-	return c.JSON(http.StatusOK, s.userView(c, *userOf(c)))
+	return c.JSON(http.StatusOK, s.userView(c, *kit.UserOf(c)))
 }

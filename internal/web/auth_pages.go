@@ -10,6 +10,7 @@ import (
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/i18n"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type loginForm struct {
@@ -34,34 +35,34 @@ type registerView struct {
 }
 
 func (s *Server) loginPage(c echo.Context) error {
-	return s.pages.render(c, http.StatusOK, "login", loginView{Next: safeNext(c.QueryParam("next"), "")})
+	return s.Render(c, http.StatusOK, "login", loginView{Next: kit.SafeNext(c.QueryParam("next"), "")})
 }
 
 // login signs a user in. A wrong password and an unknown e-mail get the
 // same answer, and repeated failures are rate limited.
 func (s *Server) login(c echo.Context) error {
 	var f loginForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
-	view := loginView{Email: f.Email, Next: safeNext(f.Next, "")}
+	view := loginView{Email: f.Email, Next: kit.SafeNext(f.Next, "")}
 	u, err := s.accounts.Authenticate(c.Request().Context(), f.Email, f.Password, c.RealIP())
 	switch {
 	case errors.Is(err, errs.ErrTooMany):
-		setRetryAfter(c, err)
+		kit.SetRetryAfter(c, err)
 		view.Error = "login.too_many"
-		return s.pages.render(c, http.StatusTooManyRequests, "login", view)
+		return s.Render(c, http.StatusTooManyRequests, "login", view)
 	case errors.Is(err, errs.ErrUnauthorized):
 		view.Error = "login.bad_credentials"
-		return s.pages.render(c, http.StatusUnauthorized, "login", view)
+		return s.Render(c, http.StatusUnauthorized, "login", view)
 	case err != nil:
 		return err
 	}
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}
-	s.flash(c, "flash.signed_in")
-	return c.Redirect(http.StatusSeeOther, safeNext(f.Next, landingFor(u)))
+	s.Flash(c, "flash.signed_in")
+	return c.Redirect(http.StatusSeeOther, kit.SafeNext(f.Next, landingFor(u)))
 }
 
 // signIn starts a session, moves a guest cart into the account's cart, and
@@ -72,12 +73,12 @@ func (s *Server) signIn(c echo.Context, u account.User) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(c, token, time.Now().Add(account.SessionTTL))
-	if err := s.rotateCSRF(c); err != nil {
+	s.SetSessionCookie(c, token, time.Now().Add(account.SessionTTL))
+	if err := s.RotateCSRF(c); err != nil {
 		return err
 	}
 	s.mergeGuestCart(c, u)
-	if ck, err := c.Cookie(langCookie); err == nil && i18n.Supported(ck.Value) && ck.Value != u.Locale {
+	if ck, err := c.Cookie(kit.LangCookie); err == nil && i18n.Supported(ck.Value) && ck.Value != u.Locale {
 		return s.accounts.SetLocale(ctx, u.ID, ck.Value)
 	}
 	return nil
@@ -97,46 +98,46 @@ func landingFor(u account.User) string {
 }
 
 func (s *Server) registerPage(c echo.Context) error {
-	return s.pages.render(c, http.StatusOK, "register", registerView{})
+	return s.Render(c, http.StatusOK, "register", registerView{})
 }
 
 // register creates a shopper account and signs it in.
 func (s *Server) register(c echo.Context) error {
 	var f registerForm
-	err := s.bindForm(c, &f)
+	err := s.BindForm(c, &f)
 	view := registerView{Name: f.Name, Email: f.Email}
 	if ve, ok := errs.AsValidation(err); ok {
-		view.Error, view.Errors = "register.fix_errors", formErrors(ve)
-		return s.pages.render(c, http.StatusBadRequest, "register", view)
+		view.Error, view.Errors = "register.fix_errors", kit.FormErrors(ve)
+		return s.Render(c, http.StatusBadRequest, "register", view)
 	} else if err != nil {
 		return err
 	}
-	u, err := s.accounts.Register(c.Request().Context(), f.Email, f.Name, f.Password, langOf(c))
+	u, err := s.accounts.Register(c.Request().Context(), f.Email, f.Name, f.Password, kit.LangOf(c))
 	if errors.Is(err, errs.ErrConflict) {
 		view.Error = "account.email_taken"
-		return s.pages.render(c, http.StatusConflict, "register", view)
+		return s.Render(c, http.StatusConflict, "register", view)
 	} else if err != nil {
 		return err
 	}
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}
-	s.flash(c, "flash.welcome")
+	s.Flash(c, "flash.welcome")
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
 // logout ends the session.
 func (s *Server) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil {
+	if ck, err := c.Cookie(kit.SessionCookie); err == nil {
 		if err := s.accounts.EndSession(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
-	if err := s.rotateCSRF(c); err != nil {
+	c.SetCookie(&http.Cookie{Name: kit.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	if err := s.RotateCSRF(c); err != nil {
 		return err
 	}
-	s.flash(c, "flash.signed_out")
+	s.Flash(c, "flash.signed_out")
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -147,15 +148,15 @@ func (s *Server) switchLang(c echo.Context) error {
 	if !i18n.Supported(lang) {
 		return errs.ErrNotFound
 	}
-	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure()})
-	if u := userOf(c); u != nil {
+	c.SetCookie(&http.Cookie{Name: kit.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure()})
+	if u := kit.UserOf(c); u != nil {
 		if err := s.accounts.SetLocale(c.Request().Context(), u.ID, lang); err != nil {
 			return err
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next"), "/"))
+	return c.Redirect(http.StatusSeeOther, kit.SafeNext(c.QueryParam("next"), "/"))
 }
 
 func (s *Server) accountPage(c echo.Context) error {
-	return s.pages.render(c, http.StatusOK, "account", nil)
+	return s.Render(c, http.StatusOK, "account", nil)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // cartCookie holds a guest's cart token; only its hash is stored.
@@ -20,7 +21,7 @@ const cartCookie = "ocop_cart"
 // cartOwner is the signed-in user, or the guest behind the cart cookie
 // (made on first use when create is set).
 func (s *Server) cartOwner(c echo.Context, create bool) order.Owner {
-	if u := userOf(c); u != nil {
+	if u := kit.UserOf(c); u != nil {
 		return order.Owner{UserID: u.ID}
 	}
 	if ck, err := c.Cookie(cartCookie); err == nil && len(ck.Value) >= 32 {
@@ -44,7 +45,7 @@ func (s *Server) mergeGuestCart(c echo.Context, user account.User) {
 		return
 	}
 	if err := s.orderSvc.Merge(c.Request().Context(), user.ID, ck.Value); err != nil {
-		s.log.Warn("merge guest cart", "user", user.ID, "err", err)
+		s.Log.Warn("merge guest cart", "user", user.ID, "err", err)
 		return
 	}
 	c.SetCookie(&http.Cookie{Name: cartCookie, Value: "", Path: "/", MaxAge: -1})
@@ -73,7 +74,7 @@ func (s *Server) cartPage(c echo.Context) error {
 			return err
 		}
 	}
-	return s.pages.render(c, http.StatusOK, "cart", v)
+	return s.Render(c, http.StatusOK, "cart", v)
 }
 
 type cartForm struct {
@@ -84,13 +85,13 @@ type cartForm struct {
 // cartAdd is where the product page's add-to-cart form posts.
 func (s *Server) cartAdd(c echo.Context) error {
 	var f cartForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	if err := s.orderSvc.Add(c.Request().Context(), s.cartOwner(c, true), f.VariantID, f.Quantity); err != nil {
 		return err
 	}
-	s.flash(c, "cart.added")
+	s.Flash(c, "cart.added")
 	return c.Redirect(http.StatusSeeOther, "/cart")
 }
 
@@ -105,7 +106,7 @@ func (s *Server) cartSet(c echo.Context) error {
 		return errs.ErrNotFound
 	}
 	var f cartSetForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	o := s.cartOwner(c, false)
@@ -115,6 +116,6 @@ func (s *Server) cartSet(c echo.Context) error {
 	if err := s.orderSvc.SetQuantity(c.Request().Context(), o, id, f.Quantity); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/cart")
 }

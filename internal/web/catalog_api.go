@@ -15,6 +15,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // searchQuery reads the storefront filters from a URL query. A value that
@@ -89,7 +90,7 @@ func (s *Server) search(ctx context.Context, v url.Values) (catalog.Query, produ
 // apiProducts answers from the read cache by the exact query string; the
 // encoded JSON is cached, so a hit costs a map lookup.
 func (s *Server) apiProducts(c echo.Context) error {
-	body, err := cached(s.cache, c.Request().Context(), "api:"+c.Request().URL.RawQuery, func(ctx context.Context) ([]byte, error) {
+	body, err := kit.Cached(s.cache, c.Request().Context(), "api:"+c.Request().URL.RawQuery, func(ctx context.Context) ([]byte, error) {
 		_, out, err := s.search(ctx, c.QueryParams())
 		if err != nil {
 			return nil, err
@@ -119,7 +120,7 @@ type publishedProduct struct {
 // publicProduct loads a published product of an approved producer, with
 // variants, photos and today's badge, through the read cache.
 func (s *Server) publicProduct(ctx context.Context, slug string) (publishedProduct, error) {
-	return cached(s.cache, ctx, "product:"+slug, func(ctx context.Context) (publishedProduct, error) {
+	return kit.Cached(s.cache, ctx, "product:"+slug, func(ctx context.Context) (publishedProduct, error) {
 		p, err := s.catalog.Published(ctx, slug)
 		if err != nil {
 			return publishedProduct{}, err
@@ -222,7 +223,7 @@ func (s *Server) publicProducer(ctx context.Context, slug, lang string) (produce
 }
 
 func (s *Server) apiProducer(c echo.Context) error {
-	out, err := s.publicProducer(c.Request().Context(), c.Param("slug"), langOf(c))
+	out, err := s.publicProducer(c.Request().Context(), c.Param("slug"), kit.LangOf(c))
 	if err != nil {
 		return err
 	}
@@ -260,7 +261,7 @@ func (s *Server) apiProducers(c echo.Context) error {
 			out.NextCursor = s.cursors.Encode(catalog.Cursor{Sort: catalog.SortNewest, Key: ps[i-1].ID, ID: ps[i-1].ID})
 			break
 		}
-		out.Items = append(out.Items, s.producerRef(p, langOf(c)))
+		out.Items = append(out.Items, s.producerRef(p, kit.LangOf(c)))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type productsView struct {
@@ -32,7 +33,7 @@ func (s *Server) productsPage(c echo.Context) error {
 		Q catalog.Query
 		L productListJSON
 	}
-	r, err := cached(s.cache, ctx, "search:"+c.Request().URL.RawQuery, func(ctx context.Context) (result, error) {
+	r, err := kit.Cached(s.cache, ctx, "search:"+c.Request().URL.RawQuery, func(ctx context.Context) (result, error) {
 		q, list, err := s.search(ctx, c.QueryParams())
 		return result{q, list}, err
 	})
@@ -40,7 +41,7 @@ func (s *Server) productsPage(c echo.Context) error {
 		return err
 	}
 	q, list := r.Q, r.L
-	v := productsView{Query: q, Raw: c.QueryParams(), Items: withLang(langOf(c), list.Items),
+	v := productsView{Query: q, Raw: c.QueryParams(), Items: withLang(kit.LangOf(c), list.Items),
 		Sorts: []string{catalog.SortRelevance, catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortStars}}
 	if list.NextCursor != "" {
 		next := c.QueryParams()
@@ -48,17 +49,17 @@ func (s *Server) productsPage(c echo.Context) error {
 		v.NextURL = "/products?" + next.Encode()
 	}
 	v.Groups = s.groups(ctx)
-	if v.Provinces, err = cached(s.cache, ctx, "provinces", s.regions.Provinces); err != nil {
+	if v.Provinces, err = kit.Cached(s.cache, ctx, "provinces", s.regions.Provinces); err != nil {
 		return err
 	}
 	if code := q.Province; code != "" {
-		if v.Communes, err = cached(s.cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
+		if v.Communes, err = kit.Cached(s.cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
 			return s.regions.Communes(ctx, code)
 		}); err != nil {
 			return err
 		}
 	}
-	return s.pages.render(c, http.StatusOK, "catalog_products", v)
+	return s.Render(c, http.StatusOK, "catalog_products", v)
 }
 
 type productView struct {
@@ -80,9 +81,9 @@ type productView struct {
 // the CSRF token and user are added per request by the renderer.
 func (s *Server) productPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	lang := langOf(c)
+	lang := kit.LangOf(c)
 	slug := c.Param("slug")
-	v, err := cached(s.cache, ctx, "page:"+lang+":"+slug, func(ctx context.Context) (productView, error) {
+	v, err := kit.Cached(s.cache, ctx, "page:"+lang+":"+slug, func(ctx context.Context) (productView, error) {
 		pp, err := s.publicProduct(ctx, slug)
 		if err != nil {
 			return productView{}, err
@@ -123,25 +124,23 @@ func (s *Server) productPage(c echo.Context) error {
 	// The body is rendered once per language and slug with a placeholder
 	// for the CSRF token of the add-to-cart forms, and the visitor's token
 	// is put in per request; header and layout are rendered as usual.
-	body, err := cached(s.cache, ctx, "body:"+lang+":"+slug, func(context.Context) (string, error) {
-		var buf strings.Builder
-		err := s.pages.pages["product"].ExecuteTemplate(&buf, "product-body", Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
-		return buf.String(), err
+	body, err := kit.Cached(s.cache, ctx, "body:"+lang+":"+slug, func(context.Context) (string, error) {
+		return s.Pages.RenderBlock("product", "product-body", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
 	})
 	if err != nil {
 		return err
 	}
-	token, _ := c.Get(csrfKey).(string)
+	token := kit.CSRFToken(c)
 	withToken := func(cachedHTML string) string {
 		return strings.ReplaceAll(cachedHTML, csrfPlaceholder, template.HTMLEscapeString(token))
 	}
-	if userOf(c) == nil && !hasFlash(c) {
+	if kit.UserOf(c) == nil && !kit.HasFlash(c) {
 		// A visitor who is not signed in sees the same page as every other
 		// such visitor in their language, but for the CSRF token: the whole
 		// page, layout included, is cached (the layout is half the cost of a
 		// render).
-		page, err := cached(s.cache, ctx, "full:"+lang+":"+slug, func(context.Context) (string, error) {
-			return s.pages.renderString("product", Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
+		page, err := kit.Cached(s.cache, ctx, "full:"+lang+":"+slug, func(context.Context) (string, error) {
+			return s.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
 				Data: productPageData{View: v, Body: template.HTML(body)}}) // #nosec: body was escaped by html/template
 		})
 		if err != nil {
@@ -151,7 +150,7 @@ func (s *Server) productPage(c echo.Context) error {
 		return c.HTMLBlob(http.StatusOK, []byte(withToken(page)))
 	}
 	html := template.HTML(withToken(body)) // #nosec: body was escaped by html/template
-	return s.pages.render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
+	return s.Render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
 }
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached body.
@@ -165,7 +164,7 @@ type productPageData struct {
 // groups is the Decision 148 tree through the read cache; on error it is
 // empty, which only leaves a group name unshown.
 func (s *Server) groups(ctx context.Context) []catalog.Group {
-	gs, _ := cached(s.cache, ctx, "groups", s.catalog.Groups)
+	gs, _ := kit.Cached(s.cache, ctx, "groups", s.catalog.Groups)
 	return gs
 }
 
@@ -219,13 +218,13 @@ type producerView struct {
 
 // producerPage is a producer's public page.
 func (s *Server) producerPage(c echo.Context) error {
-	p, err := s.publicProducer(c.Request().Context(), c.Param("slug"), langOf(c))
+	p, err := s.publicProducer(c.Request().Context(), c.Param("slug"), kit.LangOf(c))
 	if err != nil {
 		return err
 	}
-	v := producerView{Producer: p, Products: withLang(langOf(c), p.Products), Story: paragraphs(p.Story), Canonical: p.URL}
+	v := producerView{Producer: p, Products: withLang(kit.LangOf(c), p.Products), Story: paragraphs(p.Story), Canonical: p.URL}
 	if len(p.Photos) > 0 {
 		v.Image = s.cfg.BaseURL + p.Photos[0].PageURL
 	}
-	return s.pages.render(c, http.StatusOK, "producer", v)
+	return s.Render(c, http.StatusOK, "producer", v)
 }

@@ -11,12 +11,13 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // ownProducer is the producer the signed-in user acts for. Every portal
 // handler starts here, so no handler can reach another producer's rows.
 func (s *Server) ownProducer(c echo.Context) (producer.Producer, error) {
-	return s.producers.OfUser(c.Request().Context(), userOf(c).ID)
+	return s.producers.OfUser(c.Request().Context(), kit.UserOf(c).ID)
 }
 
 // profileJSON is a producer's own profile, with the private fields.
@@ -47,7 +48,7 @@ func (s *Server) apiPortalProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.profileOf(c.Request().Context(), p, langOf(c))
+	out, err := s.profileOf(c.Request().Context(), p, kit.LangOf(c))
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (s *Server) apiPortalProfile(c echo.Context) error {
 
 func (s *Server) apiPortalUpdateProfile(c echo.Context) error {
 	var in catalog.ProfileInput
-	if err := s.bindJSON(c, &in); err != nil {
+	if err := s.BindJSON(c, &in); err != nil {
 		return err
 	}
 	p, err := s.ownProducer(c)
@@ -66,7 +67,7 @@ func (s *Server) apiPortalUpdateProfile(c echo.Context) error {
 	if p, err = s.catalog.UpdateProfile(c.Request().Context(), p.ID, in); err != nil {
 		return err
 	}
-	out, err := s.profileOf(c.Request().Context(), p, langOf(c))
+	out, err := s.profileOf(c.Request().Context(), p, kit.LangOf(c))
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (s *Server) apiPortalUpdateProduct(c echo.Context) error {
 
 func (s *Server) apiPortalSaveProduct(c echo.Context, slug string) error {
 	var in catalog.ProductInput
-	if err := s.bindJSON(c, &in); err != nil {
+	if err := s.BindJSON(c, &in); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

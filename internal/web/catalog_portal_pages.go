@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // portalProductsView lists a producer's own listings with their badges.
@@ -52,7 +53,7 @@ func (s *Server) portalProductsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_products", portalProductsView{Producer: pr, Items: items, Warnings: warn})
+	return s.Render(c, http.StatusOK, "portal_products", portalProductsView{Producer: pr, Items: items, Warnings: warn})
 }
 
 // productFormView is the create/edit form.
@@ -97,7 +98,7 @@ func (s *Server) portalNewProductPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_product_form", v)
+	return s.Render(c, http.StatusOK, "portal_product_form", v)
 }
 
 func (s *Server) portalEditProductPage(c echo.Context) error {
@@ -126,7 +127,7 @@ func (s *Server) portalEditProductPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_product_form", v)
+	return s.Render(c, http.StatusOK, "portal_product_form", v)
 }
 
 // readProductForm reads the product form. Variant rows are parallel
@@ -192,7 +193,7 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 		}
 	}
 	if len(bad) == 0 {
-		err = s.valid.Struct(&in)
+		err = s.Valid.Struct(&in)
 		if err == nil {
 			var p catalog.Product
 			if slug == "" {
@@ -201,14 +202,14 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 				p, err = s.catalog.Update(ctx, pr.ID, slug, in)
 			}
 			if err == nil {
-				s.flash(c, "flash.saved")
+				s.Flash(c, "flash.saved")
 				return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
 			}
 		}
 		if _, ok := errs.AsValidation(err); !ok && errs.Reason(err) == "" {
 			return err
 		}
-		bad = formErrors(err)
+		bad = kit.FormErrors(err)
 	}
 	v := productFormView{Slug: slug, In: in, Errors: bad}
 	if r := errs.Reason(err); r != "" {
@@ -222,7 +223,7 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 	if v.Error != "" {
 		status = http.StatusConflict
 	}
-	return s.pages.render(c, status, "portal_product_form", v)
+	return s.Render(c, status, "portal_product_form", v)
 }
 
 type statusFormIn struct {
@@ -231,7 +232,7 @@ type statusFormIn struct {
 
 func (s *Server) portalProductStatus(c echo.Context) error {
 	var f statusFormIn
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	pr, err := s.ownProducer(c)
@@ -242,7 +243,7 @@ func (s *Server) portalProductStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
 }
 
@@ -265,7 +266,7 @@ func (s *Server) portalAddPhoto(c echo.Context) error {
 	if _, err := s.photos.Add(c.Request().Context(), pr.ID, slug, f); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	if slug == "" {
 		return c.Redirect(http.StatusSeeOther, "/portal/profile")
 	}
@@ -283,7 +284,7 @@ type profileFormView struct {
 func (s *Server) profileForm(c echo.Context, pr producer.Producer, v profileFormView) (profileFormView, error) {
 	ctx := c.Request().Context()
 	var err error
-	if v.Profile, err = s.profileOf(ctx, pr, langOf(c)); err != nil {
+	if v.Profile, err = s.profileOf(ctx, pr, kit.LangOf(c)); err != nil {
 		return v, err
 	}
 	if v.Communes, err = s.regions.Communes(ctx, pr.ProvinceCode); err != nil {
@@ -304,7 +305,7 @@ func (s *Server) portalProfilePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_profile", v)
+	return s.Render(c, http.StatusOK, "portal_profile", v)
 }
 
 func (s *Server) portalSaveProfile(c echo.Context) error {
@@ -313,19 +314,19 @@ func (s *Server) portalSaveProfile(c echo.Context) error {
 		return err
 	}
 	var in catalog.ProfileInput
-	err = s.bindForm(c, &in)
+	err = s.BindForm(c, &in)
 	if err == nil {
 		if _, err = s.catalog.UpdateProfile(c.Request().Context(), pr.ID, in); err == nil {
-			s.flash(c, "flash.saved")
+			s.Flash(c, "flash.saved")
 			return c.Redirect(http.StatusSeeOther, "/portal/profile")
 		}
 	}
 	if _, ok := errs.AsValidation(err); !ok {
 		return err
 	}
-	v, ferr := s.profileForm(c, pr, profileFormView{In: in, Errors: formErrors(err)})
+	v, ferr := s.profileForm(c, pr, profileFormView{In: in, Errors: kit.FormErrors(err)})
 	if ferr != nil {
 		return ferr
 	}
-	return s.pages.render(c, http.StatusBadRequest, "portal_profile", v)
+	return s.Render(c, http.StatusBadRequest, "portal_profile", v)
 }

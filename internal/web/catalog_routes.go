@@ -8,6 +8,7 @@ import (
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // catalogArea holds the services behind the storefront, producer listings and search.
@@ -16,7 +17,7 @@ type catalogArea struct {
 	photos  *catalog.PhotoService
 	badges  *registry.BadgeStore
 	cursors *catalog.CursorCodec
-	cache   *readCache
+	cache   *kit.ReadCache
 }
 
 // initCatalog builds the catalog services; called once from New.
@@ -32,7 +33,7 @@ func (s *Server) initCatalog() error {
 		photos:  catalog.NewPhotoService(s.db, store),
 		badges:  registry.NewBadgeStore(s.db),
 		cursors: catalog.NewCursorCodec(secret),
-		cache:   newReadCache(publicCacheTTL, 10_000),
+		cache:   kit.NewReadCache(kit.PublicCacheTTL, 10_000),
 	}
 	return nil
 }
@@ -60,7 +61,7 @@ func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin
 	api.POST("/portal/products/:slug/unpublish", s.apiPortalStatus(catalog.StatusUnpublished), producerOnly, s.clearsCache)
 	api.POST("/portal/products/:slug/archive", s.apiPortalStatus(catalog.StatusArchived), producerOnly, s.clearsCache)
 	// Uploads sit outside the 1 MiB groups, with the photo limit instead.
-	upload := bodyLimit(catalog.MaxPhotoBytes + 64<<10)
+	upload := kit.BodyLimit(catalog.MaxPhotoBytes + 64<<10)
 	e.POST("/api/v1/portal/products/:slug/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
 	e.POST("/api/v1/portal/profile/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
 
@@ -79,8 +80,8 @@ func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin
 	portal.GET("/products/:slug", s.portalEditProductPage)
 	portal.POST("/products/:slug", s.portalUpdateProduct, s.clearsCache)
 	portal.POST("/products/:slug/status", s.portalProductStatus, s.clearsCache)
-	e.POST("/portal/products/:slug/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly, s.clearsCache)
-	e.POST("/portal/profile/photos", s.portalAddPhoto, upload, s.authenticate, s.csrf(), producerOnly, s.clearsCache)
+	e.POST("/portal/products/:slug/photos", s.portalAddPhoto, upload, s.authenticate, s.CSRF(), producerOnly, s.clearsCache)
+	e.POST("/portal/profile/photos", s.portalAddPhoto, upload, s.authenticate, s.CSRF(), producerOnly, s.clearsCache)
 }
 
 // clearsCache empties the public read cache after any successful unsafe
@@ -89,7 +90,7 @@ func (s *Server) clearsCache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := next(c)
 		if m := c.Request().Method; err == nil && m != http.MethodGet && m != http.MethodHead {
-			s.cache.clear()
+			s.cache.Clear()
 		}
 		return err
 	}

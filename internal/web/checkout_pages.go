@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type checkoutView struct {
@@ -59,7 +60,7 @@ func (s *Server) checkoutPage(c echo.Context) error {
 	if len(v.Quote.Parts) == 0 {
 		return c.Redirect(http.StatusSeeOther, "/cart")
 	}
-	return s.pages.render(c, http.StatusOK, "checkout", v)
+	return s.Render(c, http.StatusOK, "checkout", v)
 }
 
 // checkoutCommunes answers the province picker (htmx) with the province's communes as options.
@@ -80,7 +81,7 @@ func (s *Server) checkoutCommunes(c echo.Context) error {
 // problem; a changed price sends the shopper back to the cart to see it.
 func (s *Server) checkout(c echo.Context) error {
 	var f checkoutRequest
-	bindErr := s.bindForm(c, &f)
+	bindErr := s.BindForm(c, &f)
 	if bindErr != nil {
 		if _, ok := errs.AsValidation(bindErr); !ok {
 			return bindErr
@@ -94,7 +95,7 @@ func (s *Server) checkout(c echo.Context) error {
 		err = s.allowCheckout(c)
 	}
 	if err == nil {
-		res, err = s.paySvc.Checkout(c.Request().Context(), userOf(c).ID, f.input())
+		res, err = s.paySvc.Checkout(c.Request().Context(), kit.UserOf(c).ID, f.input())
 	}
 	switch {
 	case err == nil:
@@ -103,7 +104,7 @@ func (s *Server) checkout(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/orders/"+res.Group.Code)
 	case errors.Is(err, order.ErrPriceChanged):
-		s.flash(c, "checkout.price_changed")
+		s.Flash(c, "checkout.price_changed")
 		return c.Redirect(http.StatusSeeOther, "/cart")
 	}
 	v, verr := s.checkoutView(c, f)
@@ -111,12 +112,12 @@ func (s *Server) checkout(c echo.Context) error {
 		return verr
 	}
 	status := http.StatusBadRequest
-	if ve := formErrors(err); ve != nil {
+	if ve := kit.FormErrors(err); ve != nil {
 		v.Errors = ve
-	} else if r := errs.Reason(err); r != "" && statusOf(err) < 500 {
-		v.Error, v.ErrorData, status = r, errs.ReasonData(err), statusOf(err)
+	} else if r := errs.Reason(err); r != "" && kit.StatusOf(err) < 500 {
+		v.Error, v.ErrorData, status = r, errs.ReasonData(err), kit.StatusOf(err)
 	} else {
 		return err
 	}
-	return s.pages.render(c, status, "checkout", v)
+	return s.Render(c, status, "checkout", v)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type homeView struct {
@@ -30,7 +31,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Featured = withLang(langOf(c), fc)
+	v.Featured = withLang(kit.LangOf(c), fc)
 	newest, err := s.catalog.Search(ctx, catalog.Query{Sort: catalog.SortNewest, Limit: 8})
 	if err != nil {
 		return err
@@ -39,7 +40,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Newest = withLang(langOf(c), nc)
+	v.Newest = withLang(kit.LangOf(c), nc)
 	gs, err := s.catalog.Groups(ctx)
 	if err != nil {
 		return err
@@ -52,5 +53,5 @@ func (s *Server) home(c echo.Context) error {
 	if v.Producers, err = s.producers.Approved(ctx, region.LangSon, 24); err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "home", v)
+	return s.Render(c, http.StatusOK, "home", v)
 }

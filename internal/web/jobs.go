@@ -27,7 +27,7 @@ func (s *Server) startJobs(ctx context.Context) {
 			defer t.Stop()
 			for {
 				if err := j.run(ctx); err != nil && ctx.Err() == nil {
-					s.log.Error("background job failed", "job", j.name, "err", err)
+					s.Log.Error("background job failed", "job", j.name, "err", err)
 				}
 				select {
 				case <-ctx.Done():

@@ -10,6 +10,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/validate"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type cartAddRequest struct {
@@ -38,7 +39,7 @@ func (r checkoutRequest) input() order.CheckoutInput {
 		CommuneCode: r.CommuneCode, Street: strings.TrimSpace(r.Street), Note: strings.TrimSpace(r.Note)}, Method: r.PaymentMethod, AdultConfirmed: r.AdultConfirmed}
 }
 
-func ownerOf(c echo.Context) order.Owner { return order.Owner{UserID: userOf(c).ID} }
+func ownerOf(c echo.Context) order.Owner { return order.Owner{UserID: kit.UserOf(c).ID} }
 
 func (s *Server) apiCart(c echo.Context) error {
 	q, err := s.orderSvc.View(c.Request().Context(), ownerOf(c), c.QueryParam("province_code"))
@@ -58,7 +59,7 @@ func cartJSON(q order.Quote) order.Quote {
 
 func (s *Server) apiCartAdd(c echo.Context) error {
 	var req cartAddRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	if err := s.orderSvc.Add(c.Request().Context(), ownerOf(c), req.VariantID, req.Quantity); err != nil {
@@ -73,7 +74,7 @@ func (s *Server) apiCartSet(c echo.Context) error {
 		return errs.ErrNotFound
 	}
 	var req cartSetRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	if err := s.orderSvc.SetQuantity(c.Request().Context(), ownerOf(c), id, *req.Quantity); err != nil {
@@ -84,14 +85,14 @@ func (s *Server) apiCartSet(c echo.Context) error {
 
 func (s *Server) apiCheckout(c echo.Context) error {
 	var req checkoutRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	if err := s.allowCheckout(c); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := s.paySvc.Checkout(ctx, userOf(c).ID, req.input())
+	res, err := s.paySvc.Checkout(ctx, kit.UserOf(c).ID, req.input())
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (s *Server) apiCheckout(c echo.Context) error {
 
 func (s *Server) apiOrders(c echo.Context) error {
 	ctx := c.Request().Context()
-	gs, err := s.orderSvc.GroupsOf(ctx, userOf(c).ID, 100)
+	gs, err := s.orderSvc.GroupsOf(ctx, kit.UserOf(c).ID, 100)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func (s *Server) apiOrders(c echo.Context) error {
 // apiOrder shows one of the caller's groups; anyone else's is a 404.
 func (s *Server) apiOrder(c echo.Context) error {
 	ctx := c.Request().Context()
-	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), userOf(c).ID)
+	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,7 @@ func (s *Server) apiOrder(c echo.Context) error {
 
 func (s *Server) apiOrderCancel(c echo.Context) error {
 	ctx := c.Request().Context()
-	g, err := s.paySvc.CancelGroup(ctx, userOf(c).ID, c.Param("code"))
+	g, err := s.paySvc.CancelGroup(ctx, kit.UserOf(c).ID, c.Param("code"))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/qr"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type orderPageView struct {
@@ -22,23 +23,23 @@ type orderPageView struct {
 // timelines, and while unpaid the VietQR (or a button back to Stripe).
 func (s *Server) orderPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), userOf(c).ID)
+	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
-	v := orderPageView{Group: g, View: s.groupView(ctx, g), Pending: g.Status == order.GroupPending, Expires: vnTime(g.ExpiresAt)}
+	v := orderPageView{Group: g, View: s.groupView(ctx, g), Pending: g.Status == order.GroupPending, Expires: kit.VNTime(g.ExpiresAt)}
 	if v.View.VietQR != nil {
 		if b, err := s.regions.Bank(ctx, v.View.VietQR.BIN); err == nil {
 			v.BankName = b.ShortName
 		}
 	}
-	return s.pages.render(c, http.StatusOK, "order", v)
+	return s.Render(c, http.StatusOK, "order", v)
 }
 
 // orderStatus is polled by the order page (htmx) while unpaid: 204 while
 // nothing changed, and a full refresh once the group is no longer pending.
 func (s *Server) orderStatus(c echo.Context) error {
-	g, err := s.orderSvc.GroupByCode(c.Request().Context(), c.Param("code"), userOf(c).ID)
+	g, err := s.orderSvc.GroupByCode(c.Request().Context(), c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func (s *Server) orderStatus(c echo.Context) error {
 
 // orderQR is the VietQR image of an unpaid group.
 func (s *Server) orderQR(c echo.Context) error {
-	g, err := s.orderSvc.GroupByCode(c.Request().Context(), c.Param("code"), userOf(c).ID)
+	g, err := s.orderSvc.GroupByCode(c.Request().Context(), c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -71,10 +72,10 @@ func (s *Server) orderQR(c echo.Context) error {
 }
 
 func (s *Server) orderCancel(c echo.Context) error {
-	if _, err := s.paySvc.CancelGroup(c.Request().Context(), userOf(c).ID, c.Param("code")); err != nil {
+	if _, err := s.paySvc.CancelGroup(c.Request().Context(), kit.UserOf(c).ID, c.Param("code")); err != nil {
 		return err
 	}
-	s.flash(c, "order.cancelled")
+	s.Flash(c, "order.cancelled")
 	return c.Redirect(http.StatusSeeOther, "/orders/"+c.Param("code"))
 }
 
@@ -82,7 +83,7 @@ func (s *Server) orderCancel(c echo.Context) error {
 // session is made with the same idempotency key, so it is the same one).
 func (s *Server) orderPay(c echo.Context) error {
 	ctx := c.Request().Context()
-	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), userOf(c).ID)
+	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -98,9 +99,9 @@ type accountOrdersView struct {
 }
 
 func (s *Server) accountOrders(c echo.Context) error {
-	gs, err := s.orderSvc.GroupsOf(c.Request().Context(), userOf(c).ID, 100)
+	gs, err := s.orderSvc.GroupsOf(c.Request().Context(), kit.UserOf(c).ID, 100)
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "orders", accountOrdersView{Groups: gs})
+	return s.Render(c, http.StatusOK, "orders", accountOrdersView{Groups: gs})
 }

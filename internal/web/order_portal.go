@@ -8,6 +8,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // fulfilRequest carries what an action needs: carrier and tracking code to
@@ -21,7 +22,7 @@ type fulfilRequest struct {
 // fulfil runs a producer's action on their own order (another producer's is a 404).
 func (s *Server) fulfil(c echo.Context, req fulfilRequest) (order.Order, error) {
 	ctx := c.Request().Context()
-	u := userOf(c)
+	u := kit.UserOf(c)
 	p, err := s.producers.OfUser(ctx, u.ID)
 	if err != nil {
 		return order.Order{}, err
@@ -44,7 +45,7 @@ func (s *Server) fulfil(c echo.Context, req fulfilRequest) (order.Order, error) 
 
 func (s *Server) apiPortalOrders(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.producers.OfUser(ctx, userOf(c).ID)
+	p, err := s.producers.OfUser(ctx, kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (s *Server) apiPortalOrders(c echo.Context) error {
 func (s *Server) apiPortalAct(c echo.Context) error {
 	var req fulfilRequest
 	if c.Request().ContentLength != 0 {
-		if err := s.bindJSON(c, &req); err != nil {
+		if err := s.BindJSON(c, &req); err != nil {
 			return err
 		}
 	}
@@ -80,7 +81,7 @@ type ledgerJSON struct {
 
 func (s *Server) producerLedger(c echo.Context) (ledgerJSON, error) {
 	ctx := c.Request().Context()
-	p, err := s.producers.OfUser(ctx, userOf(c).ID)
+	p, err := s.producers.OfUser(ctx, kit.UserOf(c).ID)
 	if err != nil {
 		return ledgerJSON{}, err
 	}
@@ -110,7 +111,7 @@ type portalOrdersView struct {
 // portalOrders lists the producer's own orders with the next action each allows.
 func (s *Server) portalOrders(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.producers.OfUser(ctx, userOf(c).ID)
+	p, err := s.producers.OfUser(ctx, kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -122,19 +123,19 @@ func (s *Server) portalOrders(c echo.Context) error {
 	for _, o := range os {
 		v.Orders = append(v.Orders, s.producerOrderView(ctx, o))
 	}
-	return s.pages.render(c, http.StatusOK, "portal_orders", v)
+	return s.Render(c, http.StatusOK, "portal_orders", v)
 }
 
 // portalAct runs a fulfilment action from the portal page.
 func (s *Server) portalAct(c echo.Context) error {
 	var req fulfilRequest
-	if err := s.bindForm(c, &req); err != nil {
+	if err := s.BindForm(c, &req); err != nil {
 		return err
 	}
 	if _, err := s.fulfil(c, req); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/orders")
 }
 
@@ -143,5 +144,5 @@ func (s *Server) portalLedger(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal_ledger", l)
+	return s.Render(c, http.StatusOK, "portal_ledger", l)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/payment/stripe"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // orderArea holds the services behind cart, checkout, orders, payments and the payout ledger.
@@ -56,7 +57,7 @@ func (s *Server) initOrder() error {
 // allowCheckout counts a checkout attempt by the signed-in user and refuses
 // (429) past the limit.
 func (s *Server) allowCheckout(c echo.Context) error {
-	key := "checkout:" + strconv.FormatInt(userOf(c).ID, 10)
+	key := "checkout:" + strconv.FormatInt(kit.UserOf(c).ID, 10)
 	// Take checks and counts in one step, so parallel checkouts cannot all pass.
 	if ok, wait := s.checkouts.Take(key); !ok {
 		return &errs.Later{Err: &errs.Reasoned{Err: errs.ErrTooMany, Reason: "checkout.too_many"}, After: wait}
@@ -69,24 +70,24 @@ func (s *Server) allowCheckout(c echo.Context) error {
 // CSRF, and portal, registry and admin are the role-gated page groups.
 func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
 	// Webhooks: no session and no CSRF; the signature on the raw body is the authentication.
-	hooks := e.Group("/webhooks", bodyLimit(64<<10))
+	hooks := e.Group("/webhooks", kit.BodyLimit(64<<10))
 	hooks.POST("/bank", s.webhookBank)
 	hooks.POST("/stripe", s.webhookStripe)
 
-	api.GET("/cart", s.apiCart, requireUser)
-	api.POST("/cart/items", s.apiCartAdd, requireUser)
-	api.PUT("/cart/items/:variant_id", s.apiCartSet, requireUser)
-	api.POST("/checkout", s.apiCheckout, requireUser)
-	api.GET("/orders", s.apiOrders, requireUser)
-	api.GET("/orders/:code", s.apiOrder, requireUser)
-	api.POST("/orders/:code/cancel", s.apiOrderCancel, requireUser)
+	api.GET("/cart", s.apiCart, kit.RequireUser)
+	api.POST("/cart/items", s.apiCartAdd, kit.RequireUser)
+	api.PUT("/cart/items/:variant_id", s.apiCartSet, kit.RequireUser)
+	api.POST("/checkout", s.apiCheckout, kit.RequireUser)
+	api.GET("/orders", s.apiOrders, kit.RequireUser)
+	api.GET("/orders/:code", s.apiOrder, kit.RequireUser)
+	api.POST("/orders/:code/cancel", s.apiOrderCancel, kit.RequireUser)
 
 	producer := s.requireProducer
 	api.GET("/portal/orders", s.apiPortalOrders, producer)
 	api.POST("/portal/orders/:code/:action", s.apiPortalAct, producer)
 	api.GET("/portal/ledger", s.apiPortalLedger, producer)
 
-	adm := requireRole(account.RoleAdmin)
+	adm := kit.RequireRole(account.RoleAdmin)
 	api.GET("/admin/commission", s.apiCommission, adm)
 	api.PUT("/admin/commission", s.apiSetCommission, adm)
 	api.GET("/admin/shipping-rates", s.apiShippingRates, adm)
@@ -102,15 +103,15 @@ func (s *Server) orderRoutes(e *echo.Echo, api, pages, portal, registry, admin *
 	pages.GET("/cart", s.cartPage)
 	pages.POST("/cart/items", s.cartAdd)
 	pages.POST("/cart/items/:variant_id", s.cartSet)
-	pages.GET("/checkout", s.checkoutPage, requireUser)
+	pages.GET("/checkout", s.checkoutPage, kit.RequireUser)
 	pages.GET("/checkout/communes", s.checkoutCommunes)
-	pages.POST("/checkout", s.checkout, requireUser)
-	pages.GET("/orders/:code", s.orderPage, requireUser)
-	pages.GET("/orders/:code/status", s.orderStatus, requireUser)
-	pages.GET("/orders/:code/qr.png", s.orderQR, requireUser)
-	pages.POST("/orders/:code/cancel", s.orderCancel, requireUser)
-	pages.POST("/orders/:code/pay", s.orderPay, requireUser)
-	pages.GET("/account/orders", s.accountOrders, requireUser)
+	pages.POST("/checkout", s.checkout, kit.RequireUser)
+	pages.GET("/orders/:code", s.orderPage, kit.RequireUser)
+	pages.GET("/orders/:code/status", s.orderStatus, kit.RequireUser)
+	pages.GET("/orders/:code/qr.png", s.orderQR, kit.RequireUser)
+	pages.POST("/orders/:code/cancel", s.orderCancel, kit.RequireUser)
+	pages.POST("/orders/:code/pay", s.orderPay, kit.RequireUser)
+	pages.GET("/account/orders", s.accountOrders, kit.RequireUser)
 
 	portal.GET("/orders", s.portalOrders)
 	portal.POST("/orders/:code/:action", s.portalAct)

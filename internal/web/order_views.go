@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
-	"github.com/chocop/ocop/internal/platform/day"
 	"time"
 
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // groupJSON is the API view of an order group (one checkout).
@@ -73,10 +73,6 @@ type eventJSON struct {
 	AtVN string    `json:"-"` // for pages: Vietnam time
 }
 
-// vnTime writes t as people in Vietnam read it. Times are stored in UTC
-// and shown in Vietnam time (day.Zone), everywhere.
-func vnTime(t time.Time) string { return t.In(day.Zone).Format("15:04 02/01/2006") }
-
 func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bool) orderJSON {
 	v := orderJSON{Code: o.Code, Status: string(o.Status), ItemsTotal: o.ItemsTotal, Shipping: o.Shipping, Total: o.Total,
 		IsService: o.IsService, VoucherCode: o.VoucherCode, Carrier: o.Carrier, TrackingCode: o.TrackingCode, CancelReason: o.CancelReason,
@@ -92,7 +88,7 @@ func (s *Server) orderView(ctx context.Context, o order.Order, withCommission bo
 		v.Items = append(v.Items, itemJSON{VariantID: it.VariantID, ProductName: it.ProductName, VariantName: it.VariantName, SKU: it.SKU, UnitPrice: it.UnitPrice, Quantity: it.Quantity})
 	}
 	for _, e := range o.Events {
-		v.Timeline = append(v.Timeline, eventJSON{From: string(e.FromStatus), To: string(e.ToStatus), Note: e.Note, At: e.CreatedAt, AtVN: vnTime(e.CreatedAt)})
+		v.Timeline = append(v.Timeline, eventJSON{From: string(e.FromStatus), To: string(e.ToStatus), Note: e.Note, At: e.CreatedAt, AtVN: kit.VNTime(e.CreatedAt)})
 	}
 	return v
 }

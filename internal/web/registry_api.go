@@ -10,6 +10,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // points converts a JSON decimal to Points, refusing more than two decimals,
@@ -49,14 +50,14 @@ func (r createApplicationRequest) toDomain() (registry.NewApplication, error) {
 
 func (s *Server) apiCreateApplication(c echo.Context) error {
 	var req createApplicationRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
 	in, err := req.toDomain()
 	if err != nil {
 		return err
 	}
-	a, err := s.reg.CreateApplication(c.Request().Context(), userOf(c), in)
+	a, err := s.reg.CreateApplication(c.Request().Context(), kit.UserOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func (s *Server) apiCreateApplication(c echo.Context) error {
 }
 
 func (s *Server) apiMyApplications(c echo.Context) error {
-	as, err := s.reg.ProducerApplications(c.Request().Context(), userOf(c))
+	as, err := s.reg.ProducerApplications(c.Request().Context(), kit.UserOf(c))
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func (s *Server) apiMyApplications(c echo.Context) error {
 }
 
 func (s *Server) apiMyApplication(c echo.Context) error {
-	d, err := s.reg.ProducerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	d, err := s.reg.ProducerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (s *Server) apiMyApplication(c echo.Context) error {
 }
 
 func (s *Server) apiSubmitApplication(c echo.Context) error {
-	a, err := s.reg.Submit(c.Request().Context(), userOf(c), c.Param("code"))
+	a, err := s.reg.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (s *Server) upload(c echo.Context) (registry.Document, error) {
 		return registry.Document{}, err
 	}
 	defer f.Close()
-	return s.reg.AddDocument(c.Request().Context(), userOf(c), c.Param("code"), c.FormValue("kind"), fh.Filename, fh.Size, f)
+	return s.reg.AddDocument(c.Request().Context(), kit.UserOf(c), c.Param("code"), c.FormValue("kind"), fh.Filename, fh.Size, f)
 }
 
 // downloadDocument sends a dossier file to its producer or an officer in scope.
@@ -122,7 +123,7 @@ func (s *Server) downloadDocument(c echo.Context) error {
 	if err != nil {
 		return errs.ErrNotFound
 	}
-	d, rc, err := s.reg.OpenDocument(c.Request().Context(), userOf(c), c.Param("code"), id)
+	d, rc, err := s.reg.OpenDocument(c.Request().Context(), kit.UserOf(c), c.Param("code"), id)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (s *Server) downloadDocument(c echo.Context) error {
 // Officers.
 
 func (s *Server) apiQueue(c echo.Context) error {
-	as, err := s.reg.Queue(c.Request().Context(), userOf(c), registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")})
+	as, err := s.reg.Queue(c.Request().Context(), kit.UserOf(c), registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")})
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func (s *Server) apiQueue(c echo.Context) error {
 }
 
 func (s *Server) apiOfficerApplication(c echo.Context) error {
-	d, err := s.reg.OfficerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	d, err := s.reg.OfficerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -160,10 +161,10 @@ type noteRequest struct {
 
 func (s *Server) apiPropose(c echo.Context) error {
 	var req noteRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.reg.Propose(c.Request().Context(), userOf(c), c.Param("code"), req.Note)
+	a, err := s.reg.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), req.Note)
 	if err != nil {
 		return err
 	}
@@ -176,10 +177,10 @@ type remarkRequest struct {
 
 func (s *Server) apiRemark(c echo.Context) error {
 	var req remarkRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.reg.Remark(c.Request().Context(), userOf(c), c.Param("code"), req.Note); err != nil {
+	if err := s.reg.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), req.Note); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -219,14 +220,14 @@ func (r scoreRequest) toDomain() (registry.SheetInput, error) {
 
 func (s *Server) apiScore(c echo.Context) error {
 	var req scoreRequest
-	if err := s.bindJSON(c, &req); err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
+	if err := s.BindJSON(c, &req); err != nil {
+		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
 	in, err := req.toDomain()
 	if err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
+		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
-	sh, err := s.reg.Score(c.Request().Context(), userOf(c), c.Param("code"), in)
+	sh, err := s.reg.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in)
 	if err != nil {
 		return err
 	}
@@ -252,20 +253,20 @@ type decisionResultJSON struct {
 
 func (s *Server) apiDecide(c echo.Context) error {
 	var req decisionRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
-	dec, results, err := s.reg.Decide(c.Request().Context(), userOf(c), registry.DecisionInput{Number: req.Number, Date: req.Date, Signatory: req.Signatory, Applications: req.Applications})
+	dec, results, err := s.reg.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: req.Number, Date: req.Date, Signatory: req.Signatory, Applications: req.Applications})
 	if err != nil {
 		return err
 	}
-	lang := langOf(c)
+	lang := kit.LangOf(c)
 	out := make([]decisionResultJSON, 0, len(results))
 	for _, r := range results {
 		j := decisionResultJSON{Application: r.Application.Code, Status: string(r.Application.Status), Score: r.Council.Score.Float(),
 			Stars: r.Outcome.Stars, Forwarded: r.Outcome.Forward}
 		if r.Outcome.Reason != "" {
-			j.Reason = s.msgs.T(lang, r.Outcome.Reason)
+			j.Reason = s.Msgs.T(lang, r.Outcome.Reason)
 		}
 		if r.Certificate != nil {
 			cj := s.certJSON(*r.Certificate, s.reg.Today())
@@ -285,10 +286,10 @@ type revokeRequest struct {
 
 func (s *Server) apiRevoke(c echo.Context) error {
 	var req revokeRequest
-	if err := s.bindJSON(c, &req); err != nil {
-		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", err)
+	if err := s.BindJSON(c, &req); err != nil {
+		return s.reg.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
 	}
-	cert, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: req.DecisionNo, Date: req.Date, Reason: req.Reason})
+	cert, err := s.reg.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: req.DecisionNo, Date: req.Date, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
@@ -304,7 +305,7 @@ func (s *Server) apiExpiring(c echo.Context) error {
 		}
 		days = n
 	}
-	cs, err := s.reg.Expiring(c.Request().Context(), userOf(c), days)
+	cs, err := s.reg.Expiring(c.Request().Context(), kit.UserOf(c), days)
 	if err != nil {
 		return err
 	}
@@ -321,7 +322,7 @@ func (s *Server) certsJSON(cs []registry.Certificate) []certificateJSON {
 }
 
 func (s *Server) apiApplicationAudit(c echo.Context) error {
-	es, err := s.reg.ApplicationAudit(c.Request().Context(), userOf(c), c.Param("code"))
+	es, err := s.reg.ApplicationAudit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -329,7 +330,7 @@ func (s *Server) apiApplicationAudit(c echo.Context) error {
 }
 
 func (s *Server) apiCertificateAudit(c echo.Context) error {
-	es, err := s.reg.CertificateAudit(c.Request().Context(), userOf(c), c.Param("code"))
+	es, err := s.reg.CertificateAudit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // Historic imports, their confirmation by a second officer, and proposals
@@ -33,9 +34,9 @@ type importRequest struct {
 
 // apiImport records a historic certificate as a pending import.
 func (s *Server) apiImport(c echo.Context) error {
-	ctx, u := c.Request().Context(), userOf(c)
+	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var req importRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return s.reg.RefuseImport(ctx, u, err)
 	}
 	score, err := points("score", req.Score)
@@ -62,7 +63,7 @@ type pendingImportJSON struct {
 }
 
 func (s *Server) pendingImports(c echo.Context) ([]pendingImportJSON, error) {
-	ps, err := s.reg.PendingImports(c.Request().Context(), userOf(c))
+	ps, err := s.reg.PendingImports(c.Request().Context(), kit.UserOf(c))
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (s *Server) pendingImports(c echo.Context) ([]pendingImportJSON, error) {
 	out := make([]pendingImportJSON, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, pendingImportJSON{Certificate: s.certJSON(p.Certificate, today), ImportedBy: p.ImportedBy,
-			ImportedAt: p.ImportedAt.UTC().Format(time.RFC3339), ImportedVN: vnTime(p.ImportedAt), MayConfirm: p.MayConfirm, Supersedes: p.SupersedeCode})
+			ImportedAt: p.ImportedAt.UTC().Format(time.RFC3339), ImportedVN: kit.VNTime(p.ImportedAt), MayConfirm: p.MayConfirm, Supersedes: p.SupersedeCode})
 	}
 	return out, nil
 }
@@ -95,7 +96,7 @@ func (s *Server) confirmImport(c echo.Context) (registry.Certificate, error) {
 		defer f.Close()
 		scan = registry.Scan{FileName: fh.Filename, Size: fh.Size, Body: f}
 	}
-	return s.reg.ConfirmImport(c.Request().Context(), userOf(c), c.Param("code"), scan)
+	return s.reg.ConfirmImport(c.Request().Context(), kit.UserOf(c), c.Param("code"), scan)
 }
 
 // apiConfirmImport confirms a pending import with the scanned original decision.
@@ -117,7 +118,7 @@ func (s *Server) registryImports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_imports", importsView{Items: items})
+	return s.Render(c, http.StatusOK, "registry_imports", importsView{Items: items})
 }
 
 // registryConfirmImport is the page form of apiConfirmImport.
@@ -125,7 +126,7 @@ func (s *Server) registryConfirmImport(c echo.Context) error {
 	if _, err := s.confirmImport(c); err != nil {
 		return err
 	}
-	s.flash(c, "registry.flash.import_confirmed")
+	s.Flash(c, "registry.flash.import_confirmed")
 	return c.Redirect(http.StatusSeeOther, "/registry/imports")
 }
 
@@ -162,16 +163,16 @@ func proposalsJSON(ps []registry.ProposalView) []proposalJSON {
 	out := make([]proposalJSON, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, proposalJSON{ID: p.ID, Certificate: p.CertificateCode, ProductName: p.ProductName, Stars: p.Stars, Province: p.ProvinceCode,
-			Reason: p.Reason, ProposedBy: p.ProposerEmail, ProposedAt: p.CreatedAt.UTC().Format(time.RFC3339), ProposedVN: vnTime(p.CreatedAt), Revoked: p.Revoked})
+			Reason: p.Reason, ProposedBy: p.ProposerEmail, ProposedAt: p.CreatedAt.UTC().Format(time.RFC3339), ProposedVN: kit.VNTime(p.CreatedAt), Revoked: p.Revoked})
 	}
 	return out
 }
 
 // apiProposeRevocation records a province's proposal to revoke a central certificate.
 func (s *Server) apiProposeRevocation(c echo.Context) error {
-	ctx, u := c.Request().Context(), userOf(c)
+	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var req proposalRequest
-	if err := s.bindJSON(c, &req); err != nil {
+	if err := s.BindJSON(c, &req); err != nil {
 		return s.reg.RefuseProposal(ctx, u, c.Param("code"), err)
 	}
 	p, err := s.reg.ProposeRevocation(ctx, u, c.Param("code"), req.Reason)
@@ -192,7 +193,7 @@ func (s *Server) apiProposeRevocation(c echo.Context) error {
 
 // apiRevocationProposals lists proposals: every province's for central officers, their own for a province.
 func (s *Server) apiRevocationProposals(c echo.Context) error {
-	ps, err := s.reg.RevocationProposals(c.Request().Context(), userOf(c), "")
+	ps, err := s.reg.RevocationProposals(c.Request().Context(), kit.UserOf(c), "")
 	if err != nil {
 		return err
 	}
@@ -201,15 +202,15 @@ func (s *Server) apiRevocationProposals(c echo.Context) error {
 
 // registryProposeRevocation is the page form of apiProposeRevocation.
 func (s *Server) registryProposeRevocation(c echo.Context) error {
-	ctx, u := c.Request().Context(), userOf(c)
+	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var f proposalRequest
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return s.reg.RefuseProposal(ctx, u, c.Param("code"), err)
 	}
 	if _, err := s.reg.ProposeRevocation(ctx, u, c.Param("code"), f.Reason); err != nil {
 		return err
 	}
-	s.flash(c, "registry.flash.proposed")
+	s.Flash(c, "registry.flash.proposed")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))
 }
 
@@ -219,9 +220,9 @@ type proposalsView struct {
 
 // registryProposals is the page of revocation proposals.
 func (s *Server) registryProposals(c echo.Context) error {
-	ps, err := s.reg.RevocationProposals(c.Request().Context(), userOf(c), "")
+	ps, err := s.reg.RevocationProposals(c.Request().Context(), kit.UserOf(c), "")
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_proposals", proposalsView{Items: proposalsJSON(ps)})
+	return s.Render(c, http.StatusOK, "registry_proposals", proposalsView{Items: proposalsJSON(ps)})
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // JSON views of registry records: request types are kept apart from domain types.
@@ -153,7 +154,7 @@ func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
 	for i, e := range es {
 		key, rest, _ := strings.Cut(e.Note, " ")
 		if strings.HasPrefix(key, "registry.") || strings.HasPrefix(key, "validation.") || strings.HasPrefix(key, "catalog.") {
-			es[i].Note = strings.TrimSpace(s.msgs.T(lang, key) + " " + rest)
+			es[i].Note = strings.TrimSpace(s.Msgs.T(lang, key) + " " + rest)
 		}
 	}
 	return es
@@ -162,7 +163,7 @@ func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
 func auditsJSON(es []registry.AuditEntry) []auditJSON {
 	out := make([]auditJSON, 0, len(es))
 	for _, e := range es {
-		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC().Format("2006-01-02T15:04:05Z"), AtVN: vnTime(e.At), Actor: e.ActorEmail, Action: e.Action,
+		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC().Format("2006-01-02T15:04:05Z"), AtVN: kit.VNTime(e.At), Actor: e.ActorEmail, Action: e.Action,
 			Outcome: e.Outcome, Before: e.BeforeJSON, After: e.AfterJSON, Note: e.Note})
 	}
 	return out

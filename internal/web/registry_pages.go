@@ -9,6 +9,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // Producer portal pages: /portal/registry.
@@ -23,7 +24,7 @@ type portalRegistryView struct {
 
 func (s *Server) portalRegistry(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := userOf(c)
+	u := kit.UserOf(c)
 	as, err := s.reg.ProducerApplications(ctx, u)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func (s *Server) portalRegistry(c echo.Context) error {
 			v.Expiring = append(v.Expiring, s.certJSON(cert, today))
 		}
 	}
-	return s.pages.render(c, http.StatusOK, "portal_registry", v)
+	return s.Render(c, http.StatusOK, "portal_registry", v)
 }
 
 type applicationForm struct {
@@ -89,7 +90,7 @@ func formPoints(fields map[string]string) (map[string]registry.Points, error) {
 
 func (s *Server) portalCreateApplication(c echo.Context) error {
 	var f applicationForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	ps, err := formPoints(map[string]string{"self_a": f.SelfA, "self_b": f.SelfB, "self_c": f.SelfC})
@@ -100,13 +101,13 @@ func (s *Server) portalCreateApplication(c echo.Context) error {
 	if f.ProductID > 0 {
 		productID = &f.ProductID
 	}
-	a, err := s.reg.CreateApplication(c.Request().Context(), userOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind), ProductID: productID,
+	a, err := s.reg.CreateApplication(c.Request().Context(), kit.UserOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind), ProductID: productID,
 		ProductName: f.ProductName, GroupCode: f.GroupCode, Description: f.Description, SelfA: ps["self_a"], SelfB: ps["self_b"],
 		SelfC: ps["self_c"], PreviousCertificate: strings.TrimSpace(f.PreviousCertificate), ReuseFrom: strings.TrimSpace(f.ReuseFrom)})
 	if err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
 }
 
@@ -116,21 +117,21 @@ type portalApplicationView struct {
 }
 
 func (s *Server) portalApplication(c echo.Context) error {
-	d, err := s.reg.ProducerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	d, err := s.reg.ProducerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
 	v := portalApplicationView{App: s.detailJSON(d, s.reg.Today()), Kinds: registry.DocumentKinds}
-	v.App.History = s.translateNotes(langOf(c), v.App.History)
-	return s.pages.render(c, http.StatusOK, "portal_registry_application", v)
+	v.App.History = s.translateNotes(kit.LangOf(c), v.App.History)
+	return s.Render(c, http.StatusOK, "portal_registry_application", v)
 }
 
 func (s *Server) portalSubmit(c echo.Context) error {
-	a, err := s.reg.Submit(c.Request().Context(), userOf(c), c.Param("code"))
+	a, err := s.reg.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	s.flash(c, "registry.flash.submitted")
+	s.Flash(c, "registry.flash.submitted")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
 }
 
@@ -138,7 +139,7 @@ func (s *Server) portalUpload(c echo.Context) error {
 	if _, err := s.upload(c); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+c.Param("code"))
 }
 
@@ -155,7 +156,7 @@ type queueView struct {
 func (s *Server) registryQueue(c echo.Context) error {
 	f := registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")}
 	ctx := c.Request().Context()
-	u := userOf(c)
+	u := kit.UserOf(c)
 	as, err := s.reg.Queue(ctx, u, f)
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func (s *Server) registryQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_queue", queueView{Items: as, Communes: cs, Status: string(f.Status), Commune: f.CommuneCode,
+	return s.Render(c, http.StatusOK, "registry_queue", queueView{Items: as, Communes: cs, Status: string(f.Status), Commune: f.CommuneCode,
 		Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}})
 }
 
@@ -179,14 +180,14 @@ type officerAppView struct {
 }
 
 func (s *Server) registryApplication(c echo.Context) error {
-	d, err := s.reg.OfficerApplication(c.Request().Context(), userOf(c), c.Param("code"))
+	d, err := s.reg.OfficerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	v := officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: userOf(c).IsCentralOfficer()}
+	v := officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: kit.UserOf(c).IsCentralOfficer()}
 	v.Criteria, _ = registry.CriteriaOn(s.reg.Today())
-	v.App.History = s.translateNotes(langOf(c), v.App.History)
-	return s.pages.render(c, http.StatusOK, "registry_application", v)
+	v.App.History = s.translateNotes(kit.LangOf(c), v.App.History)
+	return s.Render(c, http.StatusOK, "registry_application", v)
 }
 
 type proposeForm struct {
@@ -195,13 +196,13 @@ type proposeForm struct {
 
 func (s *Server) registryPropose(c echo.Context) error {
 	var f proposeForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
-	if _, err := s.reg.Propose(c.Request().Context(), userOf(c), c.Param("code"), f.Note); err != nil {
+	if _, err := s.reg.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
 }
 
@@ -211,13 +212,13 @@ type remarkForm struct {
 
 func (s *Server) registryRemark(c echo.Context) error {
 	var f remarkForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
-	if err := s.reg.Remark(c.Request().Context(), userOf(c), c.Param("code"), f.Note); err != nil {
+	if err := s.reg.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
 }
 
@@ -232,21 +233,21 @@ type scoreForm struct {
 
 func (s *Server) registryScore(c echo.Context) error {
 	var f scoreForm
-	if err := s.bindForm(c, &f); err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
+	if err := s.BindForm(c, &f); err != nil {
+		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), userOf(c), c.Param("code"), "application.score", err)
+		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
 	in := registry.SheetInput{CriteriaVersion: f.CriteriaVersion, PartA: ps["part_a"], PartB: ps["part_b"], PartC: ps["part_c"], Bonus: ps["bonus"], MandatoryPassed: f.Mandatory == "pass"}
 	if in.CriteriaVersion == "" {
 		in.CriteriaVersion = registry.Criteria148
 	}
-	if _, err := s.reg.Score(c.Request().Context(), userOf(c), c.Param("code"), in); err != nil {
+	if _, err := s.reg.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in); err != nil {
 		return err
 	}
-	s.flash(c, "registry.flash.scored")
+	s.Flash(c, "registry.flash.scored")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
 }
 
@@ -257,7 +258,7 @@ type decisionFormView struct {
 }
 
 func (s *Server) registryDecisionForm(c echo.Context) error {
-	u := userOf(c)
+	u := kit.UserOf(c)
 	st := registry.StatusScored
 	if u.IsCentralOfficer() {
 		st = registry.StatusForwarded
@@ -266,7 +267,7 @@ func (s *Server) registryDecisionForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_decision", decisionFormView{Items: as, Today: s.reg.Today().String(), Central: u.IsCentralOfficer()})
+	return s.Render(c, http.StatusOK, "registry_decision", decisionFormView{Items: as, Today: s.reg.Today().String(), Central: u.IsCentralOfficer()})
 }
 
 type decisionForm struct {
@@ -278,17 +279,17 @@ type decisionForm struct {
 
 func (s *Server) registryDecide(c echo.Context) error {
 	var f decisionForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
 		return errs.Invalid("date", "validation.type")
 	}
-	if _, _, err := s.reg.Decide(c.Request().Context(), userOf(c), registry.DecisionInput{Number: f.Number, Date: d, Signatory: f.Signatory, Applications: f.Applications}); err != nil {
+	if _, _, err := s.reg.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: f.Number, Date: d, Signatory: f.Signatory, Applications: f.Applications}); err != nil {
 		return err
 	}
-	s.flash(c, "registry.flash.decided")
+	s.Flash(c, "registry.flash.decided")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates")
 }
 
@@ -301,7 +302,7 @@ type certsView struct {
 
 func (s *Server) registryCertificates(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := userOf(c)
+	u := kit.UserOf(c)
 	f := registry.Filter{Query: c.QueryParam("q"), Limit: 200, IncludePending: true}
 	if len(f.Query) > 100 {
 		return errs.Invalid("q", "validation.max")
@@ -317,7 +318,7 @@ func (s *Server) registryCertificates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "registry_certificates", certsView{Items: s.certsJSON(cs), Expiring: s.certsJSON(exp), Query: f.Query, Province: f.Province})
+	return s.Render(c, http.StatusOK, "registry_certificates", certsView{Items: s.certsJSON(cs), Expiring: s.certsJSON(exp), Query: f.Query, Province: f.Province})
 }
 
 type officerCertView struct {
@@ -330,7 +331,7 @@ type officerCertView struct {
 }
 
 func (s *Server) registryCertificate(c echo.Context) error {
-	ctx, u := c.Request().Context(), userOf(c)
+	ctx, u := c.Request().Context(), kit.UserOf(c)
 	es, err := s.reg.CertificateAudit(ctx, u, c.Param("code"))
 	if err != nil {
 		return err
@@ -343,10 +344,10 @@ func (s *Server) registryCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: s.translateNotes(langOf(c), auditsJSON(es)), Today: s.reg.Today().String(),
+	v := officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: s.translateNotes(kit.LangOf(c), auditsJSON(es)), Today: s.reg.Today().String(),
 		MayRevoke: registry.OfficerMayAct(u, cert), Proposals: proposalsJSON(ps)}
 	v.MayPropose = !v.MayRevoke && !u.IsCentralOfficer() && cert.AuthorityLevel == registry.AuthorityCentral && cert.RevokedOn.IsZero()
-	return s.pages.render(c, http.StatusOK, "registry_certificate", v)
+	return s.Render(c, http.StatusOK, "registry_certificate", v)
 }
 
 type revokeForm struct {
@@ -357,16 +358,16 @@ type revokeForm struct {
 
 func (s *Server) registryRevoke(c echo.Context) error {
 	var f revokeForm
-	if err := s.bindForm(c, &f); err != nil {
-		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", err)
+	if err := s.BindForm(c, &f); err != nil {
+		return s.reg.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
-		return s.reg.RefuseCertInput(c.Request().Context(), userOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
+		return s.reg.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
 	}
-	if _, err := s.reg.Revoke(c.Request().Context(), userOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
+	if _, err := s.reg.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
 		return err
 	}
-	s.flash(c, "registry.flash.revoked")
+	s.Flash(c, "registry.flash.revoked")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // registryArea holds the services behind the OCOP certification registry and public verification.
@@ -32,7 +33,7 @@ func (s *Server) initRegistry() error {
 // api is /api/v1 (bearer tokens), pages is the cookie-session group with
 // CSRF, and portal, registry and admin are the role-gated page groups.
 func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
-	producer, officer := s.requireProducer, requireRole(account.RoleOfficer)
+	producer, officer := s.requireProducer, kit.RequireRole(account.RoleOfficer)
 
 	// Public: verification and search. The /verify/{code} path is printed on packages: never change it.
 	api.GET("/verify/:code", s.apiVerify)
@@ -53,7 +54,7 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	api.POST("/portal/applications/:code/submit", s.apiSubmitApplication, producer)
 	api.GET("/portal/applications/:code/documents/:id", s.downloadDocument, producer)
 	// Uploads sit outside the groups so that they get a body limit fit for a dossier file.
-	e.POST("/api/v1/portal/applications/:code/documents", s.apiUploadDocument, bodyLimit(uploadLimit), s.authenticate, producer)
+	e.POST("/api/v1/portal/applications/:code/documents", s.apiUploadDocument, kit.BodyLimit(uploadLimit), s.authenticate, producer)
 
 	// Officers: their province (central: forwarded applications).
 	api.GET("/registry/applications", s.apiQueue, officer)
@@ -65,15 +66,15 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	api.GET("/registry/applications/:code/documents/:id", s.downloadDocument, officer)
 	api.POST("/registry/decisions", s.apiDecide, officer)
 	api.GET("/registry/certificates/expiring", s.apiExpiring, officer)
-	api.POST("/registry/certificates/import", s.apiImport, requireRole(account.RoleOfficer, account.RoleAdmin))
+	api.POST("/registry/certificates/import", s.apiImport, kit.RequireRole(account.RoleOfficer, account.RoleAdmin))
 	api.GET("/registry/imports", s.apiPendingImports, officer)
 	api.POST("/registry/certificates/:code/revoke", s.apiRevoke, officer)
 	api.POST("/registry/certificates/:code/revocation-proposals", s.apiProposeRevocation, officer)
 	api.GET("/registry/revocation-proposals", s.apiRevocationProposals, officer)
 	// The scan of the original decision comes with the confirmation: a dossier-sized body limit.
-	e.POST("/api/v1/registry/certificates/:code/import/confirm", s.apiConfirmImport, bodyLimit(uploadLimit), s.authenticate, officer)
-	api.GET("/admin/authorities", s.apiAuthorities, requireRole(account.RoleAdmin))
-	api.PUT("/admin/authorities/:key", s.apiSetAuthority, requireRole(account.RoleAdmin))
+	e.POST("/api/v1/registry/certificates/:code/import/confirm", s.apiConfirmImport, kit.BodyLimit(uploadLimit), s.authenticate, officer)
+	api.GET("/admin/authorities", s.apiAuthorities, kit.RequireRole(account.RoleAdmin))
+	api.PUT("/admin/authorities/:key", s.apiSetAuthority, kit.RequireRole(account.RoleAdmin))
 	api.GET("/registry/certificates/:code/audit", s.apiCertificateAudit, officer)
 
 	// Pages.
@@ -82,7 +83,7 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	portal.GET("/registry/:code", s.portalApplication)
 	portal.POST("/registry/:code/submit", s.portalSubmit)
 	portal.GET("/registry/:code/documents/:id", s.downloadDocument)
-	e.POST("/portal/registry/:code/documents", s.portalUpload, bodyLimit(uploadLimit), s.authenticate, s.csrf(), producer)
+	e.POST("/portal/registry/:code/documents", s.portalUpload, kit.BodyLimit(uploadLimit), s.authenticate, s.CSRF(), producer)
 
 	registry.GET("/applications", s.registryQueue)
 	registry.GET("/applications/:code", s.registryApplication)
@@ -98,7 +99,7 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	registry.POST("/certificates/:code/revocation-proposals", s.registryProposeRevocation)
 	registry.GET("/proposals", s.registryProposals)
 	registry.GET("/imports", s.registryImports)
-	e.POST("/registry/imports/:code/confirm", s.registryConfirmImport, bodyLimit(uploadLimit), s.authenticate, s.csrf(), officer)
+	e.POST("/registry/imports/:code/confirm", s.registryConfirmImport, kit.BodyLimit(uploadLimit), s.authenticate, s.CSRF(), officer)
 
 	admin.GET("/authorities", s.adminAuthorities)
 	admin.POST("/authorities/:key", s.adminSetAuthority)

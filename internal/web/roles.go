@@ -7,6 +7,7 @@ import (
 
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type portalView struct {
@@ -21,7 +22,7 @@ type portalView struct {
 // each listing's OCOP badge and a warning for badges expiring within 90 days.
 func (s *Server) portalHome(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.producers.OfUser(ctx, userOf(c).ID)
+	p, err := s.producers.OfUser(ctx, kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -32,12 +33,12 @@ func (s *Server) portalHome(c echo.Context) error {
 	if v.Items, v.Warnings, err = s.ownProducts(ctx, p); err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "portal", v)
+	return s.Render(c, http.StatusOK, "portal", v)
 }
 
 // address writes a producer's address as street, commune, province.
 func (s *Server) address(c echo.Context, p producer.Producer) string {
-	place := s.place(c.Request().Context(), p, langOf(c))
+	place := s.place(c.Request().Context(), p, kit.LangOf(c))
 	if p.Street == "" {
 		return place
 	}
@@ -57,7 +58,7 @@ type registryView struct {
 // province (or every province for the central level).
 func (s *Server) registryHome(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := userOf(c)
+	u := kit.UserOf(c)
 	v := registryView{Central: u.IsCentralOfficer(), Stars: []int{5, 4, 3}, Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}}
 	code := ""
 	if !v.Central && u.OfficerProvinceCode != nil {
@@ -73,7 +74,7 @@ func (s *Server) registryHome(c echo.Context) error {
 		return err
 	}
 	v.Overview = o
-	return s.pages.render(c, http.StatusOK, "registry", v)
+	return s.Render(c, http.StatusOK, "registry", v)
 }
 
 type adminView struct {
@@ -86,7 +87,7 @@ func (s *Server) adminHome(c echo.Context) error {
 	if err := s.db.WithContext(c.Request().Context()).Order("status, name_folded").Limit(500).Find(&ps).Error; err != nil {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "admin", adminView{Producers: ps})
+	return s.Render(c, http.StatusOK, "admin", adminView{Producers: ps})
 }
 
 type statusForm struct {
@@ -105,7 +106,7 @@ func (s *Server) adminSuspendProducer(c echo.Context) error {
 // (compare-and-set): a stale page gets 409 and changes nothing.
 func (s *Server) adminMoveProducer(c echo.Context, to producer.Status) error {
 	var f statusForm
-	if err := s.bindForm(c, &f); err != nil {
+	if err := s.BindForm(c, &f); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -116,6 +117,6 @@ func (s *Server) adminMoveProducer(c echo.Context, to producer.Status) error {
 	if err := s.producers.SetStatus(ctx, p.ID, producer.Status(f.From), to); err != nil {
 		return err
 	}
-	s.flash(c, "flash.saved")
+	s.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }

@@ -21,27 +21,27 @@ import (
 
 	"github.com/chocop/ocop/frontend"
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/i18n"
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
-// BodyLimit caps request bodies; upload routes set their own larger limit.
-const BodyLimit = 1 << 20 // 1 MiB
+// maxUploadBody is the largest body any route accepts (a photo upload); a
+// multipart form is read up to it to check its text fields.
+const maxUploadBody = catalog.MaxPhotoBytes + 64<<10
 
 // Server holds the wiring of the HTTP layer.
 type Server struct {
+	*kit.Kit  // rendering, binding, errors: the plumbing every area shares
 	cfg       config.Config
-	log       *slog.Logger
 	db        *gorm.DB
 	echo      *echo.Echo
-	pages     *renderer
-	assets    *assets
-	msgs      *i18n.Bundle
-	valid     *validate.Validator
+	assets    *kit.Assets
 	apiDoc    []byte
 	metrics   *metrics
 	accounts  *account.Service
@@ -49,6 +49,10 @@ type Server struct {
 	regions   *region.Store
 	jobs      []job
 	blobs     blob.Store // uploaded photos and dossier documents
+
+	// authenticate and requireProducer are the middleware of kit bound to
+	// this server's accounts and producers.
+	authenticate, requireProducer echo.MiddlewareFunc
 
 	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea
@@ -63,11 +67,11 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := loadAssets(frontend.Static())
+	a, err := kit.LoadAssets(frontend.Static())
 	if err != nil {
 		return nil, fmt.Errorf("static: %w", err)
 	}
-	pages, err := newRenderer(frontend.Templates(), msgs, a)
+	pages, err := kit.NewRenderer(frontend.Templates(), msgs, a)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +80,14 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: cfg, log: log, db: g, pages: pages, assets: a, msgs: msgs, apiDoc: doc,
-		valid:     validate.New(),
+		Kit: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
+		cfg: cfg, db: g, assets: a, apiDoc: doc,
 		metrics:   newMetrics(),
 		accounts:  account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers: producer.NewStore(g),
 		regions:   region.NewStore(g),
 	}
+	s.authenticate, s.requireProducer = kit.Authenticate(s.accounts), kit.RequireProducer(s.producers)
 	if s.blobs, err = newBlobStore(cfg); err != nil {
 		return nil, err
 	}
@@ -116,7 +121,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 			return fmt.Errorf("OCOP_METRICS_ADDR: listen %s: %w (set another address, or off)", s.cfg.MetricsAddr, err)
 		}
 		servers, listeners = append(servers, s.httpServer(s.MetricsHandler())), append(listeners, mln)
-		s.log.Info("metrics listening", "addr", mln.Addr().String())
+		s.Log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
@@ -136,7 +141,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		errList = append(errList, fmt.Errorf("listener stopped: %w", err))
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
+	s.Log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	for _, srv := range servers {
@@ -161,7 +166,7 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
 }
 
@@ -176,19 +181,19 @@ func (s *Server) MetricsHandler() http.Handler {
 // base installs the middleware every request goes through, outermost first.
 func (s *Server) base(e *echo.Echo) {
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.handleError
+	e.HTTPErrorHandler = s.HandleError
 	e.IPExtractor = echo.ExtractIPDirect() // behind a proxy, set a trusted extractor here
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
-	e.Use(accessLog(s.log, s.metrics))
+	e.Use(kit.AccessLog(s.Log, s.metrics))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-		s.log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+		s.Log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
 		return err
 	}}))
-	e.Use(securityHeaders(s.cfg.Secure()))
-	e.Use(s.refuseBadText)
+	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
+	e.Use(s.RefuseBadText(maxUploadBody))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
-	e.Use(timeout(20 * time.Second))
+	e.Use(kit.Timeout(20 * time.Second))
 }
 
 // Routes lists every route registered in Echo (method and path), so tests can

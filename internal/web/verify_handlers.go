@@ -11,6 +11,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/qr"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // apiVerify answers whether a certificate code is valid today. Public.
@@ -26,7 +27,7 @@ func (s *Server) apiVerify(c echo.Context) error {
 // reasonedNotFound gives an unknown code the message "not in the registry",
 // with no hint about codes that look alike.
 func reasonedNotFound(err error) error {
-	if errs.Reason(err) == "" && statusOf(err) == http.StatusNotFound {
+	if errs.Reason(err) == "" && kit.StatusOf(err) == http.StatusNotFound {
 		return &errs.Reasoned{Err: errs.ErrNotFound, Reason: "verify.not_found"}
 	}
 	return err
@@ -89,7 +90,7 @@ func (s *Server) apiExportCertificates(c echo.Context) error {
 	if province == "" || len(province) > 4 {
 		return errs.Invalid("province", "validation.required")
 	}
-	recs, err := s.reg.Export(c.Request().Context(), userOf(c), province)
+	recs, err := s.reg.Export(c.Request().Context(), kit.UserOf(c), province)
 	if err != nil {
 		return err
 	}
@@ -160,9 +161,9 @@ func (s *Server) verifyForm(c echo.Context) error {
 		if n, ok := registry.NormalizeCode(code); ok {
 			return c.Redirect(http.StatusSeeOther, "/verify/"+n)
 		}
-		return s.pages.render(c, http.StatusNotFound, "verify_missing", nil)
+		return s.Render(c, http.StatusNotFound, "verify_missing", nil)
 	}
-	return s.pages.render(c, http.StatusOK, "verify_form", nil)
+	return s.Render(c, http.StatusOK, "verify_form", nil)
 }
 
 // verifyPage is what a phone shows after scanning the QR on a package.
@@ -171,14 +172,14 @@ func (s *Server) verifyPage(c echo.Context) error {
 	if !ok {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "verify", v)
+	return s.Render(c, http.StatusOK, "verify", v)
 }
 
 func (s *Server) verifyLookup(c echo.Context) (verifyPageView, bool, error) {
 	v, err := s.reg.Verify(c.Request().Context(), c.Param("code"))
 	if err != nil {
-		if statusOf(err) == http.StatusNotFound {
-			return verifyPageView{}, false, s.pages.render(c, http.StatusNotFound, "verify_missing", nil)
+		if kit.StatusOf(err) == http.StatusNotFound {
+			return verifyPageView{}, false, s.Render(c, http.StatusNotFound, "verify_missing", nil)
 		}
 		return verifyPageView{}, false, err
 	}
@@ -197,15 +198,15 @@ func (s *Server) certificatePrint(c echo.Context) error {
 	if !ok {
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "verify_print", v)
+	return s.Render(c, http.StatusOK, "verify_print", v)
 }
 
 // certificatePDF is the certificate as an A4 PDF in the visitor's language.
 func (s *Server) certificatePDF(c echo.Context) error {
 	v, err := s.reg.Verify(c.Request().Context(), c.Param("code"))
 	if err != nil {
-		if statusOf(err) == http.StatusNotFound {
-			return s.pages.render(c, http.StatusNotFound, "verify_missing", nil)
+		if kit.StatusOf(err) == http.StatusNotFound {
+			return s.Render(c, http.StatusNotFound, "verify_missing", nil)
 		}
 		return err
 	}
@@ -214,8 +215,8 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := langOf(c)
-	t := func(k string) string { return s.msgs.T(lang, k) }
+	lang := kit.LangOf(c)
+	t := func(k string) string { return s.Msgs.T(lang, k) }
 	pdf, err := registry.CertificatePDF(v, png, url, registry.PDFText{
 		Title: t("cert.title"), Owner: t("cert.owner"), Address: t("cert.address"), Stars: t("cert.stars"), Score: t("cert.score"),
 		Decision: t("cert.decision"), ValidFrom: t("cert.valid_from"), ValidUntil: t("cert.valid_until"), Number: t("cert.number"),

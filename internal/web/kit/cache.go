@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"context"
@@ -8,20 +8,20 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// publicCacheTTL is how long a public catalog read (a search page, a
+// PublicCacheTTL is how long a public catalog read (a search page, a
 // product) is reused. Writes through this instance clear the cache at
 // once; other instances see a change within the TTL. Stock shown on a
 // cached page may be that old, which is harmless: reserving stock at
 // checkout is the authoritative check.
-const publicCacheTTL = 5 * time.Second
+const PublicCacheTTL = 5 * time.Second
 
 // loadTimeout bounds one cache fill.
 const loadTimeout = 10 * time.Second
 
-// readCache is a small time-bounded map for public reads. It holds at most
+// ReadCache is a small time-bounded map for public reads. It holds at most
 // max entries and starts over when full, which keeps it bounded without
 // bookkeeping; the hot keys are back within one TTL.
-type readCache struct {
+type ReadCache struct {
 	mu  sync.Mutex
 	ttl time.Duration
 	max int
@@ -37,11 +37,12 @@ type cacheEntry struct {
 	exp time.Time
 }
 
-func newReadCache(ttl time.Duration, max int) *readCache {
-	return &readCache{ttl: ttl, max: max, m: map[string]cacheEntry{}, now: time.Now}
+// NewReadCache is an empty cache whose entries live for ttl, with room for max of them.
+func NewReadCache(ttl time.Duration, max int) *ReadCache {
+	return &ReadCache{ttl: ttl, max: max, m: map[string]cacheEntry{}, now: time.Now}
 }
 
-func (c *readCache) get(key string) (any, bool) {
+func (c *ReadCache) get(key string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
@@ -51,7 +52,7 @@ func (c *readCache) get(key string) (any, bool) {
 	return e.v, true
 }
 
-func (c *readCache) put(key string, v any) {
+func (c *ReadCache) put(key string, v any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= c.max {
@@ -60,17 +61,18 @@ func (c *readCache) put(key string, v any) {
 	c.m[key] = cacheEntry{v: v, exp: c.now().Add(c.ttl)}
 }
 
-func (c *readCache) clear() {
+// Clear empties the cache, after a write that changes what it holds.
+func (c *ReadCache) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = map[string]cacheEntry{}
 }
 
-// cached returns the value under key, or computes, stores and returns it.
+// Cached returns the value under key, or computes, stores and returns it.
 // Errors are not cached. The load runs on a context detached from the
 // request that started it (with its own timeout), because other requests
 // may be waiting for the same load: one client hanging up must not fail them.
-func cached[T any](c *readCache, ctx context.Context, key string, f func(context.Context) (T, error)) (T, error) {
+func Cached[T any](c *ReadCache, ctx context.Context, key string, f func(context.Context) (T, error)) (T, error) {
 	if v, ok := c.get(key); ok {
 		return v.(T), nil
 	}

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"context"
@@ -10,15 +10,14 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
-// securityHeaders sets a strict CSP (only the site's own scripts and
+// SecurityHeaders sets a strict CSP (only the site's own scripts and
 // styles, no inline script), framing and sniffing protections.
-func securityHeaders(secure bool) echo.MiddlewareFunc {
+func SecurityHeaders(secure bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
@@ -35,10 +34,16 @@ func securityHeaders(secure bool) echo.MiddlewareFunc {
 	}
 }
 
-// accessLog writes one structured line per request, with the request id,
-// and counts requests for the metrics listener. It never logs bodies, cookies or query
-// strings, which may hold tokens.
-func accessLog(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
+// RequestObserver records each request's method, route, status and
+// duration (the Prometheus collectors of the metrics listener).
+type RequestObserver interface {
+	ObserveRequest(method, route string, status int, elapsed time.Duration)
+}
+
+// AccessLog writes one structured line per request, with the request id,
+// and tells m about it. It never logs bodies, cookies or query strings,
+// which may hold tokens.
+func AccessLog(log *slog.Logger, m RequestObserver) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
@@ -52,8 +57,7 @@ func accessLog(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 				route = "unmatched"
 			}
 			elapsed := time.Since(start)
-			m.requests.With(prometheus.Labels{"method": c.Request().Method, "route": route, "status": strconv.Itoa(status)}).Inc()
-			m.latency.With(prometheus.Labels{"route": route}).Observe(elapsed.Seconds())
+			m.ObserveRequest(c.Request().Method, route, status, elapsed)
 			if route == "/healthz" {
 				return nil
 			}
@@ -75,9 +79,23 @@ func accessLog(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 	}
 }
 
-// authenticate loads the user from a bearer token (API) or the session
-// cookie (pages). A bad bearer token is a 401; a stale cookie is ignored.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+// Sessions finds the user behind a bearer token or a session cookie
+// (account.Service).
+type Sessions interface {
+	TokenUser(ctx context.Context, token string) (account.User, error)
+	SessionUser(ctx context.Context, token string) (account.User, error)
+}
+
+// Authenticate loads the user from a bearer token (API) or the session
+// cookie (pages), and the visitor's language. A bad bearer token is a 401;
+// a stale cookie is ignored.
+func Authenticate(sessions Sessions) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return authenticate(sessions, next)
+	}
+}
+
+func authenticate(sessions Sessions, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		if h := c.Request().Header.Get("Authorization"); h != "" {
@@ -85,33 +103,33 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if !ok {
 				return errs.ErrUnauthorized
 			}
-			u, err := s.accounts.TokenUser(ctx, strings.TrimSpace(token))
+			u, err := sessions.TokenUser(ctx, strings.TrimSpace(token))
 			if err != nil {
 				return err
 			}
 			c.Set(userKey, &u)
-		} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" && !isAPI(c) {
+		} else if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" && !IsAPI(c) {
 			// security: the API ignores cookies, so a cross-site form can never act through it.
-			u, err := s.accounts.SessionUser(ctx, ck.Value)
+			u, err := sessions.SessionUser(ctx, ck.Value)
 			switch {
 			case err == nil:
 				c.Set(userKey, &u)
 			case errors.Is(err, errs.ErrUnauthorized):
-				c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
+				c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1})
 			default:
 				return err
 			}
 		}
-		c.Set(langKey, resolveLang(c))
+		c.Set(langKey, ResolveLang(c))
 		return next(c)
 	}
 }
 
-// requireUser answers 401 (API) or redirects to sign-in (pages) when nobody is signed in.
-func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+// RequireUser answers 401 (API) or redirects to sign-in (pages) when nobody is signed in.
+func RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if userOf(c) == nil {
-			if isAPI(c) || c.Request().Method != http.MethodGet {
+		if UserOf(c) == nil {
+			if IsAPI(c) || c.Request().Method != http.MethodGet {
 				return errs.ErrUnauthorized
 			}
 			return c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.Path)
@@ -120,11 +138,11 @@ func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// requireRole lets only the given roles through: others get 403.
-func requireRole(roles ...account.Role) echo.MiddlewareFunc {
+// RequireRole lets only the given roles through: others get 403.
+func RequireRole(roles ...account.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return requireUser(func(c echo.Context) error {
-			u := userOf(c)
+		return RequireUser(func(c echo.Context) error {
+			u := UserOf(c)
 			for _, r := range roles {
 				if u.Role == r {
 					return next(c)
@@ -135,9 +153,9 @@ func requireRole(roles ...account.Role) echo.MiddlewareFunc {
 	}
 }
 
-// timeout bounds each request's context, so a slow query cannot hold a
+// Timeout bounds each request's context, so a slow query cannot hold a
 // connection forever.
-func timeout(d time.Duration) echo.MiddlewareFunc {
+func Timeout(d time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			ctx, cancel := context.WithTimeout(c.Request().Context(), d)
@@ -148,9 +166,9 @@ func timeout(d time.Duration) echo.MiddlewareFunc {
 	}
 }
 
-// bodyLimit rejects bodies over n bytes with 413: at once when the declared
+// BodyLimit rejects bodies over n bytes with 413: at once when the declared
 // length is too big, and while reading otherwise (http.MaxBytesReader).
-func bodyLimit(n int64) echo.MiddlewareFunc {
+func BodyLimit(n int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"bytes"
@@ -14,15 +14,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
-// maxUploadBody is the largest body any route accepts (a photo upload); a
-// multipart form is read up to it to check its text fields.
-const maxUploadBody = catalog.MaxPhotoBytes + 64<<10
-
-// refuseBadText answers 400, naming the field, when a request's path,
+// RefuseBadText answers 400, naming the field, when a request's path,
 // query, form or JSON holds text that no person typed and no column should
 // keep: a NUL byte, invalid UTF-8, or a control character (in a path or
 // query any C0 control; in a form or JSON value any but tab, CR and LF).
@@ -33,9 +28,18 @@ const maxUploadBody = catalog.MaxPhotoBytes + 64<<10
 // or store ever sees such text. What is not text is left alone: file
 // contents in a multipart upload (their names are checked), raw uploads,
 // and webhook bodies, which are checked by signature on their exact bytes.
-func (s *Server) refuseBadText(next echo.HandlerFunc) echo.HandlerFunc {
+//
+// maxUpload is the largest body any route accepts (a photo upload): a
+// multipart form is read up to it to check its text fields.
+func (k *Kit) RefuseBadText(maxUpload int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return k.refuseBadText(maxUpload, next)
+	}
+}
+
+func (k *Kit) refuseBadText(maxUpload int64, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		field, err := badTextField(c)
+		field, err := badTextField(c, maxUpload)
 		if err != nil {
 			return err
 		}
@@ -43,17 +47,17 @@ func (s *Server) refuseBadText(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		field = printableName(field)
-		if isAPI(c) || c.Request().Method == http.MethodHead {
+		if IsAPI(c) || c.Request().Method == http.MethodHead {
 			return &errs.ValidationError{Fields: []errs.FieldError{{Field: field, Message: "validation.text"}}}
 		}
-		c.Set(langKey, resolveLang(c))
-		return s.pages.render(c, http.StatusBadRequest, "bad_input", map[string]string{"Field": field})
+		c.Set(langKey, ResolveLang(c))
+		return k.Pages.Render(c, http.StatusBadRequest, "bad_input", map[string]string{"Field": field})
 	}
 }
 
 // badTextField returns the name of the first field holding bad text, or "".
 // The body, when read, is put back for the handler.
-func badTextField(c echo.Context) (string, error) {
+func badTextField(c echo.Context, maxUpload int64) (string, error) {
 	r := c.Request()
 	for i, name := range c.ParamNames() {
 		if i < len(c.ParamValues()) && !cleanText(c.ParamValues()[i], false) {
@@ -75,24 +79,24 @@ func badTextField(c echo.Context) (string, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	switch {
 	case mt == echo.MIMEApplicationForm:
-		body, ok := peekBody(r, BodyLimit)
+		body, ok := peekBody(r, DefaultBodyLimit)
 		if !ok {
 			return "", nil // too big or unreadable: the route's own limit answers
 		}
 		return badValues(queryValues(string(body)), true), nil
 	case mt == echo.MIMEApplicationJSON || strings.HasSuffix(mt, "+json"):
-		body, ok := peekBody(r, BodyLimit)
+		body, ok := peekBody(r, DefaultBodyLimit)
 		if !ok {
 			return "", nil
 		}
 		return badJSONField(body), nil
 	case mt == echo.MIMEMultipartForm:
-		if r.ContentLength > maxUploadBody {
+		if r.ContentLength > maxUpload {
 			return "", nil // the route's body limit refuses it without reading
 		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUploadBody)
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUpload)
 		// Held in memory, as Echo's own parse would: no upload is larger.
-		if err := r.ParseMultipartForm(maxUploadBody); err != nil {
+		if err := r.ParseMultipartForm(maxUpload); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				return "", echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the body is too large")

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"net/url"
@@ -10,7 +10,7 @@ import (
 // maxNext bounds the length of a redirect target; nothing on this site needs more.
 const maxNext = 2048
 
-// safeNext keeps redirects after sign-in and language switches on this site:
+// SafeNext keeps redirects after sign-in and language switches on this site:
 // next must be a path on this origin ("/account", "/products?q=na"), else
 // fallback is returned.
 //
@@ -20,7 +20,7 @@ const maxNext = 2048
 // cleans a URL, anything a browser might rewrite is refused: control
 // characters, any white space, backslashes, invalid UTF-8, a second leading
 // slash, a scheme or host, and the same tricks percent-encoded in the path.
-func safeNext(next, fallback string) string {
+func SafeNext(next, fallback string) string {
 	if next == "" || len(next) > maxNext || !plainURLText(next) {
 		return fallback
 	}

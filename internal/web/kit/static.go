@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"crypto/sha256"
@@ -13,16 +13,17 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// assets serves static files under URLs that carry a hash of their content
+// Assets serves static files under URLs that carry a hash of their content
 // (/static/css/app.3f9a1c2b.css), so they can be cached for a year and a new
 // release still reaches every browser at once.
-type assets struct {
+type Assets struct {
 	files  map[string][]byte // fingerprinted path → content
 	byName map[string]string // "css/app.css" → "/static/css/app.3f9a1c2b.css"
 }
 
-func loadAssets(fsys fs.FS) (*assets, error) {
-	a := &assets{files: map[string][]byte{}, byName: map[string]string{}}
+// LoadAssets reads every file of fsys and names it by a hash of its content.
+func LoadAssets(fsys fs.FS) (*Assets, error) {
+	a := &Assets{files: map[string][]byte{}, byName: map[string]string{}}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, "LICENSE") {
 			return err
@@ -43,7 +44,7 @@ func loadAssets(fsys fs.FS) (*assets, error) {
 
 // URL returns the fingerprinted URL of name; an unknown name is a template
 // error at render time, which the template tests catch.
-func (a *assets) URL(name string) (string, error) {
+func (a *Assets) URL(name string) (string, error) {
 	u, ok := a.byName[name]
 	if !ok {
 		return "", fmt.Errorf("asset %q does not exist", name)
@@ -51,7 +52,9 @@ func (a *assets) URL(name string) (string, error) {
 	return u, nil
 }
 
-func (a *assets) serve(c echo.Context) error {
+// Serve answers /static/* with the file under its fingerprinted name,
+// cached for a year: its URL changes when its content does.
+func (a *Assets) Serve(c echo.Context) error {
 	b, ok := a.files[c.Param("*")]
 	if !ok {
 		return echo.ErrNotFound

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"encoding/json"
@@ -13,10 +13,10 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
-// bindJSON decodes the request body into dst strictly: unknown fields,
+// BindJSON decodes the request body into dst strictly: unknown fields,
 // wrong types, trailing data and a body over the limit are all errors that
 // name the field, and then dst is validated.
-func (s *Server) bindJSON(c echo.Context, dst any) error {
+func (k *Kit) BindJSON(c echo.Context, dst any) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	if !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "the body must be application/json")
@@ -29,7 +29,7 @@ func (s *Server) bindJSON(c echo.Context, dst any) error {
 	if dec.More() {
 		return echo.NewHTTPError(http.StatusBadRequest, "the body must hold a single JSON object")
 	}
-	return s.valid.Struct(dst)
+	return k.Valid.Struct(dst)
 }
 
 func decodeError(err error) error {
@@ -59,8 +59,8 @@ func decodeError(err error) error {
 	return echo.NewHTTPError(http.StatusBadRequest, "the body could not be read")
 }
 
-// bindForm binds a form post into dst (form tags) and validates it.
-func (s *Server) bindForm(c echo.Context, dst any) error {
+// BindForm binds a form post into dst (form tags) and validates it.
+func (k *Kit) BindForm(c echo.Context, dst any) error {
 	if err := (&echo.DefaultBinder{}).BindBody(c, dst); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -68,11 +68,12 @@ func (s *Server) bindForm(c echo.Context, dst any) error {
 		}
 		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read")
 	}
-	return s.valid.Struct(dst)
+	return k.Valid.Struct(dst)
 }
 
-// formErrors turns a validation error into field → message key for templates.
-func formErrors(err error) map[string]string {
+// FormErrors turns a validation error into field → message key for
+// templates; nil when err is not a validation error.
+func FormErrors(err error) map[string]string {
 	ve, ok := errs.AsValidation(err)
 	if !ok {
 		return nil

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"bytes"
@@ -18,9 +18,9 @@ import (
 	"github.com/chocop/ocop/internal/platform/money"
 )
 
-// renderer holds every page, parsed once at start: a missing or broken
+// Renderer holds every page, parsed once at start: a missing or broken
 // template stops the program before it serves anything.
-type renderer struct {
+type Renderer struct {
 	pages map[string]*template.Template
 }
 
@@ -48,14 +48,16 @@ type FieldView struct {
 	Required                                            bool
 }
 
-func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
+// NewRenderer parses the layout, the partials and every page of fsys, with
+// the functions templates use (messages, asset URLs, money, dates).
+func NewRenderer(fsys fs.FS, msgs *i18n.Bundle, a *Assets) (*Renderer, error) {
 	funcs := template.FuncMap{
 		"t":     msgs.T,
 		"asset": a.URL,
 		"vnd":   money.VND,
 		"date":  func(d day.Date) string { return d.VN() },
 		// vntime and vndate show a stored UTC instant in Vietnam time.
-		"vntime": vnTime,
+		"vntime": VNTime,
 		"vndate": func(t time.Time) string { return t.In(day.Zone).Format("02/01/2006") },
 		"csrfField": func(token string) template.HTML {
 			return template.HTML(`<input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(token) + `">`)
@@ -81,7 +83,7 @@ func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}}
+	r := &Renderer{pages: map[string]*template.Template{}}
 	for _, n := range names {
 		t, err := template.Must(base.Clone()).ParseFS(fsys, n)
 		if err != nil {
@@ -92,14 +94,14 @@ func newRenderer(fsys fs.FS, msgs *i18n.Bundle, a *assets) (*renderer, error) {
 	return r, nil
 }
 
-// render writes page with status. Rendering into a buffer first means a
+// Render writes page with status. Rendering into a buffer first means a
 // template error becomes a clean 500, never half a page.
-func (r *renderer) render(c echo.Context, status int, page string, data any) error {
+func (r *Renderer) Render(c echo.Context, status int, page string, data any) error {
 	t, ok := r.pages[page]
 	if !ok {
 		return fmt.Errorf("render: no page %q", page)
 	}
-	p := pageOf(c)
+	p := PageOf(c)
 	p.Data = data
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -109,33 +111,42 @@ func (r *renderer) render(c echo.Context, status int, page string, data any) err
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// renderString executes page's layout with p, for pages that are cached
+// RenderString executes page's layout with p, for pages that are cached
 // whole; the caller fills in anything per-visitor (the CSRF token).
-func (r *renderer) renderString(page string, p Page) (string, error) {
+func (r *Renderer) RenderString(page string, p Page) (string, error) {
+	return r.RenderBlock(page, "layout", p)
+}
+
+// RenderBlock executes one named template of page with p, for the part of
+// a page that is cached on its own (a product's body).
+func (r *Renderer) RenderBlock(page, block string, p Page) (string, error) {
 	t, ok := r.pages[page]
 	if !ok {
 		return "", fmt.Errorf("render: no page %q", page)
 	}
 	var buf strings.Builder
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
 		return "", fmt.Errorf("render %s: %w", page, err)
 	}
 	return buf.String(), nil
 }
 
-// hasFlash reports whether a one-time message waits for this request, which
+// Render writes page with status and the common page fields of c.
+func (k *Kit) Render(c echo.Context, status int, page string, data any) error {
+	return k.Pages.Render(c, status, page, data)
+}
+
+// HasFlash reports whether a one-time message waits for this request, which
 // makes its page personal.
-func hasFlash(c echo.Context) bool {
+func HasFlash(c echo.Context) bool {
 	f, err := c.Cookie(flashCookie)
 	return err == nil && f.Value != ""
 }
 
-// pageOf builds the common page fields for the current request.
-func pageOf(c echo.Context) Page {
-	p := Page{Lang: langOf(c), User: userOf(c), Path: c.Request().URL.Path}
-	if tok, ok := c.Get(csrfKey).(string); ok {
-		p.CSRF = tok
-	}
+// PageOf builds the common page fields for the current request. It
+// consumes the one-time message: the page that shows it clears its cookie.
+func PageOf(c echo.Context) Page {
+	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c)}
 	if f, err := c.Cookie(flashCookie); err == nil && f.Value != "" {
 		p.Flash = f.Value
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"context"
@@ -27,8 +27,8 @@ type Problem struct {
 // before the answer (nginx's 499).
 const StatusClientClosed = 499
 
-// statusOf maps the error vocabulary to HTTP. This is the only place it happens.
-func statusOf(err error) int {
+// StatusOf maps the error vocabulary to HTTP. This is the only place it happens.
+func StatusOf(err error) int {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
@@ -88,10 +88,10 @@ func codeOf(err error, status int) string {
 	return "error"
 }
 
-// handleError answers every error: problem+json for the API, a page in the
-// visitor's language otherwise. 5xx are logged with the request id and never
-// shown in detail.
-func (s *Server) handleError(err error, c echo.Context) {
+// HandleError answers every error (it is Echo's HTTPErrorHandler):
+// problem+json for the API, a page in the visitor's language otherwise. 5xx
+// are logged with the request id and never shown in detail.
+func (k *Kit) HandleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
@@ -102,20 +102,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Status = StatusClientClosed
 		return
 	}
-	status := statusOf(err)
-	setRetryAfter(c, err)
+	status := StatusOf(err)
+	SetRetryAfter(c, err)
 	if status >= 500 {
-		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID),
+		k.Log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if _, ok := c.Get(langKey).(string); !ok {
 		// The error came before authenticate ran (an unknown static file, a
 		// wrong method): the language cookie still decides.
-		c.Set(langKey, resolveLang(c))
+		c.Set(langKey, ResolveLang(c))
 	}
-	lang := langOf(c)
+	lang := LangOf(c)
 	ve, _ := errs.AsValidation(err)
-	if isAPI(c) || c.Request().Method == http.MethodHead {
+	if IsAPI(c) || c.Request().Method == http.MethodHead {
 		p := Problem{
 			Type:     "about:blank",
 			Title:    http.StatusText(status),
@@ -124,11 +124,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 			Instance: c.Request().URL.Path,
 		}
 		if status < 500 || status == http.StatusServiceUnavailable {
-			p.Detail = s.detail(lang, err, status)
+			p.Detail = k.detail(lang, err, status)
 		}
 		if ve != nil {
 			for _, f := range ve.Fields {
-				p.Errors = append(p.Errors, errs.FieldError{Field: f.Field, Message: s.msgs.T(lang, f.Message)})
+				p.Errors = append(p.Errors, errs.FieldError{Field: f.Field, Message: k.Msgs.T(lang, f.Message)})
 			}
 		}
 		if status == http.StatusUnauthorized {
@@ -140,7 +140,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	key := "error." + strconv.Itoa(status)
-	if s.msgs.T(lang, key+".title") == key+".title" {
+	if k.Msgs.T(lang, key+".title") == key+".title" {
 		key = "error.500"
 		if status < 500 {
 			key = "error.400"
@@ -151,16 +151,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if r := errs.Reason(err); r != "" && status < 500 {
 		msg, data = r, errs.ReasonData(err)
 	}
-	if rerr := s.pages.render(c, status, "error", map[string]any{"Title": key + ".title", "Message": msg, "Data": data}); rerr != nil {
-		s.log.Error("render error page", "err", rerr)
+	if rerr := k.Pages.Render(c, status, "error", map[string]any{"Title": key + ".title", "Message": msg, "Data": data}); rerr != nil {
+		k.Log.Error("render error page", "err", rerr)
 		c.Response().WriteHeader(status)
 	}
 }
 
 // detail is the human message of a 4xx problem.
-func (s *Server) detail(lang string, err error, status int) string {
+func (k *Kit) detail(lang string, err error, status int) string {
 	if r := errs.Reason(err); r != "" {
-		return s.msgs.T(lang, r, errs.ReasonData(err))
+		return k.Msgs.T(lang, r, errs.ReasonData(err))
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -170,15 +170,15 @@ func (s *Server) detail(lang string, err error, status int) string {
 	}
 	if status == http.StatusBadRequest {
 		if _, ok := errs.AsValidation(err); ok {
-			return s.msgs.T(lang, "register.fix_errors")
+			return k.Msgs.T(lang, "register.fix_errors")
 		}
 	}
-	return s.msgs.T(lang, "error."+strconv.Itoa(status)+".message")
+	return k.Msgs.T(lang, "error."+strconv.Itoa(status)+".message")
 }
 
-// setRetryAfter tells a client refused for now (429, 503) when to try
+// SetRetryAfter tells a client refused for now (429, 503) when to try
 // again, in whole seconds rounded up, when the error knows.
-func setRetryAfter(c echo.Context, err error) {
+func SetRetryAfter(c echo.Context, err error) {
 	if d := errs.RetryAfter(err); d > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 	}

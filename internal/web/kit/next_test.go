@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"strings"
@@ -42,12 +42,12 @@ var hostileNext = []string{
 
 func TestSafeNextRefusesEveryWayOffTheSite(t *testing.T) {
 	for _, next := range hostileNext {
-		if got := safeNext(next, "/fallback"); got != "/fallback" {
-			t.Errorf("safeNext(%q) = %q, want the fallback", next, got)
+		if got := SafeNext(next, "/fallback"); got != "/fallback" {
+			t.Errorf("SafeNext(%q) = %q, want the fallback", next, got)
 		}
 	}
 	long := "/" + strings.Repeat("a", maxNext)
-	if got := safeNext(long, "/fallback"); got != "/fallback" {
+	if got := SafeNext(long, "/fallback"); got != "/fallback" {
 		t.Errorf("a %d-byte target was accepted", len(long))
 	}
 }
@@ -57,8 +57,8 @@ func TestSafeNextKeepsLocalPaths(t *testing.T) {
 		"/", "/account", "/products?q=vit+quay&stars=4", "/products?q=v%E1%BB%8Bt%20quay", "/products/na-chi-lang#gallery",
 		"/verify/ABC123", "/portal/products/new", "/products/v%E1%BB%8Bt", "/products/vịt-quay",
 	} {
-		if got := safeNext(next, "/fallback"); got != next {
-			t.Errorf("safeNext(%q) = %q, want it kept", next, got)
+		if got := SafeNext(next, "/fallback"); got != next {
+			t.Errorf("SafeNext(%q) = %q, want it kept", next, got)
 		}
 	}
 }
