@@ -55,7 +55,7 @@ func TestMergeGuestCartHook(t *testing.T) {
 		req := httptest.NewRequest("POST", "/login", nil)
 		req.AddCookie(&http.Cookie{Name: cartCookie, Value: guest})
 		rec := httptest.NewRecorder()
-		s.mergeGuestCart(s.echo.NewContext(req, rec), u)
+		s.MergeGuestCart(s.echo.NewContext(req, rec), u)
 		q, err := s.orderSvc.View(ctx, order.Owner{UserID: u.ID}, "")
 		if err != nil || q.Count != 2 {
 			t.Fatalf("account cart after sign-in holds %d units (%v), want 2", q.Count, err)

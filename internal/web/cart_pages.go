@@ -36,10 +36,10 @@ func (s *Server) cartOwner(c echo.Context, create bool) order.Owner {
 	return order.Owner{Token: token}
 }
 
-// mergeGuestCart joins the visitor's guest cart into user's cart. The
+// MergeGuestCart joins the visitor's guest cart into user's cart. The
 // sign-in handler calls it right after the session starts; a failure must
 // not stop the sign-in, so it is logged and the guest cart kept.
-func (s *Server) mergeGuestCart(c echo.Context, user account.User) {
+func (s *Server) MergeGuestCart(c echo.Context, user account.User) {
 	ck, err := c.Cookie(cartCookie)
 	if err != nil || ck.Value == "" {
 		return

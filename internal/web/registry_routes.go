@@ -73,8 +73,8 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	api.GET("/registry/revocation-proposals", s.apiRevocationProposals, officer)
 	// The scan of the original decision comes with the confirmation: a dossier-sized body limit.
 	e.POST("/api/v1/registry/certificates/:code/import/confirm", s.apiConfirmImport, kit.BodyLimit(uploadLimit), s.authenticate, officer)
-	api.GET("/admin/authorities", s.apiAuthorities, kit.RequireRole(account.RoleAdmin))
-	api.PUT("/admin/authorities/:key", s.apiSetAuthority, kit.RequireRole(account.RoleAdmin))
+	api.GET("/admin/authorities", s.admin.APIAuthorities, kit.RequireRole(account.RoleAdmin))
+	api.PUT("/admin/authorities/:key", s.admin.APISetAuthority, kit.RequireRole(account.RoleAdmin))
 	api.GET("/registry/certificates/:code/audit", s.apiCertificateAudit, officer)
 
 	// Pages.
@@ -101,6 +101,6 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	registry.GET("/imports", s.registryImports)
 	e.POST("/registry/imports/:code/confirm", s.registryConfirmImport, kit.BodyLimit(uploadLimit), s.authenticate, s.CSRF(), officer)
 
-	admin.GET("/authorities", s.adminAuthorities)
-	admin.POST("/authorities/:key", s.adminSetAuthority)
+	admin.GET("/authorities", s.admin.Authorities)
+	admin.POST("/authorities/:key", s.admin.SetAuthority)
 }

@@ -28,6 +28,8 @@ import (
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/web/adminweb"
+	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
@@ -53,6 +55,9 @@ type Server struct {
 	// authenticate and requireProducer are the middleware of kit bound to
 	// this server's accounts and producers.
 	authenticate, requireProducer echo.MiddlewareFunc
+
+	auth  *authweb.Handlers
+	admin *adminweb.Handlers
 
 	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea
@@ -96,6 +101,8 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.auth = &authweb.Handlers{Kit: s.Kit, Accounts: s.accounts, Producers: s.producers, Carts: s}
+	s.admin = &adminweb.Handlers{Kit: s.Kit, Producers: s.producers, Registry: s.reg, DB: g}
 	s.echo = s.routes()
 	return s, nil
 }

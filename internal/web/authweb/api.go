@@ -1,4 +1,4 @@
-package web
+package authweb
 
 import (
 	"net/http"
@@ -40,30 +40,30 @@ type userJSON struct {
 	ProducerSlug        string `json:"producer_slug,omitempty"`
 }
 
-func (s *Server) userView(c echo.Context, u account.User) userJSON {
+func (h *Handlers) userView(c echo.Context, u account.User) userJSON {
 	v := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Locale: u.Locale, OfficerLevel: string(u.OfficerLevel)}
 	if u.OfficerProvinceCode != nil {
 		v.OfficerProvinceCode = *u.OfficerProvinceCode
 	}
 	if u.Role == account.RoleProducer {
-		if p, err := s.producers.OfUser(c.Request().Context(), u.ID); err == nil {
+		if p, err := h.Producers.OfUser(c.Request().Context(), u.ID); err == nil {
 			v.ProducerSlug = p.Slug
 		}
 	}
 	return v
 }
 
-// apiIssueToken exchanges credentials for a bearer token.
-func (s *Server) apiIssueToken(c echo.Context) error {
+// APIIssueToken exchanges credentials for a bearer token.
+func (h *Handlers) APIIssueToken(c echo.Context) error {
 	var req tokenRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.Authenticate(c.Request().Context(), req.Email, req.Password, c.RealIP())
+	u, err := h.Accounts.Authenticate(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
-	token, exp, err := s.accounts.IssueAPIToken(c.Request().Context(), u.ID, "api")
+	token, exp, err := h.Accounts.IssueAPIToken(c.Request().Context(), u.ID, "api")
 	if err != nil {
 		return err
 	}
@@ -71,29 +71,29 @@ func (s *Server) apiIssueToken(c echo.Context) error {
 	return c.JSON(http.StatusCreated, tokenResponse{Token: token, ExpiresAt: exp})
 }
 
-// apiRegister creates a shopper account.
-func (s *Server) apiRegister(c echo.Context) error {
+// APIRegister creates a shopper account.
+func (h *Handlers) APIRegister(c echo.Context) error {
 	var req registerRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.Register(c.Request().Context(), req.Email, req.Name, req.Password, req.Locale)
+	u, err := h.Accounts.Register(c.Request().Context(), req.Email, req.Name, req.Password, req.Locale)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.userView(c, u))
+	return c.JSON(http.StatusCreated, h.userView(c, u))
 }
 
-// apiRevokeToken revokes the token the request came with.
-func (s *Server) apiRevokeToken(c echo.Context) error {
+// APIRevokeToken revokes the token the request came with.
+func (h *Handlers) APIRevokeToken(c echo.Context) error {
 	token := strings.TrimSpace(strings.TrimPrefix(c.Request().Header.Get("Authorization"), "Bearer "))
-	if err := s.accounts.RevokeAPIToken(c.Request().Context(), token); err != nil {
+	if err := h.Accounts.RevokeAPIToken(c.Request().Context(), token); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
-// apiMe returns the signed-in user.
-func (s *Server) apiMe(c echo.Context) error {
-	return c.JSON(http.StatusOK, s.userView(c, *kit.UserOf(c)))
+// APIMe returns the signed-in user.
+func (h *Handlers) APIMe(c echo.Context) error {
+	return c.JSON(http.StatusOK, h.userView(c, *kit.UserOf(c)))
 }

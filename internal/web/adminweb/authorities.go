@@ -1,4 +1,4 @@
-package web
+package adminweb
 
 import (
 	"net/http"
@@ -31,9 +31,9 @@ func authoritiesJSON(as []registry.Authority) []authorityJSON {
 	return out
 }
 
-// apiAuthorities lists every issuing authority.
-func (s *Server) apiAuthorities(c echo.Context) error {
-	as, err := s.reg.Authorities(c.Request().Context())
+// APIAuthorities lists every issuing authority.
+func (h *Handlers) APIAuthorities(c echo.Context) error {
+	as, err := h.Registry.Authorities(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -45,13 +45,13 @@ type authorityRequest struct {
 	GoLiveOn day.Date `json:"go_live_on"`
 }
 
-// apiSetAuthority records an authority's official name and go-live day.
-func (s *Server) apiSetAuthority(c echo.Context) error {
+// APISetAuthority records an authority's official name and go-live day.
+func (h *Handlers) APISetAuthority(c echo.Context) error {
 	var req authorityRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.reg.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: req.Name, GoLiveOn: req.GoLiveOn})
+	a, err := h.Registry.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: req.Name, GoLiveOn: req.GoLiveOn})
 	if err != nil {
 		return err
 	}
@@ -62,13 +62,13 @@ type adminAuthoritiesView struct {
 	Items []authorityJSON
 }
 
-// adminAuthorities is the page listing authorities, one form per row.
-func (s *Server) adminAuthorities(c echo.Context) error {
-	as, err := s.reg.Authorities(c.Request().Context())
+// Authorities is the page listing authorities, one form per row.
+func (h *Handlers) Authorities(c echo.Context) error {
+	as, err := h.Registry.Authorities(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "admin_authorities", adminAuthoritiesView{Items: authoritiesJSON(as)})
+	return h.Render(c, http.StatusOK, "admin_authorities", adminAuthoritiesView{Items: authoritiesJSON(as)})
 }
 
 type authorityForm struct {
@@ -76,10 +76,10 @@ type authorityForm struct {
 	GoLiveOn string `form:"go_live_on" validate:"max=10"`
 }
 
-// adminSetAuthority is the page form of apiSetAuthority; an empty go-live day clears it.
-func (s *Server) adminSetAuthority(c echo.Context) error {
+// SetAuthority is the page form of APISetAuthority; an empty go-live day clears it.
+func (h *Handlers) SetAuthority(c echo.Context) error {
 	var f authorityForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
 	var d day.Date
@@ -89,9 +89,9 @@ func (s *Server) adminSetAuthority(c echo.Context) error {
 			return errs.Invalid("go_live_on", "validation.type")
 		}
 	}
-	if _, err := s.reg.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: f.Name, GoLiveOn: d}); err != nil {
+	if _, err := h.Registry.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: f.Name, GoLiveOn: d}); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/authorities")
 }

@@ -1,4 +1,4 @@
-package web
+package authweb
 
 import (
 	"errors"
@@ -34,52 +34,53 @@ type registerView struct {
 	Errors             map[string]string
 }
 
-func (s *Server) loginPage(c echo.Context) error {
-	return s.Render(c, http.StatusOK, "login", loginView{Next: kit.SafeNext(c.QueryParam("next"), "")})
+// LoginPage is the sign-in form; next is kept only when it stays on this site.
+func (h *Handlers) LoginPage(c echo.Context) error {
+	return h.Render(c, http.StatusOK, "login", loginView{Next: kit.SafeNext(c.QueryParam("next"), "")})
 }
 
-// login signs a user in. A wrong password and an unknown e-mail get the
+// Login signs a user in. A wrong password and an unknown e-mail get the
 // same answer, and repeated failures are rate limited.
-func (s *Server) login(c echo.Context) error {
+func (h *Handlers) Login(c echo.Context) error {
 	var f loginForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
 	view := loginView{Email: f.Email, Next: kit.SafeNext(f.Next, "")}
-	u, err := s.accounts.Authenticate(c.Request().Context(), f.Email, f.Password, c.RealIP())
+	u, err := h.Accounts.Authenticate(c.Request().Context(), f.Email, f.Password, c.RealIP())
 	switch {
 	case errors.Is(err, errs.ErrTooMany):
 		kit.SetRetryAfter(c, err)
 		view.Error = "login.too_many"
-		return s.Render(c, http.StatusTooManyRequests, "login", view)
+		return h.Render(c, http.StatusTooManyRequests, "login", view)
 	case errors.Is(err, errs.ErrUnauthorized):
 		view.Error = "login.bad_credentials"
-		return s.Render(c, http.StatusUnauthorized, "login", view)
+		return h.Render(c, http.StatusUnauthorized, "login", view)
 	case err != nil:
 		return err
 	}
-	if err := s.signIn(c, u); err != nil {
+	if err := h.signIn(c, u); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.signed_in")
+	h.Flash(c, "flash.signed_in")
 	return c.Redirect(http.StatusSeeOther, kit.SafeNext(f.Next, landingFor(u)))
 }
 
 // signIn starts a session, moves a guest cart into the account's cart, and
 // carries the visitor's chosen language to the account.
-func (s *Server) signIn(c echo.Context, u account.User) error {
+func (h *Handlers) signIn(c echo.Context, u account.User) error {
 	ctx := c.Request().Context()
-	token, err := s.accounts.StartSession(ctx, u.ID, c.Request().UserAgent())
+	token, err := h.Accounts.StartSession(ctx, u.ID, c.Request().UserAgent())
 	if err != nil {
 		return err
 	}
-	s.SetSessionCookie(c, token, time.Now().Add(account.SessionTTL))
-	if err := s.RotateCSRF(c); err != nil {
+	h.SetSessionCookie(c, token, time.Now().Add(account.SessionTTL))
+	if err := h.RotateCSRF(c); err != nil {
 		return err
 	}
-	s.mergeGuestCart(c, u)
+	h.Carts.MergeGuestCart(c, u)
 	if ck, err := c.Cookie(kit.LangCookie); err == nil && i18n.Supported(ck.Value) && ck.Value != u.Locale {
-		return s.accounts.SetLocale(ctx, u.ID, ck.Value)
+		return h.Accounts.SetLocale(ctx, u.ID, ck.Value)
 	}
 	return nil
 }
@@ -97,66 +98,68 @@ func landingFor(u account.User) string {
 	return "/"
 }
 
-func (s *Server) registerPage(c echo.Context) error {
-	return s.Render(c, http.StatusOK, "register", registerView{})
+// RegisterPage is the form to create a shopper account.
+func (h *Handlers) RegisterPage(c echo.Context) error {
+	return h.Render(c, http.StatusOK, "register", registerView{})
 }
 
-// register creates a shopper account and signs it in.
-func (s *Server) register(c echo.Context) error {
+// Register creates a shopper account and signs it in.
+func (h *Handlers) Register(c echo.Context) error {
 	var f registerForm
-	err := s.BindForm(c, &f)
+	err := h.BindForm(c, &f)
 	view := registerView{Name: f.Name, Email: f.Email}
 	if ve, ok := errs.AsValidation(err); ok {
 		view.Error, view.Errors = "register.fix_errors", kit.FormErrors(ve)
-		return s.Render(c, http.StatusBadRequest, "register", view)
+		return h.Render(c, http.StatusBadRequest, "register", view)
 	} else if err != nil {
 		return err
 	}
-	u, err := s.accounts.Register(c.Request().Context(), f.Email, f.Name, f.Password, kit.LangOf(c))
+	u, err := h.Accounts.Register(c.Request().Context(), f.Email, f.Name, f.Password, kit.LangOf(c))
 	if errors.Is(err, errs.ErrConflict) {
 		view.Error = "account.email_taken"
-		return s.Render(c, http.StatusConflict, "register", view)
+		return h.Render(c, http.StatusConflict, "register", view)
 	} else if err != nil {
 		return err
 	}
-	if err := s.signIn(c, u); err != nil {
+	if err := h.signIn(c, u); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.welcome")
+	h.Flash(c, "flash.welcome")
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// logout ends the session.
-func (s *Server) logout(c echo.Context) error {
+// Logout ends the session.
+func (h *Handlers) Logout(c echo.Context) error {
 	if ck, err := c.Cookie(kit.SessionCookie); err == nil {
-		if err := s.accounts.EndSession(c.Request().Context(), ck.Value); err != nil {
+		if err := h.Accounts.EndSession(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: kit.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
-	if err := s.RotateCSRF(c); err != nil {
+	if err := h.RotateCSRF(c); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.signed_out")
+	h.Flash(c, "flash.signed_out")
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// switchLang remembers the chosen language in a cookie (a year) and on the
+// SwitchLang remembers the chosen language in a cookie (a year) and on the
 // account, and goes back to the page the visitor was on.
-func (s *Server) switchLang(c echo.Context) error {
+func (h *Handlers) SwitchLang(c echo.Context) error {
 	lang := c.Param("lang")
 	if !i18n.Supported(lang) {
 		return errs.ErrNotFound
 	}
-	c.SetCookie(&http.Cookie{Name: kit.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure()})
+	c.SetCookie(&http.Cookie{Name: kit.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: h.Secure})
 	if u := kit.UserOf(c); u != nil {
-		if err := s.accounts.SetLocale(c.Request().Context(), u.ID, lang); err != nil {
+		if err := h.Accounts.SetLocale(c.Request().Context(), u.ID, lang); err != nil {
 			return err
 		}
 	}
 	return c.Redirect(http.StatusSeeOther, kit.SafeNext(c.QueryParam("next"), "/"))
 }
 
-func (s *Server) accountPage(c echo.Context) error {
-	return s.Render(c, http.StatusOK, "account", nil)
+// AccountPage is the signed-in user's own page.
+func (h *Handlers) AccountPage(c echo.Context) error {
+	return h.Render(c, http.StatusOK, "account", nil)
 }
