@@ -177,7 +177,7 @@ func TestHelpAndREADMEListEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, table, _ := strings.Cut(string(readme), "\n## Configuration\n")
-	table, _, _ = strings.Cut(table, "\n## ")
+	table, _, _ = strings.Cut(table, "\n## ") // no later section: the table runs to the end
 	for doc, text := range map[string]string{"ocop help": help, "the README's configuration table": table} {
 		listed := map[string]bool{}
 		for _, v := range name.FindAllString(text, -1) {

@@ -36,7 +36,7 @@ func TestInstancesStartTogetherOnOneFreshDatabase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = db.Close(g) })
+			t.Cleanup(func() { _ = db.Close(g) }) // teardown of a throwaway database: nothing to recover
 			handles[i] = g
 		}
 		errs := make([]error, len(handles)+1)

@@ -148,7 +148,7 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 		return ScoreSheet{}, err
 	}
 	if in.CriteriaVersion == "" {
-		in.CriteriaVersion, _ = CriteriaOn(s.today())
+		in.CriteriaVersion, _ = CriteriaOn(s.today()) // not an error: "" is refused by in.check below
 	}
 	if err := in.check(); err != nil {
 		return ScoreSheet{}, s.refuse(ctx, actor, "application.score", &a.ID, nil, err)

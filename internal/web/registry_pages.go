@@ -185,7 +185,7 @@ func (s *Server) registryApplication(c echo.Context) error {
 		return err
 	}
 	v := officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: kit.UserOf(c).IsCentralOfficer()}
-	v.Criteria, _ = registry.CriteriaOn(s.reg.Today())
+	v.Criteria, _ = registry.CriteriaOn(s.reg.Today()) // not an error: false (before 2019) leaves the default sheet
 	v.App.History = s.translateNotes(kit.LangOf(c), v.App.History)
 	return s.Render(c, http.StatusOK, "registry_application", v)
 }

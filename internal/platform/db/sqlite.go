@@ -108,7 +108,7 @@ func (t sqliteTx) Commit() error {
 	}
 	// This ROLLBACK fails when SQLite already ended the transaction, which is
 	// the state wanted; the error worth reporting is COMMIT's.
-	_, _ = t.c.ExecContext(context.Background(), "ROLLBACK", nil)
+	_, _ = t.c.ExecContext(context.Background(), "ROLLBACK", nil) // see above: COMMIT's error is the one to report
 	return err
 }
 

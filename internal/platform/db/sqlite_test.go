@@ -36,7 +36,7 @@ func impatient(t *testing.T, url string) *sql.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Close() })
+	t.Cleanup(func() { _ = c.Close() }) // teardown of a throwaway connection: nothing to recover
 	if _, err := c.ExecContext(context.Background(), "PRAGMA busy_timeout = 0"); err != nil {
 		t.Fatal(err)
 	}

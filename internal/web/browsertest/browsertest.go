@@ -157,11 +157,39 @@ func value[T any](b *Browser, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
 	defer cancel()
-	v, err := chromedp.Run(ctx, a)
+	v, err := runAcrossNavigation(ctx, a)
 	if err != nil {
 		b.fail("%s: %v", what, err)
 	}
 	return v
+}
+
+// runAcrossNavigation runs a script action again when the page navigated
+// while it ran: the script's JavaScript context was destroyed with the old
+// document ("Cannot find context with specified id"), which says nothing about
+// the new page. Without this a form that redirects, or an htmx refresh, while a
+// test polls for text fails the test by chance on a busy machine.
+func runAcrossNavigation[T any](ctx context.Context, a chromedp.Action[T]) (T, error) {
+	for {
+		v, err := chromedp.Run(ctx, a)
+		if err == nil || !navigatedAway(err) || ctx.Err() != nil {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// navigatedAway reports whether err means the page's JavaScript context went
+// away under a running script (a navigation), not that the script failed.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // Open loads path (relative to the base URL, or absolute) and waits until the
@@ -293,7 +321,7 @@ func (b *Browser) WaitText(text string) {
 	arg, _ := json.Marshal(text)
 	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.body && document.body.innerText.includes(`+string(arg)+`)`, chromedp.WithPollingTimeout(Timeout-time.Second)))
+	_, err := runAcrossNavigation(ctx, chromedp.Poll[chromedp.Void](`document.body && document.body.innerText.includes(`+string(arg)+`)`, chromedp.WithPollingTimeout(Timeout-time.Second)))
 	if err != nil {
 		b.fail("wait for text %q on %s: %v\npage text: %s", text, b.Path(), err, clip(b.Text("body"), 800))
 	}
