@@ -2,12 +2,12 @@ package web
 
 import (
 	"crypto/sha256"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
@@ -17,7 +17,6 @@ type catalogArea struct {
 	photos  *catalog.PhotoService
 	badges  *registry.BadgeStore
 	cursors *catalog.CursorCodec
-	cache   *kit.ReadCache
 }
 
 // initCatalog builds the catalog services; called once from New.
@@ -33,8 +32,9 @@ func (s *Server) initCatalog() error {
 		photos:  catalog.NewPhotoService(s.db, store),
 		badges:  registry.NewBadgeStore(s.db),
 		cursors: catalog.NewCursorCodec(secret),
-		cache:   kit.NewReadCache(kit.PublicCacheTTL, 10_000),
 	}
+	s.cat = &catalogweb.Handlers{Kit: s.Kit, Catalog: s.catalog, Photos: s.photos, Badges: s.badges, Producers: s.producers,
+		Regions: s.regions, Cursors: s.cursors, Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000), DB: s.db}
 	return nil
 }
 
@@ -42,58 +42,46 @@ func (s *Server) initCatalog() error {
 // api is /api/v1 (bearer tokens), pages is the cookie-session group with
 // CSRF, and portal, registry and admin are the role-gated page groups.
 func (s *Server) catalogRoutes(e *echo.Echo, api, pages, portal, registry, admin *echo.Group) {
-	api.GET("/products", s.apiProducts)
-	api.GET("/products/:slug", s.apiProduct)
-	api.GET("/producers", s.apiProducers)
-	api.GET("/producers/:slug", s.apiProducer)
-	api.GET("/categories", s.apiCategories)
-	api.GET("/regions", s.apiRegions)
+	api.GET("/products", s.cat.APIProducts)
+	api.GET("/products/:slug", s.cat.APIProduct)
+	api.GET("/producers", s.cat.APIProducers)
+	api.GET("/producers/:slug", s.cat.APIProducer)
+	api.GET("/categories", s.cat.APICategories)
+	api.GET("/regions", s.cat.APIRegions)
 
-	// Every portal write clears this instance's read cache (clearsCache).
+	// Every portal write clears this instance's read cache (ClearsCache).
 	producerOnly := s.requireProducer
-	api.GET("/portal/profile", s.apiPortalProfile, producerOnly)
-	api.PUT("/portal/profile", s.apiPortalUpdateProfile, producerOnly, s.clearsCache)
-	api.GET("/portal/products", s.apiPortalProducts, producerOnly)
-	api.POST("/portal/products", s.apiPortalCreateProduct, producerOnly, s.clearsCache)
-	api.GET("/portal/products/:slug", s.apiPortalProduct, producerOnly)
-	api.PUT("/portal/products/:slug", s.apiPortalUpdateProduct, producerOnly, s.clearsCache)
-	api.POST("/portal/products/:slug/publish", s.apiPortalStatus(catalog.StatusPublished), producerOnly, s.clearsCache)
-	api.POST("/portal/products/:slug/unpublish", s.apiPortalStatus(catalog.StatusUnpublished), producerOnly, s.clearsCache)
-	api.POST("/portal/products/:slug/archive", s.apiPortalStatus(catalog.StatusArchived), producerOnly, s.clearsCache)
+	api.GET("/portal/profile", s.cat.APIPortalProfile, producerOnly)
+	api.PUT("/portal/profile", s.cat.APIPortalUpdateProfile, producerOnly, s.cat.ClearsCache)
+	api.GET("/portal/products", s.cat.APIPortalProducts, producerOnly)
+	api.POST("/portal/products", s.cat.APIPortalCreateProduct, producerOnly, s.cat.ClearsCache)
+	api.GET("/portal/products/:slug", s.cat.APIPortalProduct, producerOnly)
+	api.PUT("/portal/products/:slug", s.cat.APIPortalUpdateProduct, producerOnly, s.cat.ClearsCache)
+	api.POST("/portal/products/:slug/publish", s.cat.APIPortalStatus(catalog.StatusPublished), producerOnly, s.cat.ClearsCache)
+	api.POST("/portal/products/:slug/unpublish", s.cat.APIPortalStatus(catalog.StatusUnpublished), producerOnly, s.cat.ClearsCache)
+	api.POST("/portal/products/:slug/archive", s.cat.APIPortalStatus(catalog.StatusArchived), producerOnly, s.cat.ClearsCache)
 	// Uploads sit outside the 1 MiB groups, with the photo limit instead.
 	upload := kit.BodyLimit(catalog.MaxPhotoBytes + 64<<10)
-	e.POST("/api/v1/portal/products/:slug/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
-	e.POST("/api/v1/portal/profile/photos", s.apiPortalAddPhoto, upload, s.authenticate, producerOnly, s.clearsCache)
+	e.POST("/api/v1/portal/products/:slug/photos", s.cat.APIPortalAddPhoto, upload, s.authenticate, producerOnly, s.cat.ClearsCache)
+	e.POST("/api/v1/portal/profile/photos", s.cat.APIPortalAddPhoto, upload, s.authenticate, producerOnly, s.cat.ClearsCache)
 
-	e.GET("/media/*", s.media)
-	e.GET("/robots.txt", s.robots)
-	e.GET("/sitemap.xml", s.sitemap)
-	pages.GET("/products", s.productsPage)
-	pages.GET("/products/:slug", s.productPage)
-	pages.GET("/producers/:slug", s.producerPage)
+	e.GET("/media/*", s.cat.Media)
+	e.GET("/robots.txt", s.cat.Robots)
+	e.GET("/sitemap.xml", s.cat.Sitemap)
+	pages.GET("/products", s.cat.ProductsPage)
+	pages.GET("/products/:slug", s.cat.ProductPage)
+	pages.GET("/producers/:slug", s.cat.ProducerPage)
 
-	portal.GET("/profile", s.portalProfilePage)
-	portal.POST("/profile", s.portalSaveProfile, s.clearsCache)
-	portal.GET("/products", s.portalProductsPage)
-	portal.GET("/products/new", s.portalNewProductPage)
-	portal.POST("/products", s.portalCreateProduct, s.clearsCache)
-	portal.GET("/products/:slug", s.portalEditProductPage)
-	portal.POST("/products/:slug", s.portalUpdateProduct, s.clearsCache)
-	portal.POST("/products/:slug/status", s.portalProductStatus, s.clearsCache)
-	e.POST("/portal/products/:slug/photos", s.portalAddPhoto, upload, s.authenticate, s.CSRF(), producerOnly, s.clearsCache)
-	e.POST("/portal/profile/photos", s.portalAddPhoto, upload, s.authenticate, s.CSRF(), producerOnly, s.clearsCache)
-}
-
-// clearsCache empties the public read cache after any successful unsafe
-// request, so a producer sees their change in the storefront at once.
-func (s *Server) clearsCache(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		err := next(c)
-		if m := c.Request().Method; err == nil && m != http.MethodGet && m != http.MethodHead {
-			s.cache.Clear()
-		}
-		return err
-	}
+	portal.GET("/profile", s.cat.PortalProfilePage)
+	portal.POST("/profile", s.cat.PortalSaveProfile, s.cat.ClearsCache)
+	portal.GET("/products", s.cat.PortalProductsPage)
+	portal.GET("/products/new", s.cat.PortalNewProductPage)
+	portal.POST("/products", s.cat.PortalCreateProduct, s.cat.ClearsCache)
+	portal.GET("/products/:slug", s.cat.PortalEditProductPage)
+	portal.POST("/products/:slug", s.cat.PortalUpdateProduct, s.cat.ClearsCache)
+	portal.POST("/products/:slug/status", s.cat.PortalProductStatus, s.cat.ClearsCache)
+	e.POST("/portal/products/:slug/photos", s.cat.PortalAddPhoto, upload, s.authenticate, s.CSRF(), producerOnly, s.cat.ClearsCache)
+	e.POST("/portal/profile/photos", s.cat.PortalAddPhoto, upload, s.authenticate, s.CSRF(), producerOnly, s.cat.ClearsCache)
 }
 
 // PhotoGatePeak is the most photos this server ever decoded at once, for

@@ -5,45 +5,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/kit"
 )
-
-type portalView struct {
-	Producer *producer.Producer
-	Address  string
-	BankName string
-	Items    []productJSON
-	Warnings int
-}
-
-// portalHome is a producer's start page: their own producer only, with
-// each listing's OCOP badge and a warning for badges expiring within 90 days.
-func (s *Server) portalHome(c echo.Context) error {
-	ctx := c.Request().Context()
-	p, err := s.producers.OfUser(ctx, kit.UserOf(c).ID)
-	if err != nil {
-		return err
-	}
-	v := portalView{Producer: &p, Address: s.address(c, p)}
-	if b, err := s.regions.Bank(ctx, p.BankBIN); err == nil {
-		v.BankName = b.ShortName
-	}
-	if v.Items, v.Warnings, err = s.ownProducts(ctx, p); err != nil {
-		return err
-	}
-	return s.Render(c, http.StatusOK, "portal", v)
-}
-
-// address writes a producer's address as street, commune, province.
-func (s *Server) address(c echo.Context, p producer.Producer) string {
-	place := s.place(c.Request().Context(), p, kit.LangOf(c))
-	if p.Street == "" {
-		return place
-	}
-	return p.Street + ", " + place
-}
 
 type registryView struct {
 	Central      bool

@@ -31,7 +31,7 @@ func (s *Server) routes() *echo.Echo {
 
 	// Pages: cookie sessions, CSRF token on every form.
 	pages := e.Group("", kit.BodyLimit(kit.DefaultBodyLimit), s.authenticate, s.CSRF())
-	pages.GET("/", s.home)
+	pages.GET("/", s.cat.Home)
 	pages.GET("/lang/:lang", s.auth.SwitchLang)
 	pages.GET("/login", s.auth.LoginPage)
 	pages.POST("/login", s.auth.Login)
@@ -41,7 +41,7 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/account", s.auth.AccountPage, kit.RequireUser)
 
 	portal := pages.Group("/portal", s.requireProducer)
-	portal.GET("", s.portalHome)
+	portal.GET("", s.cat.PortalHome)
 
 	registry := pages.Group("/registry", kit.RequireRole(account.RoleOfficer))
 	registry.GET("", s.registryHome)

@@ -30,6 +30,7 @@ import (
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
+	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
@@ -58,6 +59,7 @@ type Server struct {
 
 	auth  *authweb.Handlers
 	admin *adminweb.Handlers
+	cat   *catalogweb.Handlers
 
 	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea

@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"net/url"
@@ -10,8 +10,8 @@ import (
 // FuzzSearchQuery feeds arbitrary query strings to the storefront filter
 // parser: it must never panic, and whatever it accepts must be a valid query.
 func FuzzSearchQuery(f *testing.F) {
-	s := &Server{catalogArea: catalogArea{cursors: catalog.NewCursorCodec([]byte("fuzz"))}}
-	good := s.cursors.Encode(catalog.Cursor{Sort: catalog.SortPriceAsc, Key: 5, ID: 9})
+	h := &Handlers{Cursors: catalog.NewCursorCodec([]byte("fuzz"))}
+	good := h.Cursors.Encode(catalog.Cursor{Sort: catalog.SortPriceAsc, Key: 5, ID: 9})
 	for _, seed := range []string{"q=vit+quay", "stars=4&sort=stars", "price_min=1000&price_max=5", "in_stock=1&limit=999",
 		"cursor=" + url.QueryEscape(good) + "&sort=price_asc", "cursor=x.y", "q=%ZZ", "stars=-1"} {
 		f.Add(seed)
@@ -21,7 +21,7 @@ func FuzzSearchQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		q, err := s.searchQuery(v)
+		q, err := h.searchQuery(v)
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"context"
@@ -23,16 +23,16 @@ type portalProductsView struct {
 }
 
 // ownProducts is every listing of pr with today's badge, and how many
-// badges expire within BadgeWarnDays.
-func (s *Server) ownProducts(ctx context.Context, pr producer.Producer) ([]productJSON, int, error) {
-	ps, err := s.catalog.OwnList(ctx, pr.ID)
+// Badges expire within BadgeWarnDays.
+func (h *Handlers) ownProducts(ctx context.Context, pr producer.Producer) ([]productJSON, int, error) {
+	ps, err := h.Catalog.OwnList(ctx, pr.ID)
 	if err != nil {
 		return nil, 0, err
 	}
 	var out []productJSON
 	warn := 0
 	for _, p := range ps {
-		j, err := s.ownProductJSON(ctx, pr, p)
+		j, err := h.ownProductJSON(ctx, pr, p)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -44,16 +44,17 @@ func (s *Server) ownProducts(ctx context.Context, pr producer.Producer) ([]produ
 	return out, warn, nil
 }
 
-func (s *Server) portalProductsPage(c echo.Context) error {
-	pr, err := s.ownProducer(c)
+// PortalProductsPage lists the producer's own listings with their badges.
+func (h *Handlers) PortalProductsPage(c echo.Context) error {
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	items, warn, err := s.ownProducts(c.Request().Context(), pr)
+	items, warn, err := h.ownProducts(c.Request().Context(), pr)
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "portal_products", portalProductsView{Producer: pr, Items: items, Warnings: warn})
+	return h.Render(c, http.StatusOK, "portal_products", portalProductsView{Producer: pr, Items: items, Warnings: warn})
 }
 
 // productFormView is the create/edit form.
@@ -73,13 +74,13 @@ type productFormView struct {
 // variantRows is how many variant rows the form offers.
 const variantRows = 4
 
-func (s *Server) productForm(c echo.Context, pr producer.Producer, v productFormView) (productFormView, error) {
+func (h *Handlers) productForm(c echo.Context, pr producer.Producer, v productFormView) (productFormView, error) {
 	ctx := c.Request().Context()
 	var err error
-	if v.Groups, err = s.catalog.LeafGroups(ctx); err != nil { // only leaves may be chosen
+	if v.Groups, err = h.Catalog.LeafGroups(ctx); err != nil { // only leaves may be chosen
 		return v, err
 	}
-	if v.Communes, err = s.regions.Communes(ctx, pr.ProvinceCode); err != nil {
+	if v.Communes, err = h.Regions.Communes(ctx, pr.ProvinceCode); err != nil {
 		return v, err
 	}
 	v.Rows = append([]catalog.VariantInput{}, v.In.Variants...)
@@ -89,29 +90,31 @@ func (s *Server) productForm(c echo.Context, pr producer.Producer, v productForm
 	return v, nil
 }
 
-func (s *Server) portalNewProductPage(c echo.Context) error {
-	pr, err := s.ownProducer(c)
+// PortalNewProductPage is the empty product form.
+func (h *Handlers) PortalNewProductPage(c echo.Context) error {
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	v, err := s.productForm(c, pr, productFormView{In: catalog.ProductInput{OriginCommuneCode: pr.CommuneCode}})
+	v, err := h.productForm(c, pr, productFormView{In: catalog.ProductInput{OriginCommuneCode: pr.CommuneCode}})
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "portal_product_form", v)
+	return h.Render(c, http.StatusOK, "portal_product_form", v)
 }
 
-func (s *Server) portalEditProductPage(c echo.Context) error {
+// PortalEditProductPage is the form of one of the producer's products, with photos and badge.
+func (h *Handlers) PortalEditProductPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.catalog.Own(ctx, pr.ID, c.Param("slug"))
+	p, err := h.Catalog.Own(ctx, pr.ID, c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	full, err := s.ownProductJSON(ctx, pr, p)
+	full, err := h.ownProductJSON(ctx, pr, p)
 	if err != nil {
 		return err
 	}
@@ -123,11 +126,11 @@ func (s *Server) portalEditProductPage(c echo.Context) error {
 	for _, x := range p.Variants {
 		in.Variants = append(in.Variants, catalog.VariantInput{SKU: x.SKU, Name: x.Name, Price: x.Price, Stock: x.Stock, WeightGrams: x.WeightGrams})
 	}
-	v, err := s.productForm(c, pr, productFormView{Slug: p.Slug, Status: string(p.Status), In: in, Photos: full.Photos, Badge: full.Badge})
+	v, err := h.productForm(c, pr, productFormView{Slug: p.Slug, Status: string(p.Status), In: in, Photos: full.Photos, Badge: full.Badge})
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "portal_product_form", v)
+	return h.Render(c, http.StatusOK, "portal_product_form", v)
 }
 
 // readProductForm reads the product form. Variant rows are parallel
@@ -170,15 +173,17 @@ func readProductForm(c echo.Context) (catalog.ProductInput, map[string]string, e
 	return in, bad, nil
 }
 
-func (s *Server) portalCreateProduct(c echo.Context) error { return s.portalSaveProduct(c, "") }
+// PortalCreateProduct saves the new-product form.
+func (h *Handlers) PortalCreateProduct(c echo.Context) error { return h.portalSaveProduct(c, "") }
 
-func (s *Server) portalUpdateProduct(c echo.Context) error {
-	return s.portalSaveProduct(c, c.Param("slug"))
+// PortalUpdateProduct saves the edit form of one of the producer's products.
+func (h *Handlers) PortalUpdateProduct(c echo.Context) error {
+	return h.portalSaveProduct(c, c.Param("slug"))
 }
 
-func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
+func (h *Handlers) portalSaveProduct(c echo.Context, slug string) error {
 	ctx := c.Request().Context()
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
@@ -188,21 +193,21 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 	}
 	if slug != "" {
 		// An edit of a product that is not the producer's is 404 before anything is read back.
-		if _, err := s.catalog.Own(ctx, pr.ID, slug); err != nil {
+		if _, err := h.Catalog.Own(ctx, pr.ID, slug); err != nil {
 			return err
 		}
 	}
 	if len(bad) == 0 {
-		err = s.Valid.Struct(&in)
+		err = h.Valid.Struct(&in)
 		if err == nil {
 			var p catalog.Product
 			if slug == "" {
-				p, err = s.catalog.Create(ctx, pr.ID, in)
+				p, err = h.Catalog.Create(ctx, pr.ID, in)
 			} else {
-				p, err = s.catalog.Update(ctx, pr.ID, slug, in)
+				p, err = h.Catalog.Update(ctx, pr.ID, slug, in)
 			}
 			if err == nil {
-				s.Flash(c, "flash.saved")
+				h.Flash(c, "flash.saved")
 				return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
 			}
 		}
@@ -215,7 +220,7 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 	if r := errs.Reason(err); r != "" {
 		v.Error = r
 	}
-	v, err = s.productForm(c, pr, v)
+	v, err = h.productForm(c, pr, v)
 	if err != nil {
 		return err
 	}
@@ -223,33 +228,34 @@ func (s *Server) portalSaveProduct(c echo.Context, slug string) error {
 	if v.Error != "" {
 		status = http.StatusConflict
 	}
-	return s.Render(c, status, "portal_product_form", v)
+	return h.Render(c, status, "portal_product_form", v)
 }
 
 type statusFormIn struct {
 	To string `form:"to" validate:"required,oneof=published unpublished archived"`
 }
 
-func (s *Server) portalProductStatus(c echo.Context) error {
+// PortalProductStatus publishes, unpublishes or archives one of the producer's products.
+func (h *Handlers) PortalProductStatus(c echo.Context) error {
 	var f statusFormIn
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.catalog.SetStatus(c.Request().Context(), pr.ID, c.Param("slug"), catalog.ProductStatus(f.To))
+	p, err := h.Catalog.SetStatus(c.Request().Context(), pr.ID, c.Param("slug"), catalog.ProductStatus(f.To))
 	if err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
 }
 
-// portalAddPhoto takes a multipart upload (field "photo") for a product or the profile.
-func (s *Server) portalAddPhoto(c echo.Context) error {
-	pr, err := s.ownProducer(c)
+// PortalAddPhoto takes a multipart upload (field "photo") for a product or the profile.
+func (h *Handlers) PortalAddPhoto(c echo.Context) error {
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
@@ -263,10 +269,10 @@ func (s *Server) portalAddPhoto(c echo.Context) error {
 	}
 	defer f.Close()
 	slug := c.Param("slug")
-	if _, err := s.photos.Add(c.Request().Context(), pr.ID, slug, f); err != nil {
+	if _, err := h.Photos.Add(c.Request().Context(), pr.ID, slug, f); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	if slug == "" {
 		return c.Redirect(http.StatusSeeOther, "/portal/profile")
 	}
@@ -281,52 +287,54 @@ type profileFormView struct {
 	Banks    []region.Bank
 }
 
-func (s *Server) profileForm(c echo.Context, pr producer.Producer, v profileFormView) (profileFormView, error) {
+func (h *Handlers) profileForm(c echo.Context, pr producer.Producer, v profileFormView) (profileFormView, error) {
 	ctx := c.Request().Context()
 	var err error
-	if v.Profile, err = s.profileOf(ctx, pr, kit.LangOf(c)); err != nil {
+	if v.Profile, err = h.profileOf(ctx, pr, kit.LangOf(c)); err != nil {
 		return v, err
 	}
-	if v.Communes, err = s.regions.Communes(ctx, pr.ProvinceCode); err != nil {
+	if v.Communes, err = h.Regions.Communes(ctx, pr.ProvinceCode); err != nil {
 		return v, err
 	}
-	v.Banks, err = s.regions.Banks(ctx)
+	v.Banks, err = h.Regions.Banks(ctx)
 	return v, err
 }
 
-func (s *Server) portalProfilePage(c echo.Context) error {
-	pr, err := s.ownProducer(c)
+// PortalProfilePage is the producer's profile form.
+func (h *Handlers) PortalProfilePage(c echo.Context) error {
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
 	in := catalog.ProfileInput{Story: pr.Story, Street: pr.Street, CommuneCode: pr.CommuneCode, Phone: pr.Phone, Email: pr.Email,
 		BankBIN: pr.BankBIN, BankAccount: pr.BankAccount, BankHolder: pr.BankHolder}
-	v, err := s.profileForm(c, pr, profileFormView{In: in})
+	v, err := h.profileForm(c, pr, profileFormView{In: in})
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "portal_profile", v)
+	return h.Render(c, http.StatusOK, "portal_profile", v)
 }
 
-func (s *Server) portalSaveProfile(c echo.Context) error {
-	pr, err := s.ownProducer(c)
+// PortalSaveProfile saves the profile form; invalid input shows the form again with each problem.
+func (h *Handlers) PortalSaveProfile(c echo.Context) error {
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
 	var in catalog.ProfileInput
-	err = s.BindForm(c, &in)
+	err = h.BindForm(c, &in)
 	if err == nil {
-		if _, err = s.catalog.UpdateProfile(c.Request().Context(), pr.ID, in); err == nil {
-			s.Flash(c, "flash.saved")
+		if _, err = h.Catalog.UpdateProfile(c.Request().Context(), pr.ID, in); err == nil {
+			h.Flash(c, "flash.saved")
 			return c.Redirect(http.StatusSeeOther, "/portal/profile")
 		}
 	}
 	if _, ok := errs.AsValidation(err); !ok {
 		return err
 	}
-	v, ferr := s.profileForm(c, pr, profileFormView{In: in, Errors: kit.FormErrors(err)})
+	v, ferr := h.profileForm(c, pr, profileFormView{In: in, Errors: kit.FormErrors(err)})
 	if ferr != nil {
 		return ferr
 	}
-	return s.Render(c, http.StatusBadRequest, "portal_profile", v)
+	return h.Render(c, http.StatusBadRequest, "portal_profile", v)
 }

@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"context"
@@ -26,15 +26,15 @@ type productsView struct {
 	Sorts     []string
 }
 
-// productsPage is the storefront's browse and search page.
-func (s *Server) productsPage(c echo.Context) error {
+// ProductsPage is the storefront's browse and search page.
+func (h *Handlers) ProductsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	type result struct {
 		Q catalog.Query
 		L productListJSON
 	}
-	r, err := kit.Cached(s.cache, ctx, "search:"+c.Request().URL.RawQuery, func(ctx context.Context) (result, error) {
-		q, list, err := s.search(ctx, c.QueryParams())
+	r, err := kit.Cached(h.Cache, ctx, "search:"+c.Request().URL.RawQuery, func(ctx context.Context) (result, error) {
+		q, list, err := h.search(ctx, c.QueryParams())
 		return result{q, list}, err
 	})
 	if err != nil {
@@ -48,18 +48,18 @@ func (s *Server) productsPage(c echo.Context) error {
 		next.Set("cursor", list.NextCursor)
 		v.NextURL = "/products?" + next.Encode()
 	}
-	v.Groups = s.groups(ctx)
-	if v.Provinces, err = kit.Cached(s.cache, ctx, "provinces", s.regions.Provinces); err != nil {
+	v.Groups = h.groups(ctx)
+	if v.Provinces, err = kit.Cached(h.Cache, ctx, "provinces", h.Regions.Provinces); err != nil {
 		return err
 	}
 	if code := q.Province; code != "" {
-		if v.Communes, err = kit.Cached(s.cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
-			return s.regions.Communes(ctx, code)
+		if v.Communes, err = kit.Cached(h.Cache, ctx, "communes:"+code, func(ctx context.Context) ([]region.Commune, error) {
+			return h.Regions.Communes(ctx, code)
 		}); err != nil {
 			return err
 		}
 	}
-	return s.Render(c, http.StatusOK, "catalog_products", v)
+	return h.Render(c, http.StatusOK, "catalog_products", v)
 }
 
 type productView struct {
@@ -76,37 +76,37 @@ type productView struct {
 	ProducerPlace string
 }
 
-// productPage shows one published product with its variants, producer,
+// ProductPage shows one published product with its variants, producer,
 // today's OCOP badge and related products. The view is cached per language;
 // the CSRF token and user are added per request by the renderer.
-func (s *Server) productPage(c echo.Context) error {
+func (h *Handlers) ProductPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := kit.LangOf(c)
 	slug := c.Param("slug")
-	v, err := kit.Cached(s.cache, ctx, "page:"+lang+":"+slug, func(ctx context.Context) (productView, error) {
-		pp, err := s.publicProduct(ctx, slug)
+	v, err := kit.Cached(h.Cache, ctx, "page:"+lang+":"+slug, func(ctx context.Context) (productView, error) {
+		pp, err := h.publicProduct(ctx, slug)
 		if err != nil {
 			return productView{}, err
 		}
 		full, pr := pp.Product, pp.Producer
-		v := productView{Product: full, Name: full.LocalName(lang), Producer: s.producerRef(pr, lang),
-			Canonical: s.cfg.BaseURL + "/products/" + full.Slug}
-		v.Producer.Place = s.place(ctx, pr, lang)
+		v := productView{Product: full, Name: full.LocalName(lang), Producer: h.producerRef(pr, lang),
+			Canonical: h.BaseURL + "/products/" + full.Slug}
+		v.Producer.Place = h.place(ctx, pr, lang)
 		v.Description = paragraphs(pick(lang, full.Description, full.DescriptionEn))
 		v.Story = paragraphs(pick(lang, full.Story, full.StoryEn))
 		if len(full.Photos) > 0 {
-			v.Image = s.cfg.BaseURL + full.Photos[0].PageURL
+			v.Image = h.BaseURL + full.Photos[0].PageURL
 		}
-		for _, g := range s.groups(ctx) {
+		for _, g := range h.groups(ctx) {
 			if g.Code == full.GroupCode {
 				v.GroupName = pick(lang, g.Name, g.NameEn)
 			}
 		}
-		related, err := s.catalog.Search(ctx, catalog.Query{Group: full.GroupCode, Sort: catalog.SortNewest, Limit: 5})
+		related, err := h.Catalog.Search(ctx, catalog.Query{Group: full.GroupCode, Sort: catalog.SortNewest, Limit: 5})
 		if err != nil {
 			return v, err
 		}
-		rel, err := s.cards(ctx, related.Cards)
+		rel, err := h.cards(ctx, related.Cards)
 		if err != nil {
 			return v, err
 		}
@@ -124,8 +124,8 @@ func (s *Server) productPage(c echo.Context) error {
 	// The body is rendered once per language and slug with a placeholder
 	// for the CSRF token of the add-to-cart forms, and the visitor's token
 	// is put in per request; header and layout are rendered as usual.
-	body, err := kit.Cached(s.cache, ctx, "body:"+lang+":"+slug, func(context.Context) (string, error) {
-		return s.Pages.RenderBlock("product", "product-body", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
+	body, err := kit.Cached(h.Cache, ctx, "body:"+lang+":"+slug, func(context.Context) (string, error) {
+		return h.Pages.RenderBlock("product", "product-body", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
 	})
 	if err != nil {
 		return err
@@ -139,8 +139,8 @@ func (s *Server) productPage(c echo.Context) error {
 		// such visitor in their language, but for the CSRF token: the whole
 		// page, layout included, is cached (the layout is half the cost of a
 		// render).
-		page, err := kit.Cached(s.cache, ctx, "full:"+lang+":"+slug, func(context.Context) (string, error) {
-			return s.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
+		page, err := kit.Cached(h.Cache, ctx, "full:"+lang+":"+slug, func(context.Context) (string, error) {
+			return h.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
 				Data: productPageData{View: v, Body: template.HTML(body)}}) // #nosec: body was escaped by html/template
 		})
 		if err != nil {
@@ -150,7 +150,7 @@ func (s *Server) productPage(c echo.Context) error {
 		return c.HTMLBlob(http.StatusOK, []byte(withToken(page)))
 	}
 	html := template.HTML(withToken(body)) // #nosec: body was escaped by html/template
-	return s.Render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
+	return h.Render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
 }
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached body.
@@ -163,13 +163,13 @@ type productPageData struct {
 
 // groups is the Decision 148 tree through the read cache; on error it is
 // empty, which only leaves a group name unshown.
-func (s *Server) groups(ctx context.Context) []catalog.Group {
-	gs, _ := kit.Cached(s.cache, ctx, "groups", s.catalog.Groups)
+func (h *Handlers) groups(ctx context.Context) []catalog.Group {
+	gs, _ := kit.Cached(h.Cache, ctx, "groups", h.Catalog.Groups)
 	return gs
 }
 
 // productLD is the schema.org Product of a page, encoded once for the
-// cache. encoding/json escapes <, > and & (and U+2028/9) as \u sequences,
+// Cache. encoding/json escapes <, > and & (and U+2028/9) as \u sequences,
 // so no name or description can close the <script type="application/ld+json">
 // element it is written into.
 func productLD(v productView, p productJSON) template.JS {
@@ -216,15 +216,15 @@ type producerView struct {
 	Image     string
 }
 
-// producerPage is a producer's public page.
-func (s *Server) producerPage(c echo.Context) error {
-	p, err := s.publicProducer(c.Request().Context(), c.Param("slug"), kit.LangOf(c))
+// ProducerPage is a producer's public page.
+func (h *Handlers) ProducerPage(c echo.Context) error {
+	p, err := h.publicProducer(c.Request().Context(), c.Param("slug"), kit.LangOf(c))
 	if err != nil {
 		return err
 	}
 	v := producerView{Producer: p, Products: withLang(kit.LangOf(c), p.Products), Story: paragraphs(p.Story), Canonical: p.URL}
 	if len(p.Photos) > 0 {
-		v.Image = s.cfg.BaseURL + p.Photos[0].PageURL
+		v.Image = h.BaseURL + p.Photos[0].PageURL
 	}
-	return s.Render(c, http.StatusOK, "producer", v)
+	return h.Render(c, http.StatusOK, "producer", v)
 }

@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"context"
@@ -83,9 +83,9 @@ func (p productCardJSON) LocalName(lang string) string {
 	return p.Name
 }
 
-func (s *Server) badge(b registry.Badge, today day.Date) *badgeJSON {
+func (h *Handlers) badge(b registry.Badge, today day.Date) *badgeJSON {
 	left := today.DaysUntil(b.ValidUntil)
-	return &badgeJSON{Stars: b.Stars, Code: b.Code, ValidUntil: b.ValidUntil.String(), VerifyURL: s.cfg.BaseURL + "/verify/" + b.Code,
+	return &badgeJSON{Stars: b.Stars, Code: b.Code, ValidUntil: b.ValidUntil.String(), VerifyURL: h.BaseURL + "/verify/" + b.Code,
 		ExpiresSoon: left <= BadgeWarnDays, DaysLeft: left}
 }
 
@@ -93,9 +93,9 @@ func photoURLs(key string, w, h int) photoJSON {
 	return photoJSON{CardURL: "/media/" + key + "-card.jpg", PageURL: "/media/" + key + "-page.jpg", Width: w, Height: h}
 }
 
-func (s *Server) cardOf(p catalog.Product, ref producerRefJSON) productCardJSON {
+func (h *Handlers) cardOf(p catalog.Product, ref producerRefJSON) productCardJSON {
 	c := productCardJSON{Slug: p.Slug, Name: p.Name, NameEn: p.NameEn, GroupCode: p.GroupCode, Unit: p.Unit, MinPrice: p.MinPrice,
-		Currency: "VND", IsService: p.IsService, AdultOnly: p.AdultOnly, URL: s.cfg.BaseURL + "/products/" + p.Slug, Producer: ref}
+		Currency: "VND", IsService: p.IsService, AdultOnly: p.AdultOnly, URL: h.BaseURL + "/products/" + p.Slug, Producer: ref}
 	if p.CoverKey != "" {
 		c.ImageURL = "/media/" + p.CoverKey + "-card.jpg"
 	}
@@ -103,34 +103,34 @@ func (s *Server) cardOf(p catalog.Product, ref producerRefJSON) productCardJSON 
 }
 
 // cards turns search results into list items with today's badges.
-func (s *Server) cards(ctx context.Context, in []catalog.Card) ([]productCardJSON, error) {
+func (h *Handlers) cards(ctx context.Context, in []catalog.Card) ([]productCardJSON, error) {
 	ids := make([]int64, len(in))
 	for i, c := range in {
 		ids[i] = c.ID
 	}
 	today := day.Today()
-	badges, err := s.badges.ValidOn(ctx, ids, today)
+	badges, err := h.Badges.ValidOn(ctx, ids, today)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]productCardJSON, len(in))
 	for i, c := range in {
-		out[i] = s.cardOf(c.Product, producerRefJSON{Slug: c.ProducerSlug, Name: c.ProducerName, ProvinceCode: c.ProvinceCode})
+		out[i] = h.cardOf(c.Product, producerRefJSON{Slug: c.ProducerSlug, Name: c.ProducerName, ProvinceCode: c.ProvinceCode})
 		if b, ok := badges[c.ID]; ok {
-			out[i].Badge = s.badge(b, today)
+			out[i].Badge = h.badge(b, today)
 		}
 	}
 	return out, nil
 }
 
 // fullProduct builds the whole product with variants, photos and today's badge.
-func (s *Server) fullProduct(ctx context.Context, p catalog.Product, ref producerRefJSON) (productJSON, error) {
-	out := productJSON{productCardJSON: s.cardOf(p, ref), Description: p.Description, DescriptionEn: p.DescriptionEn,
+func (h *Handlers) fullProduct(ctx context.Context, p catalog.Product, ref producerRefJSON) (productJSON, error) {
+	out := productJSON{productCardJSON: h.cardOf(p, ref), Description: p.Description, DescriptionEn: p.DescriptionEn,
 		Story: p.Story, StoryEn: p.StoryEn, OriginCommuneCode: p.OriginCommuneCode, Variants: []variantJSON{}, Photos: []photoJSON{}}
 	for _, v := range p.Variants {
 		out.Variants = append(out.Variants, variantJSON{ID: v.ID, SKU: v.SKU, Name: v.Name, Price: v.Price, Stock: v.Stock, WeightGrams: v.WeightGrams})
 	}
-	photos, err := s.photos.OfProducts(ctx, []int64{p.ID})
+	photos, err := h.Photos.OfProducts(ctx, []int64{p.ID})
 	if err != nil {
 		return out, err
 	}
@@ -138,12 +138,12 @@ func (s *Server) fullProduct(ctx context.Context, p catalog.Product, ref produce
 		out.Photos = append(out.Photos, photoURLs(ph.Key, ph.Width, ph.Height))
 	}
 	today := day.Today()
-	badges, err := s.badges.ValidOn(ctx, []int64{p.ID}, today)
+	badges, err := h.Badges.ValidOn(ctx, []int64{p.ID}, today)
 	if err != nil {
 		return out, err
 	}
 	if b, ok := badges[p.ID]; ok {
-		out.Badge = s.badge(b, today)
+		out.Badge = h.badge(b, today)
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 // searchQuery reads the storefront filters from a URL query. A value that
 // cannot be read (stars=abc, a forged cursor) is a validation error; an
 // unknown group, province or producer simply matches nothing.
-func (s *Server) searchQuery(v url.Values) (catalog.Query, error) {
+func (h *Handlers) searchQuery(v url.Values) (catalog.Query, error) {
 	q := catalog.Query{Text: strings.TrimSpace(v.Get("q")), Group: v.Get("group"), Province: v.Get("province"),
 		Commune: v.Get("commune"), Producer: v.Get("producer"), Sort: v.Get("sort")}
 	var fields []errs.FieldError
@@ -49,7 +49,7 @@ func (s *Server) searchQuery(v url.Values) (catalog.Query, error) {
 		fields = append(fields, errs.FieldError{Field: "in_stock", Message: "validation.type"})
 	}
 	if raw := v.Get("cursor"); raw != "" {
-		c, err := s.cursors.Decode(raw)
+		c, err := h.Cursors.Decode(raw)
 		if err != nil {
 			return q, err
 		}
@@ -67,31 +67,31 @@ type productListJSON struct {
 }
 
 // search runs the query of a request and returns cards and the next cursor.
-func (s *Server) search(ctx context.Context, v url.Values) (catalog.Query, productListJSON, error) {
-	q, err := s.searchQuery(v)
+func (h *Handlers) search(ctx context.Context, v url.Values) (catalog.Query, productListJSON, error) {
+	q, err := h.searchQuery(v)
 	if err != nil {
 		return q, productListJSON{}, err
 	}
-	page, err := s.catalog.Search(ctx, q)
+	page, err := h.Catalog.Search(ctx, q)
 	if err != nil {
 		return q, productListJSON{}, err
 	}
-	items, err := s.cards(ctx, page.Cards)
+	items, err := h.cards(ctx, page.Cards)
 	if err != nil {
 		return q, productListJSON{}, err
 	}
 	out := productListJSON{Items: items}
 	if page.Next != nil {
-		out.NextCursor = s.cursors.Encode(*page.Next)
+		out.NextCursor = h.Cursors.Encode(*page.Next)
 	}
 	return q, out, nil
 }
 
-// apiProducts answers from the read cache by the exact query string; the
+// APIProducts answers from the read cache by the exact query string; the
 // encoded JSON is cached, so a hit costs a map lookup.
-func (s *Server) apiProducts(c echo.Context) error {
-	body, err := kit.Cached(s.cache, c.Request().Context(), "api:"+c.Request().URL.RawQuery, func(ctx context.Context) ([]byte, error) {
-		_, out, err := s.search(ctx, c.QueryParams())
+func (h *Handlers) APIProducts(c echo.Context) error {
+	body, err := kit.Cached(h.Cache, c.Request().Context(), "api:"+c.Request().URL.RawQuery, func(ctx context.Context) ([]byte, error) {
+		_, out, err := h.search(ctx, c.QueryParams())
 		if err != nil {
 			return nil, err
 		}
@@ -103,8 +103,9 @@ func (s *Server) apiProducts(c echo.Context) error {
 	return c.JSONBlob(http.StatusOK, body)
 }
 
-func (s *Server) apiProduct(c echo.Context) error {
-	pp, err := s.publicProduct(c.Request().Context(), c.Param("slug"))
+// APIProduct is one published product of an approved producer, with today's badge.
+func (h *Handlers) APIProduct(c echo.Context) error {
+	pp, err := h.publicProduct(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
 	}
@@ -119,17 +120,17 @@ type publishedProduct struct {
 
 // publicProduct loads a published product of an approved producer, with
 // variants, photos and today's badge, through the read cache.
-func (s *Server) publicProduct(ctx context.Context, slug string) (publishedProduct, error) {
-	return kit.Cached(s.cache, ctx, "product:"+slug, func(ctx context.Context) (publishedProduct, error) {
-		p, err := s.catalog.Published(ctx, slug)
+func (h *Handlers) publicProduct(ctx context.Context, slug string) (publishedProduct, error) {
+	return kit.Cached(h.Cache, ctx, "product:"+slug, func(ctx context.Context) (publishedProduct, error) {
+		p, err := h.Catalog.Published(ctx, slug)
 		if err != nil {
 			return publishedProduct{}, err
 		}
-		pr, err := s.producers.ByID(ctx, p.ProducerID)
+		pr, err := h.Producers.ByID(ctx, p.ProducerID)
 		if err != nil {
 			return publishedProduct{}, err
 		}
-		full, err := s.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
+		full, err := h.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
 		return publishedProduct{Product: full, Producer: pr}, err
 	})
 }
@@ -161,12 +162,12 @@ type producerCertJSON struct {
 }
 
 // place is the producer's commune and province, never the street.
-func (s *Server) place(ctx context.Context, p producer.Producer, lang string) string {
+func (h *Handlers) place(ctx context.Context, p producer.Producer, lang string) string {
 	var parts []string
-	if cm, err := s.regions.Commune(ctx, p.CommuneCode); err == nil {
+	if cm, err := h.Regions.Commune(ctx, p.CommuneCode); err == nil {
 		parts = append(parts, pick(lang, cm.FullName, cm.FullNameEn))
 	}
-	if pr, err := s.regions.Province(ctx, p.ProvinceCode); err == nil {
+	if pr, err := h.Regions.Province(ctx, p.ProvinceCode); err == nil {
 		parts = append(parts, pick(lang, pr.FullName, pr.FullNameEn))
 	}
 	return strings.Join(parts, ", ")
@@ -179,51 +180,52 @@ func pick(lang, vi, en string) string {
 	return vi
 }
 
-func (s *Server) producerRef(p producer.Producer, lang string) producerJSON {
+func (h *Handlers) producerRef(p producer.Producer, lang string) producerJSON {
 	return producerJSON{Slug: p.Slug, Name: p.LegalName, Kind: string(p.Kind), ProvinceCode: p.ProvinceCode,
-		CommuneCode: p.CommuneCode, Story: p.Story, URL: s.cfg.BaseURL + "/producers/" + p.Slug}
+		CommuneCode: p.CommuneCode, Story: p.Story, URL: h.BaseURL + "/producers/" + p.Slug}
 }
 
 // publicProducer loads an approved producer with products and certificates.
-func (s *Server) publicProducer(ctx context.Context, slug, lang string) (producerJSON, error) {
-	p, err := s.producers.BySlug(ctx, slug)
+func (h *Handlers) publicProducer(ctx context.Context, slug, lang string) (producerJSON, error) {
+	p, err := h.Producers.BySlug(ctx, slug)
 	if err != nil {
 		return producerJSON{}, err
 	}
 	if p.Status != producer.StatusApproved {
 		return producerJSON{}, errs.ErrNotFound
 	}
-	out := s.producerRef(p, lang)
-	out.Place = s.place(ctx, p, lang)
-	photos, err := s.photos.OfProducer(ctx, p.ID)
+	out := h.producerRef(p, lang)
+	out.Place = h.place(ctx, p, lang)
+	photos, err := h.Photos.OfProducer(ctx, p.ID)
 	if err != nil {
 		return out, err
 	}
 	for _, ph := range photos {
 		out.Photos = append(out.Photos, photoURLs(ph.Key, ph.Width, ph.Height))
 	}
-	page, err := s.catalog.Search(ctx, catalog.Query{ProducerID: p.ID, Sort: catalog.SortNewest, Limit: catalog.MaxLimit})
+	page, err := h.Catalog.Search(ctx, catalog.Query{ProducerID: p.ID, Sort: catalog.SortNewest, Limit: catalog.MaxLimit})
 	if err != nil {
 		return out, err
 	}
-	if out.Products, err = s.cards(ctx, page.Cards); err != nil {
+	if out.Products, err = h.cards(ctx, page.Cards); err != nil {
 		return out, err
 	}
 	var certs []registry.Certificate
-	if err := s.db.WithContext(ctx).Where("producer_id = ?", p.ID).Order("valid_until DESC").Limit(100).Find(&certs).Error; err != nil {
+	if err := h.DB.WithContext(ctx).Where("producer_id = ?", p.ID).Order("valid_until DESC").Limit(100).Find(&certs).Error; err != nil {
 		return out, err
 	}
 	today := day.Today()
 	for _, c := range certs {
 		out.Certificates = append(out.Certificates, producerCertJSON{Code: c.Code, ProductName: c.ProductName, Stars: c.Stars,
 			ValidFrom: c.ValidFrom.String(), ValidUntil: c.ValidUntil.String(), Status: string(c.StatusOn(today)),
-			VerifyURL: s.cfg.BaseURL + "/verify/" + c.Code})
+			VerifyURL: h.BaseURL + "/verify/" + c.Code})
 	}
 	return out, nil
 }
 
-func (s *Server) apiProducer(c echo.Context) error {
-	out, err := s.publicProducer(c.Request().Context(), c.Param("slug"), kit.LangOf(c))
+// APIProducer is an approved producer's public profile, products and certificates.
+func (h *Handlers) APIProducer(c echo.Context) error {
+	out, err := h.publicProducer(c.Request().Context(), c.Param("slug"), kit.LangOf(c))
 	if err != nil {
 		return err
 	}
@@ -235,16 +237,16 @@ type producerListJSON struct {
 	NextCursor string         `json:"next_cursor,omitempty"`
 }
 
-// apiProducers lists approved producers by id, optionally in one province,
+// APIProducers lists approved producers by id, optionally in one province,
 // with the same signed keyset cursor as products.
-func (s *Server) apiProducers(c echo.Context) error {
+func (h *Handlers) APIProducers(c echo.Context) error {
 	ctx := c.Request().Context()
-	q := s.db.WithContext(ctx).Where("status = ?", producer.StatusApproved)
+	q := h.DB.WithContext(ctx).Where("status = ?", producer.StatusApproved)
 	if p := c.QueryParam("province"); p != "" {
 		q = q.Where("province_code = ?", p)
 	}
 	if raw := c.QueryParam("cursor"); raw != "" {
-		cur, err := s.cursors.Decode(raw)
+		cur, err := h.Cursors.Decode(raw)
 		if err != nil {
 			return err
 		}
@@ -258,10 +260,10 @@ func (s *Server) apiProducers(c echo.Context) error {
 	out := producerListJSON{Items: []producerJSON{}}
 	for i, p := range ps {
 		if i == limit {
-			out.NextCursor = s.cursors.Encode(catalog.Cursor{Sort: catalog.SortNewest, Key: ps[i-1].ID, ID: ps[i-1].ID})
+			out.NextCursor = h.Cursors.Encode(catalog.Cursor{Sort: catalog.SortNewest, Key: ps[i-1].ID, ID: ps[i-1].ID})
 			break
 		}
-		out.Items = append(out.Items, s.producerRef(p, kit.LangOf(c)))
+		out.Items = append(out.Items, h.producerRef(p, kit.LangOf(c)))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -276,8 +278,9 @@ type categoryJSON struct {
 	AdultOnly  bool    `json:"adult_only"`
 }
 
-func (s *Server) apiCategories(c echo.Context) error {
-	gs, err := s.catalog.Groups(c.Request().Context())
+// APICategories lists the OCOP product groups (Decision 148), every level.
+func (h *Handlers) APICategories(c echo.Context) error {
+	gs, err := h.Catalog.Groups(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -295,15 +298,15 @@ type regionJSON struct {
 	FullName string `json:"full_name"`
 }
 
-// apiRegions lists the provinces, or with ?province= the communes of one.
-func (s *Server) apiRegions(c echo.Context) error {
+// APIRegions lists the provinces, or with ?province= the communes of one.
+func (h *Handlers) APIRegions(c echo.Context) error {
 	ctx := c.Request().Context()
 	out := []regionJSON{}
 	if code := c.QueryParam("province"); code != "" {
-		if _, err := s.regions.Province(ctx, code); err != nil {
+		if _, err := h.Regions.Province(ctx, code); err != nil {
 			return err
 		}
-		cs, err := s.regions.Communes(ctx, code)
+		cs, err := h.Regions.Communes(ctx, code)
 		if err != nil {
 			return err
 		}
@@ -312,7 +315,7 @@ func (s *Server) apiRegions(c echo.Context) error {
 		}
 		return c.JSON(http.StatusOK, map[string]any{"items": out})
 	}
-	ps, err := s.regions.Provinces(ctx)
+	ps, err := h.Regions.Provinces(ctx)
 	if err != nil {
 		return err
 	}

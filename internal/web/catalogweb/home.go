@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"net/http"
@@ -18,30 +18,30 @@ type homeView struct {
 	Producers []producer.Producer
 }
 
-// home is the storefront's front page: featured 4★ and 5★ products, the
+// Home is the storefront's front page: featured 4★ and 5★ products, the
 // product groups, the province's producers and what the stars mean.
-func (s *Server) home(c echo.Context) error {
+func (h *Handlers) Home(c echo.Context) error {
 	ctx := c.Request().Context()
 	var v homeView
-	featured, err := s.catalog.Search(ctx, catalog.Query{MinStars: 4, Sort: catalog.SortStars, Limit: 8})
+	featured, err := h.Catalog.Search(ctx, catalog.Query{MinStars: 4, Sort: catalog.SortStars, Limit: 8})
 	if err != nil {
 		return err
 	}
-	fc, err := s.cards(ctx, featured.Cards)
+	fc, err := h.cards(ctx, featured.Cards)
 	if err != nil {
 		return err
 	}
 	v.Featured = withLang(kit.LangOf(c), fc)
-	newest, err := s.catalog.Search(ctx, catalog.Query{Sort: catalog.SortNewest, Limit: 8})
+	newest, err := h.Catalog.Search(ctx, catalog.Query{Sort: catalog.SortNewest, Limit: 8})
 	if err != nil {
 		return err
 	}
-	nc, err := s.cards(ctx, newest.Cards)
+	nc, err := h.cards(ctx, newest.Cards)
 	if err != nil {
 		return err
 	}
 	v.Newest = withLang(kit.LangOf(c), nc)
-	gs, err := s.catalog.Groups(ctx)
+	gs, err := h.Catalog.Groups(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,8 +50,8 @@ func (s *Server) home(c echo.Context) error {
 			v.Groups = append(v.Groups, g)
 		}
 	}
-	if v.Producers, err = s.producers.Approved(ctx, region.LangSon, 24); err != nil {
+	if v.Producers, err = h.Producers.Approved(ctx, region.LangSon, 24); err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "home", v)
+	return h.Render(c, http.StatusOK, "home", v)
 }

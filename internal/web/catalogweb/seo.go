@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"encoding/xml"
@@ -11,10 +11,10 @@ import (
 	"github.com/chocop/ocop/internal/producer"
 )
 
-// robots lets crawlers read the storefront and keeps them out of private areas.
-func (s *Server) robots(c echo.Context) error {
+// Robots lets crawlers read the storefront and keeps them out of private areas.
+func (h *Handlers) Robots(c echo.Context) error {
 	body := "User-agent: *\nAllow: /\nDisallow: /portal\nDisallow: /registry\nDisallow: /admin\nDisallow: /account\n" +
-		"Disallow: /cart\nDisallow: /api/\nDisallow: /products?*cursor=\n\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"
+		"Disallow: /cart\nDisallow: /api/\nDisallow: /products?*cursor=\n\nSitemap: " + h.BaseURL + "/sitemap.xml\n"
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 	return c.String(http.StatusOK, body)
 }
@@ -33,15 +33,15 @@ type sitemapSet struct {
 // sitemapMax is the protocol's limit of URLs in one sitemap file.
 const sitemapMax = 50_000
 
-// sitemap lists the home page, every published product and every approved producer.
-func (s *Server) sitemap(c echo.Context) error {
+// Sitemap lists the home page, every published product and every approved producer.
+func (h *Handlers) Sitemap(c echo.Context) error {
 	ctx := c.Request().Context()
-	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: s.cfg.BaseURL + "/"}, {Loc: s.cfg.BaseURL + "/products"}}}
+	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: h.BaseURL + "/"}, {Loc: h.BaseURL + "/products"}}}
 	var products []struct {
 		Slug      string
 		UpdatedAt time.Time
 	}
-	err := s.db.WithContext(ctx).Table("products").Select("products.slug, products.updated_at").
+	err := h.DB.WithContext(ctx).Table("products").Select("products.slug, products.updated_at").
 		Joins("JOIN producers pr ON pr.id = products.producer_id").
 		Where("products.status = ? AND pr.status = ?", catalog.StatusPublished, producer.StatusApproved).
 		Order("products.id").Limit(sitemapMax - 1000).Scan(&products).Error
@@ -49,15 +49,15 @@ func (s *Server) sitemap(c echo.Context) error {
 		return err
 	}
 	for _, p := range products {
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + "/products/" + p.Slug, LastMod: p.UpdatedAt.UTC().Format("2006-01-02")})
+		set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + "/products/" + p.Slug, LastMod: p.UpdatedAt.UTC().Format("2006-01-02")})
 	}
 	var slugs []string
-	if err := s.db.WithContext(ctx).Model(&producer.Producer{}).Where("status = ?", producer.StatusApproved).
+	if err := h.DB.WithContext(ctx).Model(&producer.Producer{}).Where("status = ?", producer.StatusApproved).
 		Order("id").Limit(sitemapMax-len(set.URLs)).Pluck("slug", &slugs).Error; err != nil {
 		return err
 	}
 	for _, sl := range slugs {
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + "/producers/" + sl})
+		set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + "/producers/" + sl})
 	}
 	out, err := xml.Marshal(set)
 	if err != nil {

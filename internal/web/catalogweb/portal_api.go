@@ -1,4 +1,4 @@
-package web
+package catalogweb
 
 import (
 	"context"
@@ -16,8 +16,8 @@ import (
 
 // ownProducer is the producer the signed-in user acts for. Every portal
 // handler starts here, so no handler can reach another producer's rows.
-func (s *Server) ownProducer(c echo.Context) (producer.Producer, error) {
-	return s.producers.OfUser(c.Request().Context(), kit.UserOf(c).ID)
+func (h *Handlers) ownProducer(c echo.Context) (producer.Producer, error) {
+	return h.Producers.OfUser(c.Request().Context(), kit.UserOf(c).ID)
 }
 
 // profileJSON is a producer's own profile, with the private fields.
@@ -32,42 +32,44 @@ type profileJSON struct {
 	BankHolder  string `json:"bank_holder"`
 }
 
-func (s *Server) profileOf(ctx context.Context, p producer.Producer, lang string) (profileJSON, error) {
-	out := profileJSON{producerJSON: s.producerRef(p, lang), Street: p.Street, Phone: p.Phone, Email: p.Email,
+func (h *Handlers) profileOf(ctx context.Context, p producer.Producer, lang string) (profileJSON, error) {
+	out := profileJSON{producerJSON: h.producerRef(p, lang), Street: p.Street, Phone: p.Phone, Email: p.Email,
 		Status: string(p.Status), BankBIN: p.BankBIN, BankAccount: p.BankAccount, BankHolder: p.BankHolder}
-	out.Place = s.place(ctx, p, lang)
-	photos, err := s.photos.OfProducer(ctx, p.ID)
+	out.Place = h.place(ctx, p, lang)
+	photos, err := h.Photos.OfProducer(ctx, p.ID)
 	for _, ph := range photos {
 		out.Photos = append(out.Photos, photoURLs(ph.Key, ph.Width, ph.Height))
 	}
 	return out, err
 }
 
-func (s *Server) apiPortalProfile(c echo.Context) error {
-	p, err := s.ownProducer(c)
+// APIPortalProfile is the signed-in producer's own profile, private fields included.
+func (h *Handlers) APIPortalProfile(c echo.Context) error {
+	p, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	out, err := s.profileOf(c.Request().Context(), p, kit.LangOf(c))
+	out, err := h.profileOf(c.Request().Context(), p, kit.LangOf(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) apiPortalUpdateProfile(c echo.Context) error {
+// APIPortalUpdateProfile changes the producer's story, address, contact and bank account.
+func (h *Handlers) APIPortalUpdateProfile(c echo.Context) error {
 	var in catalog.ProfileInput
-	if err := s.BindJSON(c, &in); err != nil {
+	if err := h.BindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.ownProducer(c)
+	p, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	if p, err = s.catalog.UpdateProfile(c.Request().Context(), p.ID, in); err != nil {
+	if p, err = h.Catalog.UpdateProfile(c.Request().Context(), p.ID, in); err != nil {
 		return err
 	}
-	out, err := s.profileOf(c.Request().Context(), p, kit.LangOf(c))
+	out, err := h.profileOf(c.Request().Context(), p, kit.LangOf(c))
 	if err != nil {
 		return err
 	}
@@ -76,25 +78,26 @@ func (s *Server) apiPortalUpdateProfile(c echo.Context) error {
 
 // ownProductJSON builds a producer's view of their product: any status,
 // with the badge and its expiry warning.
-func (s *Server) ownProductJSON(ctx context.Context, pr producer.Producer, p catalog.Product) (productJSON, error) {
-	out, err := s.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
+func (h *Handlers) ownProductJSON(ctx context.Context, pr producer.Producer, p catalog.Product) (productJSON, error) {
+	out, err := h.fullProduct(ctx, p, producerRefJSON{Slug: pr.Slug, Name: pr.LegalName, ProvinceCode: pr.ProvinceCode})
 	out.Status = string(p.Status)
 	return out, err
 }
 
-func (s *Server) apiPortalProducts(c echo.Context) error {
+// APIPortalProducts lists the producer's own products in every status.
+func (h *Handlers) APIPortalProducts(c echo.Context) error {
 	ctx := c.Request().Context()
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	ps, err := s.catalog.OwnList(ctx, pr.ID)
+	ps, err := h.Catalog.OwnList(ctx, pr.ID)
 	if err != nil {
 		return err
 	}
 	items := []productJSON{}
 	for _, p := range ps {
-		j, err := s.ownProductJSON(ctx, pr, p)
+		j, err := h.ownProductJSON(ctx, pr, p)
 		if err != nil {
 			return err
 		}
@@ -103,71 +106,75 @@ func (s *Server) apiPortalProducts(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }
 
-func (s *Server) apiPortalProduct(c echo.Context) error {
+// APIPortalProduct is one of the producer's own products; another's is a 404.
+func (h *Handlers) APIPortalProduct(c echo.Context) error {
 	ctx := c.Request().Context()
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.catalog.Own(ctx, pr.ID, c.Param("slug"))
+	p, err := h.Catalog.Own(ctx, pr.ID, c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	out, err := s.ownProductJSON(ctx, pr, p)
+	out, err := h.ownProductJSON(ctx, pr, p)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) apiPortalCreateProduct(c echo.Context) error {
-	return s.apiPortalSaveProduct(c, "")
+// APIPortalCreateProduct adds a product (a draft) with its variants.
+func (h *Handlers) APIPortalCreateProduct(c echo.Context) error {
+	return h.apiPortalSaveProduct(c, "")
 }
 
-func (s *Server) apiPortalUpdateProduct(c echo.Context) error {
-	return s.apiPortalSaveProduct(c, c.Param("slug"))
+// APIPortalUpdateProduct replaces one of the producer's products and its variants.
+func (h *Handlers) APIPortalUpdateProduct(c echo.Context) error {
+	return h.apiPortalSaveProduct(c, c.Param("slug"))
 }
 
-func (s *Server) apiPortalSaveProduct(c echo.Context, slug string) error {
+func (h *Handlers) apiPortalSaveProduct(c echo.Context, slug string) error {
 	var in catalog.ProductInput
-	if err := s.BindJSON(c, &in); err != nil {
+	if err := h.BindJSON(c, &in); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
 	var p catalog.Product
 	status := http.StatusOK
 	if slug == "" {
-		p, err = s.catalog.Create(ctx, pr.ID, in)
+		p, err = h.Catalog.Create(ctx, pr.ID, in)
 		status = http.StatusCreated
 	} else {
-		p, err = s.catalog.Update(ctx, pr.ID, slug, in)
+		p, err = h.Catalog.Update(ctx, pr.ID, slug, in)
 	}
 	if err != nil {
 		return err
 	}
-	out, err := s.ownProductJSON(ctx, pr, p)
+	out, err := h.ownProductJSON(ctx, pr, p)
 	if err != nil {
 		return err
 	}
 	return c.JSON(status, out)
 }
 
-func (s *Server) apiPortalStatus(to catalog.ProductStatus) echo.HandlerFunc {
+// APIPortalStatus is the handler that moves one of the producer's products to status to.
+func (h *Handlers) APIPortalStatus(to catalog.ProductStatus) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		pr, err := s.ownProducer(c)
+		pr, err := h.ownProducer(c)
 		if err != nil {
 			return err
 		}
-		p, err := s.catalog.SetStatus(ctx, pr.ID, c.Param("slug"), to)
+		p, err := h.Catalog.SetStatus(ctx, pr.ID, c.Param("slug"), to)
 		if err != nil {
 			return err
 		}
-		out, err := s.ownProductJSON(ctx, pr, p)
+		out, err := h.ownProductJSON(ctx, pr, p)
 		if err != nil {
 			return err
 		}
@@ -175,31 +182,31 @@ func (s *Server) apiPortalStatus(to catalog.ProductStatus) echo.HandlerFunc {
 	}
 }
 
-// apiPortalAddPhoto takes the image as the raw request body (any declared
+// APIPortalAddPhoto takes the image as the raw request body (any declared
 // type: the content decides) for a product, or for the profile when the
 // route has no slug.
-func (s *Server) apiPortalAddPhoto(c echo.Context) error {
+func (h *Handlers) APIPortalAddPhoto(c echo.Context) error {
 	ctx := c.Request().Context()
-	pr, err := s.ownProducer(c)
+	pr, err := h.ownProducer(c)
 	if err != nil {
 		return err
 	}
-	ph, err := s.photos.Add(ctx, pr.ID, c.Param("slug"), c.Request().Body)
+	ph, err := h.Photos.Add(ctx, pr.ID, c.Param("slug"), c.Request().Body)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, photoURLs(ph.Key, ph.Width, ph.Height))
 }
 
-// media serves stored photos. Keys are random, so a photo never changes
+// Media serves stored photos. Keys are random, so a photo never changes
 // under its URL and can be cached for a year.
-func (s *Server) media(c echo.Context) error {
+func (h *Handlers) Media(c echo.Context) error {
 	key := c.Param("*")
 	if !strings.HasPrefix(key, "photos/") || strings.Contains(key, "..") ||
 		!(strings.HasSuffix(key, "-card.jpg") || strings.HasSuffix(key, "-page.jpg")) {
 		return echo.ErrNotFound
 	}
-	r, err := s.photos.Open(c.Request().Context(), key)
+	r, err := h.Photos.Open(c.Request().Context(), key)
 	if errors.Is(err, errs.ErrNotFound) {
 		if img, ok := catalog.DemoPhoto(key); ok {
 			c.Response().Header().Set("Cache-Control", "public, max-age=86400")
