@@ -32,6 +32,7 @@ import (
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
+	"github.com/chocop/ocop/internal/web/orderweb"
 )
 
 // maxUploadBody is the largest body any route accepts (a photo upload); a
@@ -60,6 +61,7 @@ type Server struct {
 	auth  *authweb.Handlers
 	admin *adminweb.Handlers
 	cat   *catalogweb.Handlers
+	ord   *orderweb.Handlers
 
 	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea
@@ -103,7 +105,7 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.auth = &authweb.Handlers{Kit: s.Kit, Accounts: s.accounts, Producers: s.producers, Carts: s}
+	s.auth = &authweb.Handlers{Kit: s.Kit, Accounts: s.accounts, Producers: s.producers, Carts: s.ord}
 	s.admin = &adminweb.Handlers{Kit: s.Kit, Producers: s.producers, Registry: s.reg, DB: g}
 	s.echo = s.routes()
 	return s, nil

@@ -1,4 +1,4 @@
-package web
+package orderweb
 
 import (
 	"net/http"
@@ -41,8 +41,9 @@ func (r checkoutRequest) input() order.CheckoutInput {
 
 func ownerOf(c echo.Context) order.Owner { return order.Owner{UserID: kit.UserOf(c).ID} }
 
-func (s *Server) apiCart(c echo.Context) error {
-	q, err := s.orderSvc.View(c.Request().Context(), ownerOf(c), c.QueryParam("province_code"))
+// APICart is the signed-in user's cart, priced for province_code when given.
+func (h *Handlers) APICart(c echo.Context) error {
+	q, err := h.Orders.View(c.Request().Context(), ownerOf(c), c.QueryParam("province_code"))
 	if err != nil {
 		return err
 	}
@@ -57,78 +58,94 @@ func cartJSON(q order.Quote) order.Quote {
 	return q
 }
 
-func (s *Server) apiCartAdd(c echo.Context) error {
+// APICartAdd puts a variant in the cart (quantities add up).
+func (h *Handlers) APICartAdd(c echo.Context) error {
 	var req cartAddRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.orderSvc.Add(c.Request().Context(), ownerOf(c), req.VariantID, req.Quantity); err != nil {
+	if err := h.Orders.Add(c.Request().Context(), ownerOf(c), req.VariantID, req.Quantity); err != nil {
 		return err
 	}
-	return s.apiCart(c)
+	return h.APICart(c)
 }
 
-func (s *Server) apiCartSet(c echo.Context) error {
+// APICartSet changes a line's quantity (0 removes it).
+func (h *Handlers) APICartSet(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("variant_id"), 10, 64)
 	if err != nil {
 		return errs.ErrNotFound
 	}
 	var req cartSetRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.orderSvc.SetQuantity(c.Request().Context(), ownerOf(c), id, *req.Quantity); err != nil {
+	if err := h.Orders.SetQuantity(c.Request().Context(), ownerOf(c), id, *req.Quantity); err != nil {
 		return err
 	}
-	return s.apiCart(c)
+	return h.APICart(c)
 }
 
-func (s *Server) apiCheckout(c echo.Context) error {
+// APICheckout places the order: one group, one order per producer, stock reserved.
+func (h *Handlers) APICheckout(c echo.Context) error {
 	var req checkoutRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.allowCheckout(c); err != nil {
+	if err := h.allowCheckout(c); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := s.paySvc.Checkout(ctx, kit.UserOf(c).ID, req.input())
+	res, err := h.Payments.Checkout(ctx, kit.UserOf(c).ID, req.input())
 	if err != nil {
 		return err
 	}
-	v := s.groupView(ctx, res.Group)
+	v, err := h.groupView(ctx, res.Group)
+	if err != nil {
+		return err
+	}
 	v.CheckoutURL = res.RedirectURL
 	return c.JSON(http.StatusCreated, v)
 }
 
-func (s *Server) apiOrders(c echo.Context) error {
+// APIOrders lists the caller's groups, newest first.
+func (h *Handlers) APIOrders(c echo.Context) error {
 	ctx := c.Request().Context()
-	gs, err := s.orderSvc.GroupsOf(ctx, kit.UserOf(c).ID, 100)
+	gs, err := h.Orders.GroupsOf(ctx, kit.UserOf(c).ID, 100)
 	if err != nil {
 		return err
 	}
-	out := []groupJSON{}
-	for _, g := range gs {
-		out = append(out, s.groupView(ctx, g))
+	out, err := h.groupViews(ctx, gs...)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"orders": out})
 }
 
-// apiOrder shows one of the caller's groups; anyone else's is a 404.
-func (s *Server) apiOrder(c echo.Context) error {
+// APIOrder shows one of the caller's groups; anyone else's is a 404.
+func (h *Handlers) APIOrder(c echo.Context) error {
 	ctx := c.Request().Context()
-	g, err := s.orderSvc.GroupByCode(ctx, c.Param("code"), kit.UserOf(c).ID)
+	g, err := h.Orders.GroupByCode(ctx, c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.groupView(ctx, g))
+	v, err := h.groupView(ctx, g)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
-func (s *Server) apiOrderCancel(c echo.Context) error {
+// APIOrderCancel cancels one of the caller's groups (refunded when paid).
+func (h *Handlers) APIOrderCancel(c echo.Context) error {
 	ctx := c.Request().Context()
-	g, err := s.paySvc.CancelGroup(ctx, kit.UserOf(c).ID, c.Param("code"))
+	g, err := h.Payments.CancelGroup(ctx, kit.UserOf(c).ID, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.groupView(ctx, g))
+	v, err := h.groupView(ctx, g)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }

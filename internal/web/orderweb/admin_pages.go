@@ -1,4 +1,4 @@
-package web
+package orderweb
 
 import (
 	"fmt"
@@ -20,14 +20,14 @@ type adminSettingsView struct {
 	RatesText    string
 }
 
-// adminSettings shows the commission rate and the shipping table (one band
+// AdminSettings shows the commission rate and the shipping table (one band
 // per line: from province, to province, max grams, fee; "*" is any province).
-func (s *Server) adminSettings(c echo.Context) error {
-	bp, err := s.commissionBP(c)
+func (h *Handlers) AdminSettings(c echo.Context) error {
+	bp, err := h.commissionBP(c)
 	if err != nil {
 		return err
 	}
-	rs, err := s.orderSvc.ShippingRates(c.Request().Context())
+	rs, err := h.Orders.ShippingRates(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -35,18 +35,19 @@ func (s *Server) adminSettings(c echo.Context) error {
 	for _, r := range rs {
 		fmt.Fprintf(&b, "%s,%s,%d,%d\n", r.FromProvinceCode, r.ToProvinceCode, r.MaxGrams, r.Fee)
 	}
-	return s.Render(c, http.StatusOK, "admin_settings", adminSettingsView{CommissionBP: bp, RatesText: b.String()})
+	return h.Render(c, http.StatusOK, "admin_settings", adminSettingsView{CommissionBP: bp, RatesText: b.String()})
 }
 
-func (s *Server) adminSetCommission(c echo.Context) error {
+// AdminSetCommission is the page form of APISetCommission.
+func (h *Handlers) AdminSetCommission(c echo.Context) error {
 	var f commissionJSON
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	if err := s.paySvc.SetCommission(c.Request().Context(), kit.UserOf(c).ID, f.CommissionBP); err != nil {
+	if err := h.Payments.SetCommission(c.Request().Context(), kit.UserOf(c).ID, f.CommissionBP); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/settings")
 }
 
@@ -54,19 +55,20 @@ type shippingForm struct {
 	Rates string `form:"rates" validate:"max=20000"`
 }
 
-func (s *Server) adminSetShipping(c echo.Context) error {
+// AdminSetShipping replaces the shipping table from its text form.
+func (h *Handlers) AdminSetShipping(c echo.Context) error {
 	var f shippingForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
 	rates, err := parseRates(f.Rates)
 	if err != nil {
 		return err
 	}
-	if err := s.orderSvc.SetShippingRates(c.Request().Context(), rates); err != nil {
+	if err := h.Orders.SetShippingRates(c.Request().Context(), rates); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/settings")
 }
 
@@ -98,55 +100,57 @@ type adminPaymentsView struct {
 	Calls  []payment.ProviderCall // refunds to the provider that are failing, overdue or given up
 }
 
-func (s *Server) adminPayments(c echo.Context) error {
+// AdminPayments lists the payment issues and the provider calls to watch.
+func (h *Handlers) AdminPayments(c echo.Context) error {
 	ctx := c.Request().Context()
-	is, err := s.paySvc.Issues(ctx)
+	is, err := h.Payments.Issues(ctx)
 	if err != nil {
 		return err
 	}
-	calls, err := s.paySvc.ProviderCallsToWatch(ctx, time.Now())
+	calls, err := h.Payments.ProviderCallsToWatch(ctx, time.Now())
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is, Calls: calls})
+	return h.Render(c, http.StatusOK, "admin_payments", adminPaymentsView{Issues: is, Calls: calls})
 }
 
-// adminRetryCall queues a given-up provider call again (audited).
-func (s *Server) adminRetryCall(c echo.Context) error {
+// AdminRetryCall queues a given-up provider call again (audited).
+func (h *Handlers) AdminRetryCall(c echo.Context) error {
 	id, err := parseID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.paySvc.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
+	if err := h.Payments.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
-// adminConfirmPayment marks a VietQR group paid by hand (audited).
-func (s *Server) adminConfirmPayment(c echo.Context) error {
+// AdminConfirmPayment marks a VietQR group paid by hand (audited).
+func (h *Handlers) AdminConfirmPayment(c echo.Context) error {
 	var f confirmRequest
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	out, err := s.paySvc.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, strings.ToUpper(strings.TrimSpace(f.Code)), f.Amount, f.Reference)
+	out, err := h.Payments.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, strings.ToUpper(strings.TrimSpace(f.Code)), f.Amount, f.Reference)
 	if err != nil {
 		return err
 	}
-	s.Flash(c, "admin.payment."+out)
+	h.Flash(c, "admin.payment."+out)
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
-func (s *Server) adminResolveIssue(c echo.Context) error {
+// AdminResolveIssue marks a payment issue dealt with (audited).
+func (h *Handlers) AdminResolveIssue(c echo.Context) error {
 	id, err := parseID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.paySvc.ResolveIssue(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
+	if err := h.Payments.ResolveIssue(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
 }
 
@@ -154,22 +158,24 @@ type adminPayoutsView struct {
 	Balances []payment.Balance
 }
 
-func (s *Server) adminPayouts(c echo.Context) error {
-	bs, err := s.paySvc.Balances(c.Request().Context())
+// AdminPayouts lists what each producer is owed, with the payout form.
+func (h *Handlers) AdminPayouts(c echo.Context) error {
+	bs, err := h.Payments.Balances(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "admin_payouts", adminPayoutsView{Balances: bs})
+	return h.Render(c, http.StatusOK, "admin_payouts", adminPayoutsView{Balances: bs})
 }
 
-func (s *Server) adminRecordPayout(c echo.Context) error {
+// AdminRecordPayout is the page form of APIRecordPayout.
+func (h *Handlers) AdminRecordPayout(c echo.Context) error {
 	var f payoutRequest
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	if _, err := s.paySvc.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, f.ProducerSlug, f.Amount, f.Reference); err != nil {
+	if _, err := h.Payments.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, f.ProducerSlug, f.Amount, f.Reference); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payouts")
 }

@@ -1,4 +1,4 @@
-package web
+package orderweb
 
 import (
 	"context"
@@ -9,14 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/seed"
 )
 
@@ -32,11 +34,9 @@ func TestMergeGuestCartHook(t *testing.T) {
 		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
 			t.Fatal(err)
 		}
-		cfg, _ := config.Load(func(string) string { return "" })
-		s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), g)
-		if err != nil {
-			t.Fatal(err)
-		}
+		accounts := account.NewService(g, nil)
+		h := &Handlers{Kit: &kit.Kit{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+			Orders: order.NewService(g, time.Hour, payment.CommissionBP)}
 		var p producer.Producer
 		g.Where("status = ?", producer.StatusApproved).Order("id").Take(&p)
 		now := time.Now().UTC()
@@ -45,18 +45,18 @@ func TestMergeGuestCartHook(t *testing.T) {
 		v := catalog.Variant{ProductID: prod.ID, ProducerID: p.ID, SKU: "Q-1", Name: "2 kg", Price: 90000, Stock: 9, CreatedAt: now, UpdatedAt: now}
 		g.Create(&v)
 		guest := "guest-cookie-token-0123456789abcdef0123"
-		if err := s.orderSvc.Add(ctx, order.Owner{Token: guest}, v.ID, 2); err != nil {
+		if err := h.Orders.Add(ctx, order.Owner{Token: guest}, v.ID, 2); err != nil {
 			t.Fatal(err)
 		}
-		u, err := s.accounts.UserByEmail(ctx, "shopper@example.com")
+		u, err := accounts.UserByEmail(ctx, "shopper@example.com")
 		if err != nil {
 			t.Fatal(err)
 		}
 		req := httptest.NewRequest("POST", "/login", nil)
 		req.AddCookie(&http.Cookie{Name: cartCookie, Value: guest})
 		rec := httptest.NewRecorder()
-		s.MergeGuestCart(s.echo.NewContext(req, rec), u)
-		q, err := s.orderSvc.View(ctx, order.Owner{UserID: u.ID}, "")
+		h.MergeGuestCart(echo.New().NewContext(req, rec), u)
+		q, err := h.Orders.View(ctx, order.Owner{UserID: u.ID}, "")
 		if err != nil || q.Count != 2 {
 			t.Fatalf("account cart after sign-in holds %d units (%v), want 2", q.Count, err)
 		}

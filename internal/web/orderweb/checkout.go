@@ -1,4 +1,4 @@
-package web
+package orderweb
 
 import (
 	"errors"
@@ -27,45 +27,45 @@ type checkoutView struct {
 	VietQRReady bool
 }
 
-func (s *Server) checkoutView(c echo.Context, f checkoutRequest) (checkoutView, error) {
+func (h *Handlers) checkoutView(c echo.Context, f checkoutRequest) (checkoutView, error) {
 	ctx := c.Request().Context()
-	v := checkoutView{Form: f, CardReady: s.cfg.StripeSecretKey != "", VietQRReady: !s.cfg.VietQRDisabled}
+	v := checkoutView{Form: f, CardReady: h.CardReady, VietQRReady: !h.VietQRDisabled}
 	var err error
-	if v.Provinces, err = s.regions.Provinces(ctx); err != nil {
+	if v.Provinces, err = h.Regions.Provinces(ctx); err != nil {
 		return v, err
 	}
 	if f.ProvinceCode != "" {
-		if v.Communes, err = s.regions.Communes(ctx, f.ProvinceCode); err != nil {
+		if v.Communes, err = h.Regions.Communes(ctx, f.ProvinceCode); err != nil {
 			return v, err
 		}
 	}
-	v.Quote, err = s.orderSvc.View(ctx, ownerOf(c), f.ProvinceCode)
+	v.Quote, err = h.Orders.View(ctx, ownerOf(c), f.ProvinceCode)
 	if errors.Is(err, errs.ErrConflict) {
 		v.Error = errs.Reason(err)
-		v.Quote, err = s.orderSvc.View(ctx, ownerOf(c), "")
+		v.Quote, err = h.Orders.View(ctx, ownerOf(c), "")
 	}
 	return v, err
 }
 
-// checkoutPage is the address and payment form with the cart's totals.
-func (s *Server) checkoutPage(c echo.Context) error {
+// CheckoutPage is the address and payment form with the cart's totals.
+func (h *Handlers) CheckoutPage(c echo.Context) error {
 	f := checkoutRequest{ProvinceCode: c.QueryParam("province_code"), PaymentMethod: order.MethodVietQR}
-	if s.cfg.VietQRDisabled {
+	if h.VietQRDisabled {
 		f.PaymentMethod = order.MethodCard
 	}
-	v, err := s.checkoutView(c, f)
+	v, err := h.checkoutView(c, f)
 	if err != nil {
 		return err
 	}
 	if len(v.Quote.Parts) == 0 {
 		return c.Redirect(http.StatusSeeOther, "/cart")
 	}
-	return s.Render(c, http.StatusOK, "checkout", v)
+	return h.Render(c, http.StatusOK, "checkout", v)
 }
 
-// checkoutCommunes answers the province picker (htmx) with the province's communes as options.
-func (s *Server) checkoutCommunes(c echo.Context) error {
-	cs, err := s.regions.Communes(c.Request().Context(), c.QueryParam("province_code"))
+// CheckoutCommunes answers the province picker (htmx) with the province's communes as options.
+func (h *Handlers) CheckoutCommunes(c echo.Context) error {
+	cs, err := h.Regions.Communes(c.Request().Context(), c.QueryParam("province_code"))
 	if err != nil {
 		return err
 	}
@@ -77,11 +77,11 @@ func (s *Server) checkoutCommunes(c echo.Context) error {
 	return c.HTML(http.StatusOK, b.String())
 }
 
-// checkout places the order. Invalid input re-renders the form with every
+// Checkout places the order. Invalid input re-renders the form with every
 // problem; a changed price sends the shopper back to the cart to see it.
-func (s *Server) checkout(c echo.Context) error {
+func (h *Handlers) Checkout(c echo.Context) error {
 	var f checkoutRequest
-	bindErr := s.BindForm(c, &f)
+	bindErr := h.BindForm(c, &f)
 	if bindErr != nil {
 		if _, ok := errs.AsValidation(bindErr); !ok {
 			return bindErr
@@ -92,10 +92,10 @@ func (s *Server) checkout(c echo.Context) error {
 		err = bindErr
 	)
 	if err == nil {
-		err = s.allowCheckout(c)
+		err = h.allowCheckout(c)
 	}
 	if err == nil {
-		res, err = s.paySvc.Checkout(c.Request().Context(), kit.UserOf(c).ID, f.input())
+		res, err = h.Payments.Checkout(c.Request().Context(), kit.UserOf(c).ID, f.input())
 	}
 	switch {
 	case err == nil:
@@ -104,10 +104,10 @@ func (s *Server) checkout(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/orders/"+res.Group.Code)
 	case errors.Is(err, order.ErrPriceChanged):
-		s.Flash(c, "checkout.price_changed")
+		h.Flash(c, "checkout.price_changed")
 		return c.Redirect(http.StatusSeeOther, "/cart")
 	}
-	v, verr := s.checkoutView(c, f)
+	v, verr := h.checkoutView(c, f)
 	if verr != nil {
 		return verr
 	}
@@ -119,5 +119,5 @@ func (s *Server) checkout(c echo.Context) error {
 	} else {
 		return err
 	}
-	return s.Render(c, status, "checkout", v)
+	return h.Render(c, status, "checkout", v)
 }

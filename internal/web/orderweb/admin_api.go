@@ -1,4 +1,4 @@
-package web
+package orderweb
 
 import (
 	"encoding/csv"
@@ -20,24 +20,26 @@ type commissionJSON struct {
 	CommissionBP int `json:"commission_bp" form:"commission_bp" validate:"gte=0,lte=3000"`
 }
 
-func (s *Server) apiCommission(c echo.Context) error {
-	bp, err := s.commissionBP(c)
+// APICommission is the platform's commission rate in basis points.
+func (h *Handlers) APICommission(c echo.Context) error {
+	bp, err := h.commissionBP(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, commissionJSON{CommissionBP: bp})
 }
 
-func (s *Server) commissionBP(c echo.Context) (int, error) {
-	return payment.CommissionBP(c.Request().Context(), s.db)
+func (h *Handlers) commissionBP(c echo.Context) (int, error) {
+	return payment.CommissionBP(c.Request().Context(), h.DB)
 }
 
-func (s *Server) apiSetCommission(c echo.Context) error {
+// APISetCommission sets the commission rate new orders snapshot (audited).
+func (h *Handlers) APISetCommission(c echo.Context) error {
 	var req commissionJSON
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.paySvc.SetCommission(c.Request().Context(), kit.UserOf(c).ID, req.CommissionBP); err != nil {
+	if err := h.Payments.SetCommission(c.Request().Context(), kit.UserOf(c).ID, req.CommissionBP); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, req)
@@ -47,8 +49,9 @@ type ratesJSON struct {
 	Rates []order.ShippingRate `json:"rates" validate:"required,dive"`
 }
 
-func (s *Server) apiShippingRates(c echo.Context) error {
-	rs, err := s.orderSvc.ShippingRates(c.Request().Context())
+// APIShippingRates is the shipping table, band by band.
+func (h *Handlers) APIShippingRates(c echo.Context) error {
+	rs, err := h.Orders.ShippingRates(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -58,39 +61,43 @@ func (s *Server) apiShippingRates(c echo.Context) error {
 	return c.JSON(http.StatusOK, ratesJSON{Rates: rs})
 }
 
-func (s *Server) apiSetShippingRates(c echo.Context) error {
+// APISetShippingRates replaces the shipping table.
+func (h *Handlers) APISetShippingRates(c echo.Context) error {
 	var req ratesJSON
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.orderSvc.SetShippingRates(c.Request().Context(), req.Rates); err != nil {
+	if err := h.Orders.SetShippingRates(c.Request().Context(), req.Rates); err != nil {
 		return err
 	}
-	return s.apiShippingRates(c)
+	return h.APIShippingRates(c)
 }
 
-func (s *Server) apiPaymentIssues(c echo.Context) error {
-	is, err := s.paySvc.Issues(c.Request().Context())
+// APIPaymentIssues lists payments that need a person: under- and overpayments, unmatched transfers.
+func (h *Handlers) APIPaymentIssues(c echo.Context) error {
+	is, err := h.Payments.Issues(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"issues": nonNil(is)})
 }
 
-func (s *Server) apiProviderCalls(c echo.Context) error {
-	calls, err := s.paySvc.ProviderCallsToWatch(c.Request().Context(), time.Now())
+// APIProviderCalls lists provider calls (card refunds) that are failing, overdue or given up.
+func (h *Handlers) APIProviderCalls(c echo.Context) error {
+	calls, err := h.Payments.ProviderCallsToWatch(c.Request().Context(), time.Now())
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"calls": nonNil(calls)})
 }
 
-func (s *Server) apiRetryProviderCall(c echo.Context) error {
+// APIRetryProviderCall queues a given-up provider call again (audited).
+func (h *Handlers) APIRetryProviderCall(c echo.Context) error {
 	id, err := parseID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.paySvc.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
+	if err := h.Payments.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -102,20 +109,22 @@ type confirmRequest struct {
 	Reference string `json:"reference" form:"reference" validate:"required,max=100"`
 }
 
-func (s *Server) apiConfirmPayment(c echo.Context) error {
+// APIConfirmPayment marks a VietQR group paid by hand, with the bank's reference (audited).
+func (h *Handlers) APIConfirmPayment(c echo.Context) error {
 	var req confirmRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	out, err := s.paySvc.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, c.Param("code"), req.Amount, req.Reference)
+	out, err := h.Payments.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, c.Param("code"), req.Amount, req.Reference)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]string{"outcome": out})
 }
 
-func (s *Server) apiBalances(c echo.Context) error {
-	bs, err := s.paySvc.Balances(c.Request().Context())
+// APIBalances is what the platform owes each producer.
+func (h *Handlers) APIBalances(c echo.Context) error {
+	bs, err := h.Payments.Balances(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -128,22 +137,23 @@ type payoutRequest struct {
 	Reference    string `json:"reference" form:"reference" validate:"required,max=100"`
 }
 
-func (s *Server) apiRecordPayout(c echo.Context) error {
+// APIRecordPayout records a transfer made to a producer in the ledger.
+func (h *Handlers) APIRecordPayout(c echo.Context) error {
 	var req payoutRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := s.paySvc.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, req.ProducerSlug, req.Amount, req.Reference)
+	p, err := h.Payments.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, req.ProducerSlug, req.Amount, req.Reference)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, p)
 }
 
-// payoutCSV exports the payout batch: every producer owed money, with the
+// PayoutCSV exports the payout batch: every producer owed money, with the
 // bank account to transfer to. A bank's bulk-transfer tool takes it as is.
-func (s *Server) payoutCSV(c echo.Context) error {
-	bs, err := s.paySvc.Balances(c.Request().Context())
+func (h *Handlers) PayoutCSV(c echo.Context) error {
+	bs, err := h.Payments.Balances(c.Request().Context())
 	if err != nil {
 		return err
 	}

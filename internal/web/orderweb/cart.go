@@ -1,4 +1,4 @@
-package web
+package orderweb
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ const cartCookie = "ocop_cart"
 
 // cartOwner is the signed-in user, or the guest behind the cart cookie
 // (made on first use when create is set).
-func (s *Server) cartOwner(c echo.Context, create bool) order.Owner {
+func (h *Handlers) cartOwner(c echo.Context, create bool) order.Owner {
 	if u := kit.UserOf(c); u != nil {
 		return order.Owner{UserID: u.ID}
 	}
@@ -32,20 +32,20 @@ func (s *Server) cartOwner(c echo.Context, create bool) order.Owner {
 	}
 	token, _ := account.NewToken()
 	c.SetCookie(&http.Cookie{Name: cartCookie, Value: token, Path: "/", Expires: time.Now().Add(30 * 24 * time.Hour),
-		HttpOnly: true, Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.Secure, SameSite: http.SameSiteLaxMode})
 	return order.Owner{Token: token}
 }
 
 // MergeGuestCart joins the visitor's guest cart into user's cart. The
 // sign-in handler calls it right after the session starts; a failure must
 // not stop the sign-in, so it is logged and the guest cart kept.
-func (s *Server) MergeGuestCart(c echo.Context, user account.User) {
+func (h *Handlers) MergeGuestCart(c echo.Context, user account.User) {
 	ck, err := c.Cookie(cartCookie)
 	if err != nil || ck.Value == "" {
 		return
 	}
-	if err := s.orderSvc.Merge(c.Request().Context(), user.ID, ck.Value); err != nil {
-		s.Log.Warn("merge guest cart", "user", user.ID, "err", err)
+	if err := h.Orders.Merge(c.Request().Context(), user.ID, ck.Value); err != nil {
+		h.Log.Warn("merge guest cart", "user", user.ID, "err", err)
 		return
 	}
 	c.SetCookie(&http.Cookie{Name: cartCookie, Value: "", Path: "/", MaxAge: -1})
@@ -56,25 +56,25 @@ type cartView struct {
 	Provinces []region.Province
 }
 
-// cartPage shows the cart, priced for the chosen province (shipping per producer).
-func (s *Server) cartPage(c echo.Context) error {
+// CartPage shows the cart, priced for the chosen province (shipping per producer).
+func (h *Handlers) CartPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	o := s.cartOwner(c, false)
+	o := h.cartOwner(c, false)
 	v := cartView{Quote: order.Quote{ProvinceCode: c.QueryParam("province_code")}}
 	var err error
-	if v.Provinces, err = s.regions.Provinces(ctx); err != nil {
+	if v.Provinces, err = h.Regions.Provinces(ctx); err != nil {
 		return err
 	}
 	if o.UserID != 0 || o.Token != "" {
-		v.Quote, err = s.orderSvc.View(ctx, o, v.Quote.ProvinceCode)
+		v.Quote, err = h.Orders.View(ctx, o, v.Quote.ProvinceCode)
 		if errors.Is(err, errs.ErrConflict) { // no shipping band: show the cart without shipping
-			v.Quote, err = s.orderSvc.View(ctx, o, "")
+			v.Quote, err = h.Orders.View(ctx, o, "")
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return s.Render(c, http.StatusOK, "cart", v)
+	return h.Render(c, http.StatusOK, "cart", v)
 }
 
 type cartForm struct {
@@ -82,16 +82,16 @@ type cartForm struct {
 	Quantity  int64 `form:"quantity" validate:"required,gt=0,lte=1000"`
 }
 
-// cartAdd is where the product page's add-to-cart form posts.
-func (s *Server) cartAdd(c echo.Context) error {
+// CartAdd is where the product page's add-to-cart form posts.
+func (h *Handlers) CartAdd(c echo.Context) error {
 	var f cartForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	if err := s.orderSvc.Add(c.Request().Context(), s.cartOwner(c, true), f.VariantID, f.Quantity); err != nil {
+	if err := h.Orders.Add(c.Request().Context(), h.cartOwner(c, true), f.VariantID, f.Quantity); err != nil {
 		return err
 	}
-	s.Flash(c, "cart.added")
+	h.Flash(c, "cart.added")
 	return c.Redirect(http.StatusSeeOther, "/cart")
 }
 
@@ -99,23 +99,23 @@ type cartSetForm struct {
 	Quantity int64 `form:"quantity" validate:"gte=0,lte=1000"`
 }
 
-// cartSet changes a line's quantity (0 removes it).
-func (s *Server) cartSet(c echo.Context) error {
+// CartSet changes a line's quantity (0 removes it).
+func (h *Handlers) CartSet(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("variant_id"), 10, 64)
 	if err != nil {
 		return errs.ErrNotFound
 	}
 	var f cartSetForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	o := s.cartOwner(c, false)
+	o := h.cartOwner(c, false)
 	if o.UserID == 0 && o.Token == "" {
 		return errs.ErrNotFound
 	}
-	if err := s.orderSvc.SetQuantity(c.Request().Context(), o, id, f.Quantity); err != nil {
+	if err := h.Orders.SetQuantity(c.Request().Context(), o, id, f.Quantity); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/cart")
 }
