@@ -79,6 +79,47 @@ func benchRegistry(b *testing.B, g *gorm.DB) {
 			}
 		}
 	})
+	var officer account.User
+	if err := g.Where("email = ?", "officer@example.com").First(&officer).Error; err != nil {
+		b.Fatal(err)
+	}
+	b.Run("officer-list-first-page", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.OfficerCertificates(ctx, &officer, registry.CertQuery{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	deep := registry.CertQuery{}
+	for i := 0; i < 100; i++ { // the cursor of page 101
+		p, err := svc.OfficerCertificates(ctx, &officer, deep)
+		if err != nil || p.Next == nil {
+			b.Fatal(err)
+		}
+		deep.After = p.Next
+	}
+	b.Run("officer-list-page-101", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.OfficerCertificates(ctx, &officer, deep); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("officer-list-filtered", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.OfficerCertificates(ctx, &officer, registry.CertQuery{Status: registry.CertActive, Stars: 4, Group: "I.3", Year: 2024}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("officer-export-province", func(b *testing.B) {
+		for b.Loop() {
+			recs, err := svc.ExportCertificates(ctx, &officer, registry.CertQuery{})
+			if err != nil || len(recs) < n {
+				b.Fatal(len(recs), err)
+			}
+		}
+	})
 	b.Run("overview", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := svc.Overview(ctx, "20"); err != nil {

@@ -251,14 +251,20 @@ func (s *Service) issue(tx *gorm.DB, actor *account.User, dec Decision, a Applic
 }
 
 // supersede marks old as replaced by cert from cert's decision date, if old
-// is still standing then (an expired or revoked certificate stays as it is).
+// is still standing then. An expired or revoked certificate keeps its
+// status but still gets the link to cert (superseded_by_id without
+// superseded_on), so that its verify page points to the renewal.
 func supersede(tx *gorm.DB, actor *account.User, oldID int64, cert Certificate) error {
 	var old Certificate
 	if err := tx.First(&old, oldID).Error; err != nil {
 		return err
 	}
 	if old.StatusOn(cert.ValidFrom) != CertActive {
-		return nil
+		res := tx.Model(&Certificate{}).Where("id = ? AND superseded_by_id IS NULL", oldID).Update("superseded_by_id", cert.ID)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return audit(tx, actor, "certificate.successor", "ok", nil, &oldID, snapCert(old), snapCert(old), "renewed by "+cert.Code)
 	}
 	if levelRank(cert.AuthorityLevel) < levelRank(old.AuthorityLevel) {
 		// Authority follows the issuer: a lower level never replaces a higher

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/chocop/ocop/internal/platform/day"
 )
 
 // DejaVu Sans covers every Vietnamese letter with its diacritics (the PDF
@@ -18,70 +20,191 @@ var (
 	fontBold []byte
 )
 
-// PDFText holds the words of the printed certificate in the reader's language.
+// PDFText holds the words of the printed certificate in the reader's
+// language. The letterhead (national header, issuer, signature block) is
+// the Vietnamese legal form and is printed as it is in every language.
 type PDFText struct {
-	Title, Product, Owner, Address, Stars, Score, Authority, Decision, ValidFrom, ValidUntil, Number, Status, Scan string
+	Title, Owner, Address, Stars, Score, Authority, Decision, ValidFrom, ValidUntil, Number, Status, Scan, Revocation string
+	Latest                                                                                                            string                      // label of the newest certificate of the chain
+	LatestStatus                                                                                                      string                      // that certificate's status today, in words
+	NumberLine                                                                                                        string                      // "Số: 2865/QĐ-UBND/001"
+	PlaceDate                                                                                                         string                      // "Lạng Sơn, ngày 31 tháng 12 năm 2025"
+	StatusText                                                                                                        string                      // the status today, in words, with its date when no longer valid
+	Watermark                                                                                                         string                      // printed across the page when the certificate is not valid; "" when it is
+	Date                                                                                                              func(day.Date) string       // a date in the reader's format
+	Level                                                                                                             func(AuthorityLevel) string // the authority level in words
 }
 
-// CertificatePDF renders an A4 certificate with its QR code (a PNG of the
-// verify URL) and returns the PDF bytes.
-func CertificatePDF(v Verification, qrPNG []byte, verifyURL string, t PDFText, status string) ([]byte, error) {
+// Page geometry, in millimetres on A4 portrait.
+const (
+	pageW, pageH = 210.0, 297.0
+	marginX      = 20.0
+)
+
+// CertificatePDF renders an A4 certificate in the form of an official
+// document, with its QR code (a PNG of the verify URL), and returns the PDF
+// bytes. A certificate that is not valid today carries t.Watermark
+// diagonally across the page, so a printout can never pass for a valid one.
+func CertificatePDF(v Verification, qrPNG []byte, verifyURL string, t PDFText) ([]byte, error) {
 	c := v.Certificate
+	date := t.Date
+	if date == nil {
+		date = func(d day.Date) string { return d.VN() }
+	}
+	lh := LetterheadOf(c)
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(c.ProductName+" – OCOP "+c.Number, true)
 	pdf.SetAuthor(c.AuthorityName, true)
 	pdf.AddUTF8FontFromBytes("dejavu", "", fontRegular)
 	pdf.AddUTF8FontFromBytes("dejavu", "B", fontBold)
-	pdf.SetMargins(20, 20, 20)
+	pdf.SetMargins(marginX, 20, marginX)
+	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddPage()
 	pdf.SetDrawColor(180, 40, 40)
 	pdf.SetLineWidth(1.2)
-	pdf.Rect(10, 10, 190, 277, "D")
+	pdf.Rect(10, 10, pageW-20, pageH-20, "D")
+	pdf.SetLineWidth(0.3)
+	pdf.Rect(12.5, 12.5, pageW-25, pageH-25, "D")
 
-	pdf.SetFont("dejavu", "B", 12)
-	pdf.CellFormat(0, 7, strings.ToUpper(c.AuthorityName), "", 1, "C", false, 0, "")
-	pdf.Ln(10)
-	pdf.SetFont("dejavu", "B", 22)
+	header(pdf, lh, t)
+
+	pdf.SetY(62)
+	pdf.SetFont("dejavu", "B", 20)
 	pdf.SetTextColor(180, 40, 40)
-	pdf.MultiCell(0, 10, t.Title, "", "C", false)
+	pdf.MultiCell(0, 9, t.Title, "", "C", false)
 	pdf.SetTextColor(0, 0, 0)
-	pdf.Ln(4)
-	pdf.SetFont("dejavu", "B", 18)
-	pdf.MultiCell(0, 9, c.ProductName, "", "C", false)
-	pdf.SetFont("dejavu", "", 28)
+	pdf.Ln(3)
+	pdf.SetFont("dejavu", "B", 16)
+	pdf.MultiCell(0, 8, c.ProductName, "", "C", false)
+	pdf.SetFont("dejavu", "", 26)
 	pdf.SetTextColor(220, 160, 0)
-	pdf.CellFormat(0, 14, strings.Repeat("★", c.Stars), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 13, strings.Repeat("★", c.Stars), "", 1, "C", false, 0, "")
 	pdf.SetTextColor(0, 0, 0)
-	pdf.Ln(6)
+	pdf.Ln(3)
 
+	level := string(c.AuthorityLevel)
+	if t.Level != nil {
+		level = t.Level(c.AuthorityLevel)
+	}
 	rows := [][2]string{
+		{t.Number, c.Number},
 		{t.Owner, c.OwnerName},
 		{t.Address, c.OwnerAddress},
-		{t.Stars, fmt.Sprintf("%d", c.Stars)},
-		{t.Score, PointsOf(c.Score).String()},
-		{t.Decision, c.DecisionNo + " (" + c.DecisionDate.VN() + ")"},
-		{t.Number, c.Number},
-		{t.ValidFrom, c.ValidFrom.VN()},
-		{t.ValidUntil, c.ValidUntil.VN()},
-		{t.Status, status},
+		{t.Authority, strings.TrimSpace(c.AuthorityName + " (" + level + ")")},
+		{t.Stars, fmt.Sprintf("%d★", c.Stars)},
+		{t.Score, PointsOf(c.Score).String() + " (" + c.CriteriaVersion + ")"},
+		{t.Decision, c.DecisionNo + " · " + date(c.DecisionDate)},
+		{t.ValidFrom, date(c.ValidFrom)},
+		{t.ValidUntil, date(c.ValidUntil)},
+		{t.Status, t.StatusText},
+	}
+	if v.Status == CertRevoked {
+		rows = append(rows, [2]string{t.Revocation, strings.TrimSpace(c.RevocationDecision + " · " + date(c.RevokedOn) + " · " + c.RevocationReason)})
+	}
+	if v.Latest != nil {
+		rows = append(rows, [2]string{t.Latest, v.Latest.Number + " (" + strings.Repeat("★", v.Latest.Stars) + ") · " + t.LatestStatus})
 	}
 	for _, r := range rows {
-		pdf.SetFont("dejavu", "B", 11)
-		pdf.CellFormat(50, 8, r[0], "", 0, "L", false, 0, "")
-		pdf.SetFont("dejavu", "", 11)
-		pdf.MultiCell(0, 8, r[1], "", "L", false)
+		if pdf.GetY() > 196 {
+			break // the signature block and the QR code below keep their place
+		}
+		pdf.SetFont("dejavu", "B", 10.5)
+		pdf.CellFormat(48, 6.5, r[0], "", 0, "L", false, 0, "")
+		pdf.SetFont("dejavu", "", 10.5)
+		pdf.MultiCell(0, 6.5, r[1], "", "L", false)
 	}
+
+	signature(pdf, lh)
 	if len(qrPNG) > 0 {
 		opt := fpdf.ImageOptions{ImageType: "PNG"}
 		pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qrPNG))
-		pdf.ImageOptions("qr", 80, 205, 50, 50, false, opt, 0, "")
-		pdf.SetXY(20, 257)
-		pdf.SetFont("dejavu", "", 9)
-		pdf.MultiCell(0, 5, t.Scan+"\n"+verifyURL, "", "C", false)
+		pdf.ImageOptions("qr", 28, 208, 42, 42, false, opt, 0, "")
+	}
+	pdf.SetXY(marginX, 262)
+	pdf.SetFont("dejavu", "", 8.5)
+	pdf.MultiCell(0, 4.5, t.Scan+"\n"+verifyURL, "", "C", false)
+
+	if t.Watermark != "" {
+		watermark(pdf, t.Watermark)
 	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// header draws the issuer (left) and the national header (right), each
+// underlined by a short rule, then the number and the place and date.
+func header(pdf *fpdf.Fpdf, lh Letterhead, t PDFText) {
+	const leftX, leftW, rightX, rightW = 15.0, 78.0, 93.0, 104.0
+	pdf.SetFont("dejavu", "B", 10.5)
+	y := 20.0
+	for _, line := range lh.Issuer {
+		pdf.SetXY(leftX, y)
+		pdf.MultiCell(leftW, 5, line, "", "C", false)
+		y = pdf.GetY()
+	}
+	rule(pdf, leftX+leftW/2, y+1, 24)
+	pdf.SetXY(leftX, y+4)
+	pdf.SetFont("dejavu", "", 10)
+	pdf.MultiCell(leftW, 5, t.NumberLine, "", "C", false)
+
+	pdf.SetXY(rightX, 20)
+	pdf.SetFont("dejavu", "B", 10.5)
+	pdf.CellFormat(rightW, 5, NationalName, "", 2, "C", false, 0, "")
+	pdf.SetFont("dejavu", "B", 11.5)
+	pdf.CellFormat(rightW, 6, NationalMotto, "", 2, "C", false, 0, "")
+	rule(pdf, rightX+rightW/2, 31.5, pdf.GetStringWidth(NationalMotto))
+	pdf.SetXY(rightX, 36)
+	pdf.SetFont("dejavu", "", 10)
+	pdf.MultiCell(rightW, 5, t.PlaceDate, "", "C", false)
+}
+
+// signature draws the signature block at the lower right.
+func signature(pdf *fpdf.Fpdf, lh Letterhead) {
+	const x, w = 105.0, 90.0
+	pdf.SetFont("dejavu", "B", 11)
+	pdf.SetXY(x, 208)
+	if lh.SignFor != "" {
+		pdf.CellFormat(w, 6, lh.SignFor, "", 2, "C", false, 0, "")
+	}
+	pdf.CellFormat(w, 6, lh.SignTitle, "", 2, "C", false, 0, "")
+	if lh.Signatory != "" {
+		pdf.SetXY(x, 240)
+		pdf.CellFormat(w, 6, lh.Signatory, "", 2, "C", false, 0, "")
+	}
+}
+
+// rule draws a short centred line under a header block, as official documents do.
+func rule(pdf *fpdf.Fpdf, centre, y, width float64) {
+	pdf.SetDrawColor(0, 0, 0)
+	pdf.SetLineWidth(0.3)
+	pdf.Line(centre-width/2, y, centre+width/2, y)
+}
+
+// watermark writes text diagonally across the page, translucent red in a
+// frame, above everything else so that it cannot be covered or cropped
+// away without cutting the certificate.
+func watermark(pdf *fpdf.Fpdf, text string) {
+	cx, cy := pageW/2, pageH/2
+	pdf.TransformBegin()
+	pdf.TransformRotate(50, cx, cy)
+	pdf.SetAlpha(0.28, "Normal")
+	size := 60.0
+	pdf.SetFont("dejavu", "B", size)
+	for w := pdf.GetStringWidth(text); w > 230 && size > 20; w = pdf.GetStringWidth(text) {
+		size -= 4
+		pdf.SetFont("dejavu", "B", size)
+	}
+	w := pdf.GetStringWidth(text)
+	h := size * 0.3528 // points to millimetres
+	pdf.SetTextColor(200, 0, 0)
+	pdf.SetDrawColor(200, 0, 0)
+	pdf.SetLineWidth(2)
+	pdf.Rect(cx-w/2-6, cy-h/2-5, w+12, h+10, "D")
+	pdf.Text(cx-w/2, cy+h*0.36, text)
+	pdf.SetAlpha(1, "Normal")
+	pdf.TransformEnd()
+	pdf.SetTextColor(0, 0, 0)
 }

@@ -2,21 +2,42 @@ package registry
 
 import (
 	"context"
+	"errors"
 
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/errs"
 )
+
+// ExpiringSoonDays is how close to its last valid day a certificate is
+// shown as expiring soon, on the verify page and in the portal.
+const ExpiringSoonDays = 90
+
+// maxChain bounds the walk to the newest certificate of a chain: a product
+// renewed every three years since 2018 has a handful, so a longer chain
+// means bad data, and the walk stops rather than loop.
+const maxChain = 32
 
 // Verification is what the public sees for a certificate code on a day.
 type Verification struct {
 	Certificate  Certificate
 	Status       CertStatus
 	StatusSince  day.Date // when it stopped being valid (expired, revoked, superseded), else zero
+	ExpiresSoon  bool     // valid, and its last valid day is within ExpiringSoonDays
+	DaysLeft     int      // days from today to the last valid day (negative once expired)
 	Producer     string
 	Commune      string
 	Province     string
-	NewerCode    string // the certificate that superseded this one, if any
+	NewerCode    string // the certificate that directly replaced this one, if any
 	NewerStars   int
 	RevokeReason string
+	// Latest is the newest certificate of the chain this one starts (each
+	// renewal or upgrade links to the next), with its own status: a
+	// certificate that expired before its renewal still points to the
+	// renewal, and a successor that was itself revoked says so. Nil when
+	// nothing replaced this certificate.
+	Latest       *Certificate
+	LatestStatus CertStatus
+	LatestSince  day.Date    // when Latest stopped being valid, else zero
 	Import       *ImportInfo // set when the certificate was recorded from a paper decision
 }
 
@@ -28,18 +49,21 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		return Verification{}, err
 	}
 	today := s.today()
-	v := Verification{Certificate: c, Status: c.StatusOn(today), Producer: c.OwnerName}
-	switch v.Status {
-	case CertExpired:
-		v.StatusSince = c.ValidUntil.AddDays(1)
-	case CertRevoked:
-		v.StatusSince, v.RevokeReason = c.RevokedOn, c.RevocationReason
-	case CertSuperseded:
-		v.StatusSince = c.SupersededOn
+	v := Verification{Certificate: c, Status: c.StatusOn(today), Producer: c.OwnerName, DaysLeft: today.DaysUntil(c.ValidUntil)}
+	v.StatusSince = sinceOf(c, v.Status)
+	if v.Status == CertRevoked {
+		v.RevokeReason = c.RevocationReason
 	}
+	v.ExpiresSoon = v.Status == CertActive && v.DaysLeft <= ExpiringSoonDays
 	if c.SupersededByID != nil {
-		if n, err := s.CertificateByID(ctx, *c.SupersededByID); err == nil {
-			v.NewerCode, v.NewerStars = n.Code, n.Stars
+		latest, next, err := s.newestInChain(ctx, c)
+		if err != nil {
+			return v, err
+		}
+		if next.ID != 0 {
+			v.NewerCode, v.NewerStars = next.Code, next.Stars
+			v.Latest, v.LatestStatus = &latest, latest.StatusOn(today)
+			v.LatestSince = sinceOf(latest, v.LatestStatus)
 		}
 	}
 	if v.Import, err = s.importInfo(ctx, c); err != nil {
@@ -47,8 +71,47 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 	}
 	g := s.db.WithContext(ctx)
 	if c.CommuneCode != nil {
-		g.Table("communes").Select("full_name").Where("code = ?", *c.CommuneCode).Scan(&v.Commune)
+		if err := g.Table("communes").Select("full_name").Where("code = ?", *c.CommuneCode).Scan(&v.Commune).Error; err != nil {
+			return v, err
+		}
 	}
-	g.Table("provinces").Select("full_name").Where("code = ?", c.ProvinceCode).Scan(&v.Province)
+	if err := g.Table("provinces").Select("full_name").Where("code = ?", c.ProvinceCode).Scan(&v.Province).Error; err != nil {
+		return v, err
+	}
 	return v, nil
+}
+
+// sinceOf is the day c entered status st when st means "no longer valid".
+func sinceOf(c Certificate, st CertStatus) day.Date {
+	switch st {
+	case CertExpired:
+		return c.ValidUntil.AddDays(1)
+	case CertRevoked:
+		return c.RevokedOn
+	case CertSuperseded:
+		return c.SupersededOn
+	}
+	return day.Date{}
+}
+
+// newestInChain follows the successor links from c and returns the last
+// certificate and the first one after c.
+func (s *Service) newestInChain(ctx context.Context, c Certificate) (latest, next Certificate, err error) {
+	seen := map[int64]bool{c.ID: true}
+	cur := c
+	for i := 0; i < maxChain && cur.SupersededByID != nil && !seen[*cur.SupersededByID]; i++ {
+		n, err := s.CertificateByID(ctx, *cur.SupersededByID)
+		if errors.Is(err, errs.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return latest, next, err
+		}
+		if i == 0 {
+			next = n
+		}
+		seen[n.ID] = true
+		cur = n
+	}
+	return cur, next, nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -81,5 +82,53 @@ func TestRegistryBrowserJourney(t *testing.T) {
 			t.Errorf("verify page product %q", got)
 		}
 		shopper.NoConsoleErrors()
+	})
+}
+
+// TestCertificateListAndPrintInTheBrowser: an officer filters the
+// certificate list with the form, pages through it, and opens a revoked
+// certificate's printable page, whose watermark is drawn by the stylesheet
+// alone (the CSP blocks inline styles, so a console error would show one).
+func TestCertificateListAndPrintInTheBrowser(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		if browsertest.Chromium() == "" && !browsertest.Required() {
+			t.Skip("no chromium")
+		}
+		var revoked registry.Certificate
+		if err := app.DB.Where("revoked_on IS NOT NULL AND province_code = ?", "20").First(&revoked).Error; err != nil {
+			t.Fatal("seed: no revoked certificate in Lạng Sơn")
+		}
+		b := browsertest.New(t, app.HTTP.URL)
+		b.Open("/login")
+		b.Fill("Email", "officer@example.com")
+		b.Fill("Mật khẩu", "ocop-demo")
+		b.Click("Đăng nhập")
+		b.Open("/registry/certificates")
+		b.Select("status", "Đã bị thu hồi")
+		b.Click("Lọc")
+		b.WaitText(revoked.ProductName)
+		if got := b.Text("#cert-count"); !strings.Contains(got, "trong 1 giấy chứng nhận") {
+			t.Errorf("revoked filter count: %q", got)
+		}
+		if href := b.Attr("#cert-export", "href"); !strings.Contains(href, "status=revoked") {
+			t.Errorf("the export link does not carry the filter: %q", href)
+		}
+		b.Open("/registry/certificates?limit=5")
+		firstRow := b.Text("#certificates tbody tr")
+		b.Click("Trang sau »")
+		b.WaitText("« Trang đầu")
+		if next := b.Text("#certificates tbody tr"); next == firstRow {
+			t.Errorf("the next page starts with the same row: %q", next)
+		}
+		b.NoConsoleErrors()
+
+		b.Open("/verify/" + revoked.Code + "/print")
+		b.WaitText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+		b.WaitText("ĐÃ THU HỒI")
+		var transform string
+		if err := json.Unmarshal(b.Eval(`getComputedStyle(document.querySelector('#watermark span')).transform`), &transform); err != nil || transform == "none" || transform == "" {
+			t.Errorf("the watermark is not rotated by the stylesheet: %q (%v)", transform, err)
+		}
+		b.NoConsoleErrors()
 	})
 }

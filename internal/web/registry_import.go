@@ -58,6 +58,7 @@ type pendingImportJSON struct {
 	ImportedBy  string          `json:"imported_by"`
 	ImportedAt  string          `json:"imported_at"`
 	ImportedVN  string          `json:"-"`
+	ImportedOn  time.Time       `json:"-"` // for pages, written in the reader's format
 	MayConfirm  bool            `json:"may_confirm"`
 	Supersedes  string          `json:"supersedes,omitempty"`
 }
@@ -71,7 +72,7 @@ func (s *Server) pendingImports(c echo.Context) ([]pendingImportJSON, error) {
 	out := make([]pendingImportJSON, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, pendingImportJSON{Certificate: s.certJSON(p.Certificate, today), ImportedBy: p.ImportedBy,
-			ImportedAt: p.ImportedAt.UTC().Format(time.RFC3339), ImportedVN: kit.VNTime(p.ImportedAt), MayConfirm: p.MayConfirm, Supersedes: p.SupersedeCode})
+			ImportedAt: p.ImportedAt.UTC().Format(time.RFC3339), ImportedVN: kit.VNTime(p.ImportedAt), ImportedOn: p.ImportedAt, MayConfirm: p.MayConfirm, Supersedes: p.SupersedeCode})
 	}
 	return out, nil
 }
@@ -147,23 +148,24 @@ type proposalRequest struct {
 }
 
 type proposalJSON struct {
-	ID          int64  `json:"id"`
-	Certificate string `json:"certificate"`
-	ProductName string `json:"product_name"`
-	Stars       int    `json:"stars"`
-	Province    string `json:"province_code"`
-	Reason      string `json:"reason"`
-	ProposedBy  string `json:"proposed_by"`
-	ProposedAt  string `json:"proposed_at"`
-	ProposedVN  string `json:"-"`
-	Revoked     bool   `json:"certificate_revoked"`
+	ID          int64     `json:"id"`
+	Certificate string    `json:"certificate"`
+	ProductName string    `json:"product_name"`
+	Stars       int       `json:"stars"`
+	Province    string    `json:"province_code"`
+	Reason      string    `json:"reason"`
+	ProposedBy  string    `json:"proposed_by"`
+	ProposedAt  string    `json:"proposed_at"`
+	ProposedVN  string    `json:"-"`
+	ProposedOn  time.Time `json:"-"` // for pages, written in the reader's format
+	Revoked     bool      `json:"certificate_revoked"`
 }
 
 func proposalsJSON(ps []registry.ProposalView) []proposalJSON {
 	out := make([]proposalJSON, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, proposalJSON{ID: p.ID, Certificate: p.CertificateCode, ProductName: p.ProductName, Stars: p.Stars, Province: p.ProvinceCode,
-			Reason: p.Reason, ProposedBy: p.ProposerEmail, ProposedAt: p.CreatedAt.UTC().Format(time.RFC3339), ProposedVN: kit.VNTime(p.CreatedAt), Revoked: p.Revoked})
+			Reason: p.Reason, ProposedBy: p.ProposerEmail, ProposedAt: p.CreatedAt.UTC().Format(time.RFC3339), ProposedVN: kit.VNTime(p.CreatedAt), ProposedOn: p.CreatedAt, Revoked: p.Revoked})
 	}
 	return out
 }

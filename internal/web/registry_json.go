@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"time"
 
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
@@ -67,15 +68,16 @@ type councilJSON struct {
 }
 
 type auditJSON struct {
-	ID      int64  `json:"id"`
-	At      string `json:"at"`
-	AtVN    string `json:"-"` // for pages: Vietnam time
-	Actor   string `json:"actor,omitempty"`
-	Action  string `json:"action"`
-	Outcome string `json:"outcome"`
-	Before  string `json:"before,omitempty"`
-	After   string `json:"after,omitempty"`
-	Note    string `json:"note,omitempty"`
+	ID      int64     `json:"id"`
+	At      string    `json:"at"`
+	AtVN    string    `json:"-"` // for pages: Vietnam time
+	When    time.Time `json:"-"` // for pages, written in the reader's format
+	Actor   string    `json:"actor,omitempty"`
+	Action  string    `json:"action"`
+	Outcome string    `json:"outcome"`
+	Before  string    `json:"before,omitempty"`
+	After   string    `json:"after,omitempty"`
+	Note    string    `json:"note,omitempty"`
 }
 
 type certificateJSON struct {
@@ -163,7 +165,7 @@ func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
 func auditsJSON(es []registry.AuditEntry) []auditJSON {
 	out := make([]auditJSON, 0, len(es))
 	for _, e := range es {
-		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC().Format("2006-01-02T15:04:05Z"), AtVN: kit.VNTime(e.At), Actor: e.ActorEmail, Action: e.Action,
+		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC().Format("2006-01-02T15:04:05Z"), AtVN: kit.VNTime(e.At), When: e.At, Actor: e.ActorEmail, Action: e.Action,
 			Outcome: e.Outcome, Before: e.BeforeJSON, After: e.AfterJSON, Note: e.Note})
 	}
 	return out
@@ -171,9 +173,12 @@ func auditsJSON(es []registry.AuditEntry) []auditJSON {
 
 type verifyJSON struct {
 	Code          string            `json:"code"`
+	Number        string            `json:"number"`
 	Valid         bool              `json:"valid"`
 	Status        string            `json:"status"`
 	StatusSince   *string           `json:"status_since"`
+	ExpiresSoon   bool              `json:"expires_soon"`
+	DaysLeft      int               `json:"days_left"`
 	Stars         int               `json:"stars"`
 	ProductName   string            `json:"product_name"`
 	Producer      string            `json:"producer"`
@@ -186,10 +191,32 @@ type verifyJSON struct {
 	ValidFrom     day.Date          `json:"valid_from"`
 	ValidUntil    day.Date          `json:"valid_until"`
 	RevokeReason  string            `json:"revocation_reason,omitempty"`
+	Revocation    *revocationJSON   `json:"revocation"`
 	NewerCode     string            `json:"superseded_by,omitempty"`
 	NewerURL      string            `json:"superseded_by_url,omitempty"`
+	Successor     *successorJSON    `json:"successor"`
 	VerifyURL     string            `json:"verify_url"`
 	Import        *verifyImportJSON `json:"import,omitempty"`
+}
+
+// revocationJSON is the decision that withdrew a certificate.
+type revocationJSON struct {
+	DecisionNo string   `json:"decision_no"`
+	Date       day.Date `json:"date"`
+	Reason     string   `json:"reason"`
+}
+
+// successorJSON is the newest certificate of the chain that replaced a
+// certificate (by renewal or upgrade), with its own standing today.
+type successorJSON struct {
+	Code        string   `json:"code"`
+	Number      string   `json:"number"`
+	Stars       int      `json:"stars"`
+	Status      string   `json:"status"`
+	Valid       bool     `json:"valid"`
+	StatusSince *string  `json:"status_since"`
+	ValidUntil  day.Date `json:"valid_until"`
+	VerifyURL   string   `json:"verify_url"`
 }
 
 // verifyImportJSON says that a certificate was recorded from a paper
@@ -204,16 +231,21 @@ type verifyImportJSON struct {
 
 func (s *Server) verifyView(v registry.Verification) verifyJSON {
 	c := v.Certificate
-	out := verifyJSON{Code: c.Code, Valid: v.Status == registry.CertActive, Status: string(v.Status), Stars: c.Stars,
+	out := verifyJSON{Code: c.Code, Number: c.Number, Valid: v.Status == registry.CertActive, Status: string(v.Status),
+		ExpiresSoon: v.ExpiresSoon, DaysLeft: v.DaysLeft, Stars: c.Stars,
 		ProductName: c.ProductName, Producer: v.Producer, Commune: v.Commune, Province: v.Province, AuthorityName: c.AuthorityName,
 		AuthorityLvl: string(c.AuthorityLevel), DecisionNo: c.DecisionNo, DecisionDate: c.DecisionDate, ValidFrom: c.ValidFrom,
 		ValidUntil: c.ValidUntil, RevokeReason: v.RevokeReason, NewerCode: v.NewerCode, VerifyURL: s.verifyURL(c.Code)}
-	if !v.StatusSince.IsZero() {
-		d := v.StatusSince.String()
-		out.StatusSince = &d
+	out.StatusSince = optDate(v.StatusSince)
+	if v.Status == registry.CertRevoked {
+		out.Revocation = &revocationJSON{DecisionNo: c.RevocationDecision, Date: c.RevokedOn, Reason: c.RevocationReason}
 	}
 	if v.NewerCode != "" {
 		out.NewerURL = s.verifyURL(v.NewerCode)
+	}
+	if l := v.Latest; l != nil {
+		out.Successor = &successorJSON{Code: l.Code, Number: l.Number, Stars: l.Stars, Status: string(v.LatestStatus),
+			Valid: v.LatestStatus == registry.CertActive, StatusSince: optDate(v.LatestSince), ValidUntil: l.ValidUntil, VerifyURL: s.verifyURL(l.Code)}
 	}
 	if im := v.Import; im != nil {
 		out.Import = &verifyImportJSON{Confirmed: im.Confirmed, ConfirmedBy: im.ConfirmedBy}
@@ -225,4 +257,13 @@ func (s *Server) verifyView(v registry.Verification) verifyJSON {
 		}
 	}
 	return out
+}
+
+// optDate is d as "YYYY-MM-DD", or nil for no date.
+func optDate(d day.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	v := d.String()
+	return &v
 }

@@ -293,34 +293,6 @@ func (s *Server) registryDecide(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates")
 }
 
-type certsView struct {
-	Items    []certificateJSON
-	Expiring []certificateJSON
-	Query    string
-	Province string
-}
-
-func (s *Server) registryCertificates(c echo.Context) error {
-	ctx := c.Request().Context()
-	u := kit.UserOf(c)
-	f := registry.Filter{Query: c.QueryParam("q"), Limit: 200, IncludePending: true}
-	if len(f.Query) > 100 {
-		return errs.Invalid("q", "validation.max")
-	}
-	if !u.IsCentralOfficer() && u.OfficerProvinceCode != nil {
-		f.Province = *u.OfficerProvinceCode
-	}
-	cs, err := s.reg.Search(ctx, f)
-	if err != nil {
-		return err
-	}
-	exp, err := s.reg.Expiring(ctx, u, 90)
-	if err != nil {
-		return err
-	}
-	return s.Render(c, http.StatusOK, "registry_certificates", certsView{Items: s.certsJSON(cs), Expiring: s.certsJSON(exp), Query: f.Query, Province: f.Province})
-}
-
 type officerCertView struct {
 	Cert       certificateJSON
 	Audit      []auditJSON

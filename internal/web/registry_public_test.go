@@ -176,7 +176,11 @@ func TestCertificateSearchAndExport(t *testing.T) {
 			t.Fatalf("export: %d records, first %+v", len(exp.Items), exp.Items)
 		}
 		res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/certificates/export?province=20&format=csv", Token: tok})
-		rows, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+		body, hasBOM := bytes.CutPrefix(res.Body, []byte("\uFEFF"))
+		if !hasBOM {
+			t.Error("CSV export has no UTF-8 byte order mark: Excel would garble the diacritics")
+		}
+		rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 		if err != nil || len(rows) != len(exp.Items)+1 || rows[0][0] != "name" || rows[0][3] != "manufacturer_name" {
 			t.Fatalf("CSV: %v, %d rows for %d records", err, len(rows), len(exp.Items))
 		}

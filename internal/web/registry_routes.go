@@ -2,18 +2,21 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/cursor"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // registryArea holds the services behind the OCOP certification registry and public verification.
 type registryArea struct {
-	reg *registry.Service
+	reg         *registry.Service
+	certCursors *cursor.Codec // the officers' certificate list
 }
 
 // uploadLimit is the body limit of dossier uploads: one file and the form around it.
@@ -22,6 +25,12 @@ const uploadLimit = registry.MaxDocumentSize + 64<<10
 // initRegistry builds the registry services; called once from New.
 func (s *Server) initRegistry() error {
 	s.reg = registry.NewService(s.db, s.blobs, nil)
+	secret := []byte(s.cfg.CursorSecret)
+	if len(secret) == 0 { // as the catalog derives it: the same on every instance of one deployment
+		sum := sha256.Sum256([]byte("ocop-cursor\x00" + s.cfg.DatabaseURL))
+		secret = sum[:]
+	}
+	s.certCursors = cursor.New(secret)
 	s.every("registry-expiries", 6*time.Hour, func(ctx context.Context) error {
 		_, err := s.reg.SweepExpiries(ctx)
 		return err
@@ -94,6 +103,7 @@ func (s *Server) registryRoutes(e *echo.Echo, api, pages, portal, registry, admi
 	registry.GET("/decisions/new", s.registryDecisionForm)
 	registry.POST("/decisions", s.registryDecide)
 	registry.GET("/certificates", s.registryCertificates)
+	registry.GET("/certificates/export.csv", s.registryCertificatesCSV)
 	registry.GET("/certificates/:code", s.registryCertificate)
 	registry.POST("/certificates/:code/revoke", s.registryRevoke)
 	registry.POST("/certificates/:code/revocation-proposals", s.registryProposeRevocation)

@@ -1,13 +1,14 @@
 package web
 
 import (
-	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/qr"
 	"github.com/chocop/ocop/internal/registry"
@@ -83,24 +84,25 @@ func (s *Server) apiSearchCertificates(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiExportCertificates exports a province's certificates in the national
-// registry's shape, as JSON or (format=csv or Accept: text/csv) CSV.
+// apiExportCertificates exports the certificates an officer's list holds
+// for the filters given (registry.ExportCertificates: the same scope and
+// filters as the page) in the national registry's shape with the officer's
+// columns, as JSON or (format=csv or Accept: text/csv) CSV.
 func (s *Server) apiExportCertificates(c echo.Context) error {
-	province := c.QueryParam("province")
-	if province == "" || len(province) > 4 {
-		return errs.Invalid("province", "validation.required")
-	}
-	recs, err := s.reg.Export(c.Request().Context(), kit.UserOf(c), province)
+	q, err := certQueryFrom(c, s.certCursors)
 	if err != nil {
 		return err
 	}
+	q.ConfirmedOnly = true // the national registry's shape: no import awaiting a second officer
+	recs, err := s.reg.ExportCertificates(c.Request().Context(), kit.UserOf(c), q)
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		recs[i].VerifyURL = s.verifyURL(recs[i].Code)
+	}
 	if c.QueryParam("format") == "csv" || strings.Contains(c.Request().Header.Get("Accept"), "text/csv") {
-		var buf bytes.Buffer
-		if err := registry.WriteCSV(&buf, recs); err != nil {
-			return err
-		}
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="ocop-`+province+`.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+		return s.sendCSV(c, q, recs)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": recs})
 }
@@ -142,13 +144,26 @@ func (s *Server) certQRSVG(c echo.Context) error {
 }
 
 type verifyPageView struct {
-	V         verifyJSON
-	Since     string // the day it stopped being valid, written for people
-	NewerStar int
-	Code      string
-	QRPath    string
-	StatusKey string
-	Red       bool
+	V          verifyJSON
+	Since      string // the day it stopped being valid, written for the reader
+	NewerStar  int
+	Code       string
+	QRPath     string
+	StatusKey  string
+	Red        bool
+	Revocation *revocationJSON
+	Latest     *latestView
+	Watermark  string // message key of the watermark across a certificate that is not valid, else ""
+	Head       registry.Letterhead
+	National   [2]string // Quốc hiệu and Tiêu ngữ
+	PlaceDate  string
+}
+
+// latestView is the newest certificate of a chain, as the verify page shows it.
+type latestView struct {
+	Code, Number, StatusKey, Since string
+	Stars                          int
+	Red                            bool
 }
 
 // verifyForm is the "check a certificate" page; a code typed there goes to its verify page.
@@ -183,13 +198,41 @@ func (s *Server) verifyLookup(c echo.Context) (verifyPageView, bool, error) {
 		}
 		return verifyPageView{}, false, err
 	}
+	lang := kit.LangOf(c)
 	j := s.verifyView(v)
 	out := verifyPageView{V: j, Code: j.Code, QRPath: "/api/v1/certificates/" + j.Code + "/qr.svg",
-		StatusKey: "verify.status." + j.Status, Red: !j.Valid, NewerStar: v.NewerStars}
-	if !v.StatusSince.IsZero() {
-		out.Since = v.StatusSince.VN()
+		StatusKey: "verify.status." + j.Status, Red: !j.Valid, NewerStar: v.NewerStars, Revocation: j.Revocation,
+		Watermark: watermarkKey(v.Status), Head: registry.LetterheadOf(v.Certificate),
+		National: [2]string{registry.NationalName, registry.NationalMotto}, Since: v.StatusSince.Local(lang)}
+	out.PlaceDate = s.placeDate(lang, out.Head.Place, v.Certificate.DecisionDate)
+	if l := v.Latest; l != nil {
+		out.Latest = &latestView{Code: l.Code, Number: l.Number, Stars: l.Stars, StatusKey: "verify.status." + string(v.LatestStatus),
+			Since: v.LatestSince.Local(lang), Red: v.LatestStatus != registry.CertActive}
 	}
 	return out, true, nil
+}
+
+// watermarkKey names the word printed across a certificate that is not valid today.
+func watermarkKey(st registry.CertStatus) string {
+	if st == registry.CertActive {
+		return ""
+	}
+	return "cert.watermark." + string(st)
+}
+
+// placeDate is the place-and-date line of an official document, in the
+// reader's language: "Lạng Sơn, ngày 31 tháng 12 năm 2025".
+func (s *Server) placeDate(lang, place string, d day.Date) string {
+	y, m, dd := d.Time().Date()
+	// Decree 30/2020/NĐ-CP: a day below 10 and the months 1 and 2 take a leading 0 ("ngày 05 tháng 02", "tháng 3").
+	dayS, month := fmt.Sprintf("%02d", dd), fmt.Sprint(int(m))
+	if m < 3 {
+		month = fmt.Sprintf("%02d", int(m))
+	}
+	if lang == "en" {
+		dayS, month = fmt.Sprint(dd), d.Time().Format("Jan")
+	}
+	return s.Msgs.T(lang, "cert.place_date", "Place", place, "Day", dayS, "Month", month, "Year", y)
 }
 
 // certificatePrint is the printable A4 certificate with its QR code.
@@ -217,10 +260,28 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	}
 	lang := kit.LangOf(c)
 	t := func(k string) string { return s.Msgs.T(lang, k) }
-	pdf, err := registry.CertificatePDF(v, png, url, registry.PDFText{
+	status := t("verify.status." + string(v.Status))
+	if !v.StatusSince.IsZero() {
+		status += " — " + t("verify.since") + " " + v.StatusSince.Local(lang)
+	}
+	text := registry.PDFText{
 		Title: t("cert.title"), Owner: t("cert.owner"), Address: t("cert.address"), Stars: t("cert.stars"), Score: t("cert.score"),
-		Decision: t("cert.decision"), ValidFrom: t("cert.valid_from"), ValidUntil: t("cert.valid_until"), Number: t("cert.number"),
-		Status: t("cert.status"), Scan: t("cert.scan")}, t("verify.status."+string(v.Status)))
+		Authority: t("cert.authority"), Decision: t("cert.decision"), ValidFrom: t("cert.valid_from"), ValidUntil: t("cert.valid_until"),
+		Number: t("cert.number"), Status: t("cert.status"), Scan: t("cert.scan"), Revocation: t("cert.revocation"),
+		NumberLine: s.Msgs.T(lang, "cert.number_line", "Number", v.Certificate.Number),
+		PlaceDate:  s.placeDate(lang, registry.LetterheadOf(v.Certificate).Place, v.Certificate.DecisionDate),
+		StatusText: status, Date: func(d day.Date) string { return d.Local(lang) },
+		Level: func(l registry.AuthorityLevel) string { return t("registry.level." + string(l)) }}
+	if k := watermarkKey(v.Status); k != "" {
+		text.Watermark = t(k)
+	}
+	if v.Latest != nil {
+		text.Latest, text.LatestStatus = t("verify.latest"), t("verify.status."+string(v.LatestStatus))
+		if !v.LatestSince.IsZero() {
+			text.LatestStatus += " — " + t("verify.since") + " " + v.LatestSince.Local(lang)
+		}
+	}
+	pdf, err := registry.CertificatePDF(v, png, url, text)
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,19 @@ func (d Date) VN() string {
 	return d.t.Format("02/01/2006")
 }
 
+// Local formats the date for a reader of lang: Vietnamese (and any
+// language not named) reads 31/12/2025; English reads 31 Dec 2025, which no
+// reader, British or American, can take for another day.
+func (d Date) Local(lang string) string {
+	if d.IsZero() {
+		return ""
+	}
+	if lang == "en" {
+		return d.t.Format("2 Jan 2006")
+	}
+	return d.VN()
+}
+
 // Time is midnight UTC of the day.
 func (d Date) Time() time.Time { return d.t }
 

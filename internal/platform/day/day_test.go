@@ -34,3 +34,15 @@ func TestAddMonthsCalendar(t *testing.T) {
 		t.Fatalf("VN = %s", got)
 	}
 }
+
+func TestLocalFormatsPerLanguage(t *testing.T) {
+	d := New(2026, 1, 2)
+	for _, tc := range []struct{ lang, want string }{{"vi", "02/01/2026"}, {"en", "2 Jan 2026"}, {"", "02/01/2026"}} {
+		if got := d.Local(tc.lang); got != tc.want {
+			t.Errorf("Local(%q) = %q, want %q", tc.lang, got, tc.want)
+		}
+	}
+	if (Date{}).Local("en") != "" {
+		t.Error("the zero date is not blank")
+	}
+}

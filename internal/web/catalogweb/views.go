@@ -15,12 +15,13 @@ const BadgeWarnDays = 90
 // badgeJSON is a listing's OCOP badge. It comes only from the registry's
 // certificates valid today (registry.BadgeStore), never from the listing.
 type badgeJSON struct {
-	Stars       int    `json:"stars"`
-	Code        string `json:"code"`
-	ValidUntil  string `json:"valid_until"`
-	VerifyURL   string `json:"verify_url"`
-	ExpiresSoon bool   `json:"expires_soon"`
-	DaysLeft    int    `json:"days_left"`
+	Stars       int      `json:"stars"`
+	Code        string   `json:"code"`
+	ValidUntil  string   `json:"valid_until"`
+	Until       day.Date `json:"-"` // ValidUntil for pages, written in the reader's format
+	VerifyURL   string   `json:"verify_url"`
+	ExpiresSoon bool     `json:"expires_soon"`
+	DaysLeft    int      `json:"days_left"`
 }
 
 type photoJSON struct {
@@ -85,7 +86,7 @@ func (p productCardJSON) LocalName(lang string) string {
 
 func (h *Handlers) badge(b registry.Badge, today day.Date) *badgeJSON {
 	left := today.DaysUntil(b.ValidUntil)
-	return &badgeJSON{Stars: b.Stars, Code: b.Code, ValidUntil: b.ValidUntil.String(), VerifyURL: h.BaseURL + "/verify/" + b.Code,
+	return &badgeJSON{Stars: b.Stars, Code: b.Code, ValidUntil: b.ValidUntil.String(), Until: b.ValidUntil, VerifyURL: h.BaseURL + "/verify/" + b.Code,
 		ExpiresSoon: left <= BadgeWarnDays, DaysLeft: left}
 }
 

@@ -56,6 +56,10 @@ func NewRenderer(fsys fs.FS, msgs *i18n.Bundle, a *Assets) (*Renderer, error) {
 		"asset": a.URL,
 		"vnd":   money.VND,
 		"date":  func(d day.Date) string { return d.VN() },
+		// ldate and ltime write a date, or a stored UTC instant in Vietnam
+		// time, in the reader's format: 31/12/2025 in Vietnamese, 31 Dec 2025 in English.
+		"ldate": func(lang string, d day.Date) string { return d.Local(lang) },
+		"ltime": localTime,
 		// vntime and vndate show a stored UTC instant in Vietnam time.
 		"vntime": VNTime,
 		"vndate": func(t time.Time) string { return t.In(day.Zone).Format("02/01/2006") },
