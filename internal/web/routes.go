@@ -44,7 +44,7 @@ func (s *Server) routes() *echo.Echo {
 	portal.GET("", s.cat.PortalHome)
 
 	registry := pages.Group("/registry", kit.RequireRole(account.RoleOfficer))
-	registry.GET("", s.registryHome)
+	registry.GET("", s.regh.Home)
 
 	admin := pages.Group("/admin", kit.RequireRole(account.RoleAdmin))
 	admin.GET("", s.admin.Home)

@@ -33,6 +33,7 @@ import (
 	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/orderweb"
+	"github.com/chocop/ocop/internal/web/registryweb"
 )
 
 // maxUploadBody is the largest body any route accepts (a photo upload); a
@@ -62,6 +63,7 @@ type Server struct {
 	admin *adminweb.Handlers
 	cat   *catalogweb.Handlers
 	ord   *orderweb.Handlers
+	regh  *registryweb.Handlers
 
 	// Each area keeps its services in a struct of its own, built by its init function.
 	catalogArea

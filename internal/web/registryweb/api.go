@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"math"
@@ -48,24 +48,26 @@ func (r createApplicationRequest) toDomain() (registry.NewApplication, error) {
 	return in, err
 }
 
-func (s *Server) apiCreateApplication(c echo.Context) error {
+// APICreateApplication starts a draft application for the producer, with its self-assessment.
+func (h *Handlers) APICreateApplication(c echo.Context) error {
 	var req createApplicationRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
 	in, err := req.toDomain()
 	if err != nil {
 		return err
 	}
-	a, err := s.reg.CreateApplication(c.Request().Context(), kit.UserOf(c), in)
+	a, err := h.Registry.CreateApplication(c.Request().Context(), kit.UserOf(c), in)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, appJSON(a))
 }
 
-func (s *Server) apiMyApplications(c echo.Context) error {
-	as, err := s.reg.ProducerApplications(c.Request().Context(), kit.UserOf(c))
+// APIMyApplications lists the producer's own applications.
+func (h *Handlers) APIMyApplications(c echo.Context) error {
+	as, err := h.Registry.ProducerApplications(c.Request().Context(), kit.UserOf(c))
 	if err != nil {
 		return err
 	}
@@ -76,32 +78,34 @@ func (s *Server) apiMyApplications(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }
 
-func (s *Server) apiMyApplication(c echo.Context) error {
-	d, err := s.reg.ProducerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// APIMyApplication is one of the producer's applications with its dossier, sheets and history.
+func (h *Handlers) APIMyApplication(c echo.Context) error {
+	d, err := h.Registry.ProducerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.detailJSON(d, s.reg.Today()))
+	return c.JSON(http.StatusOK, h.detailJSON(d, h.Registry.Today()))
 }
 
-func (s *Server) apiSubmitApplication(c echo.Context) error {
-	a, err := s.reg.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// APISubmitApplication sends a draft to the province for evaluation.
+func (h *Handlers) APISubmitApplication(c echo.Context) error {
+	a, err := h.Registry.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, appJSON(a))
 }
 
-// apiUploadDocument takes one dossier file as multipart/form-data (fields kind and file).
-func (s *Server) apiUploadDocument(c echo.Context) error {
-	d, err := s.upload(c)
+// APIUploadDocument takes one dossier file as multipart/form-data (fields kind and file).
+func (h *Handlers) APIUploadDocument(c echo.Context) error {
+	d, err := h.upload(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, documentJSON{d.ID, d.Kind, d.FileName, d.ContentType, d.Size, d.Sha256})
 }
 
-func (s *Server) upload(c echo.Context) (registry.Document, error) {
+func (h *Handlers) upload(c echo.Context) (registry.Document, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return registry.Document{}, errs.Invalid("file", "validation.required")
@@ -114,16 +118,16 @@ func (s *Server) upload(c echo.Context) (registry.Document, error) {
 		return registry.Document{}, err
 	}
 	defer f.Close()
-	return s.reg.AddDocument(c.Request().Context(), kit.UserOf(c), c.Param("code"), c.FormValue("kind"), fh.Filename, fh.Size, f)
+	return h.Registry.AddDocument(c.Request().Context(), kit.UserOf(c), c.Param("code"), c.FormValue("kind"), fh.Filename, fh.Size, f)
 }
 
-// downloadDocument sends a dossier file to its producer or an officer in scope.
-func (s *Server) downloadDocument(c echo.Context) error {
+// DownloadDocument sends a dossier file to its producer or an officer in scope.
+func (h *Handlers) DownloadDocument(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return errs.ErrNotFound
 	}
-	d, rc, err := s.reg.OpenDocument(c.Request().Context(), kit.UserOf(c), c.Param("code"), id)
+	d, rc, err := h.Registry.OpenDocument(c.Request().Context(), kit.UserOf(c), c.Param("code"), id)
 	if err != nil {
 		return err
 	}
@@ -135,8 +139,9 @@ func (s *Server) downloadDocument(c echo.Context) error {
 
 // Officers.
 
-func (s *Server) apiQueue(c echo.Context) error {
-	as, err := s.reg.Queue(c.Request().Context(), kit.UserOf(c), registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")})
+// APIQueue lists the applications the officer may act on, by status and commune.
+func (h *Handlers) APIQueue(c echo.Context) error {
+	as, err := h.Registry.Queue(c.Request().Context(), kit.UserOf(c), registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")})
 	if err != nil {
 		return err
 	}
@@ -147,24 +152,26 @@ func (s *Server) apiQueue(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }
 
-func (s *Server) apiOfficerApplication(c echo.Context) error {
-	d, err := s.reg.OfficerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// APIOfficerApplication is one application in the officer's scope, in full.
+func (h *Handlers) APIOfficerApplication(c echo.Context) error {
+	d, err := h.Registry.OfficerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.detailJSON(d, s.reg.Today()))
+	return c.JSON(http.StatusOK, h.detailJSON(d, h.Registry.Today()))
 }
 
 type noteRequest struct {
 	Note string `json:"note" validate:"max=2000"`
 }
 
-func (s *Server) apiPropose(c echo.Context) error {
+// APIPropose records the commune's check of the dossier and its proposal.
+func (h *Handlers) APIPropose(c echo.Context) error {
 	var req noteRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.reg.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), req.Note)
+	a, err := h.Registry.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), req.Note)
 	if err != nil {
 		return err
 	}
@@ -175,12 +182,13 @@ type remarkRequest struct {
 	Note string `json:"note" validate:"required,max=2000"`
 }
 
-func (s *Server) apiRemark(c echo.Context) error {
+// APIRemark adds a remark the producer sees in the application's history.
+func (h *Handlers) APIRemark(c echo.Context) error {
 	var req remarkRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.reg.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), req.Note); err != nil {
+	if err := h.Registry.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), req.Note); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -218,16 +226,17 @@ func (r scoreRequest) toDomain() (registry.SheetInput, error) {
 	return in, nil
 }
 
-func (s *Server) apiScore(c echo.Context) error {
+// APIScore records the officer's score sheet; refused input is audited.
+func (h *Handlers) APIScore(c echo.Context) error {
 	var req scoreRequest
-	if err := s.BindJSON(c, &req); err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
+	if err := h.BindJSON(c, &req); err != nil {
+		return h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
 	in, err := req.toDomain()
 	if err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
+		return h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
-	sh, err := s.reg.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in)
+	sh, err := h.Registry.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in)
 	if err != nil {
 		return err
 	}
@@ -251,12 +260,13 @@ type decisionResultJSON struct {
 	Certificate *certificateJSON `json:"certificate,omitempty"`
 }
 
-func (s *Server) apiDecide(c echo.Context) error {
+// APIDecide records a recognition decision over scored applications and issues their certificates.
+func (h *Handlers) APIDecide(c echo.Context) error {
 	var req decisionRequest
-	if err := s.BindJSON(c, &req); err != nil {
+	if err := h.BindJSON(c, &req); err != nil {
 		return err
 	}
-	dec, results, err := s.reg.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: req.Number, Date: req.Date, Signatory: req.Signatory, Applications: req.Applications})
+	dec, results, err := h.Registry.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: req.Number, Date: req.Date, Signatory: req.Signatory, Applications: req.Applications})
 	if err != nil {
 		return err
 	}
@@ -266,10 +276,10 @@ func (s *Server) apiDecide(c echo.Context) error {
 		j := decisionResultJSON{Application: r.Application.Code, Status: string(r.Application.Status), Score: r.Council.Score.Float(),
 			Stars: r.Outcome.Stars, Forwarded: r.Outcome.Forward}
 		if r.Outcome.Reason != "" {
-			j.Reason = s.Msgs.T(lang, r.Outcome.Reason)
+			j.Reason = h.Msgs.T(lang, r.Outcome.Reason)
 		}
 		if r.Certificate != nil {
-			cj := s.certJSON(*r.Certificate, s.reg.Today())
+			cj := h.certJSON(*r.Certificate, h.Registry.Today())
 			j.Certificate = &cj
 		}
 		out = append(out, j)
@@ -284,19 +294,21 @@ type revokeRequest struct {
 	Reason     string   `json:"reason" validate:"required,max=2000"`
 }
 
-func (s *Server) apiRevoke(c echo.Context) error {
+// APIRevoke revokes a certificate by a decision; refused input is audited.
+func (h *Handlers) APIRevoke(c echo.Context) error {
 	var req revokeRequest
-	if err := s.BindJSON(c, &req); err != nil {
-		return s.reg.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
+	if err := h.BindJSON(c, &req); err != nil {
+		return h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
 	}
-	cert, err := s.reg.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: req.DecisionNo, Date: req.Date, Reason: req.Reason})
+	cert, err := h.Registry.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: req.DecisionNo, Date: req.Date, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.certJSON(cert, s.reg.Today()))
+	return c.JSON(http.StatusOK, h.certJSON(cert, h.Registry.Today()))
 }
 
-func (s *Server) apiExpiring(c echo.Context) error {
+// APIExpiring lists certificates in scope ending within days (90 unless given).
+func (h *Handlers) APIExpiring(c echo.Context) error {
 	days := 90
 	if v := c.QueryParam("days"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -305,32 +317,34 @@ func (s *Server) apiExpiring(c echo.Context) error {
 		}
 		days = n
 	}
-	cs, err := s.reg.Expiring(c.Request().Context(), kit.UserOf(c), days)
+	cs, err := h.Registry.Expiring(c.Request().Context(), kit.UserOf(c), days)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": s.certsJSON(cs)})
+	return c.JSON(http.StatusOK, map[string]any{"items": h.certsJSON(cs)})
 }
 
-func (s *Server) certsJSON(cs []registry.Certificate) []certificateJSON {
+func (h *Handlers) certsJSON(cs []registry.Certificate) []certificateJSON {
 	out := make([]certificateJSON, 0, len(cs))
-	today := s.reg.Today()
+	today := h.Registry.Today()
 	for _, cert := range cs {
-		out = append(out, s.certJSON(cert, today))
+		out = append(out, h.certJSON(cert, today))
 	}
 	return out
 }
 
-func (s *Server) apiApplicationAudit(c echo.Context) error {
-	es, err := s.reg.ApplicationAudit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// APIApplicationAudit is an application's audit log.
+func (h *Handlers) APIApplicationAudit(c echo.Context) error {
+	es, err := h.Registry.ApplicationAudit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": auditsJSON(es)})
 }
 
-func (s *Server) apiCertificateAudit(c echo.Context) error {
-	es, err := s.reg.CertificateAudit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// APICertificateAudit is a certificate's audit log.
+func (h *Handlers) APICertificateAudit(c echo.Context) error {
+	es, err := h.Registry.CertificateAudit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"strings"
@@ -105,12 +105,12 @@ type certificateJSON struct {
 	VerifyURL      string   `json:"verify_url"`
 }
 
-func (s *Server) certJSON(c registry.Certificate, on day.Date) certificateJSON {
+func (h *Handlers) certJSON(c registry.Certificate, on day.Date) certificateJSON {
 	out := certificateJSON{Code: c.Code, Number: c.Number, Status: string(c.StatusOn(on)), Stars: c.Stars, Score: c.Score,
 		CriteriaVer: c.CriteriaVersion, ProductName: c.ProductName, ProductID: c.ProductID, GroupCode: c.GroupCode,
 		OwnerName: c.OwnerName, OwnerAddress: c.OwnerAddress, ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode,
 		AuthorityLevel: string(c.AuthorityLevel), AuthorityName: c.AuthorityName, DecisionNo: c.DecisionNo,
-		DecisionDate: c.DecisionDate, ValidFrom: c.ValidFrom, ValidUntil: c.ValidUntil, VerifyURL: s.verifyURL(c.Code)}
+		DecisionDate: c.DecisionDate, ValidFrom: c.ValidFrom, ValidUntil: c.ValidUntil, VerifyURL: h.verifyURL(c.Code)}
 	if !c.RevokedOn.IsZero() {
 		v := c.RevokedOn.String()
 		out.RevokedOn = &v
@@ -123,7 +123,7 @@ func (s *Server) certJSON(c registry.Certificate, on day.Date) certificateJSON {
 }
 
 // verifyURL is the URL printed as a QR code on packages.
-func (s *Server) verifyURL(code string) string { return s.cfg.BaseURL + "/verify/" + code }
+func (h *Handlers) verifyURL(code string) string { return h.BaseURL + "/verify/" + code }
 
 func appJSON(a registry.Application) applicationJSON {
 	return applicationJSON{Code: a.Code, Kind: string(a.Kind), Status: string(a.Status), ProductName: a.ProductName, ProductID: a.ProductID,
@@ -132,7 +132,7 @@ func appJSON(a registry.Application) applicationJSON {
 		NoCertificateReason: a.NoCertificateReason}
 }
 
-func (s *Server) detailJSON(d registry.Detail, on day.Date) applicationJSON {
+func (h *Handlers) detailJSON(d registry.Detail, on day.Date) applicationJSON {
 	out := appJSON(d.Application)
 	for _, doc := range d.Documents {
 		out.Documents = append(out.Documents, documentJSON{doc.ID, doc.Kind, doc.FileName, doc.ContentType, doc.Size, doc.Sha256})
@@ -145,18 +145,18 @@ func (s *Server) detailJSON(d registry.Detail, on day.Date) applicationJSON {
 		out.Council = &councilJSON{string(d.Council.Level), d.Council.Members, d.Council.Score.Float(), d.Council.MandatoryPassed}
 	}
 	if d.Certificate != nil {
-		cj := s.certJSON(*d.Certificate, on)
+		cj := h.certJSON(*d.Certificate, on)
 		out.Certificate, out.CertificateCode = &cj, cj.Code
 	}
 	return out
 }
 
 // translateNotes shows audit notes that start with a message key in the reader's language.
-func (s *Server) translateNotes(lang string, es []auditJSON) []auditJSON {
+func (h *Handlers) translateNotes(lang string, es []auditJSON) []auditJSON {
 	for i, e := range es {
 		key, rest, _ := strings.Cut(e.Note, " ")
 		if strings.HasPrefix(key, "registry.") || strings.HasPrefix(key, "validation.") || strings.HasPrefix(key, "catalog.") {
-			es[i].Note = strings.TrimSpace(s.Msgs.T(lang, key) + " " + rest)
+			es[i].Note = strings.TrimSpace(h.Msgs.T(lang, key) + " " + rest)
 		}
 	}
 	return es
@@ -229,23 +229,23 @@ type verifyImportJSON struct {
 	ScanURL     string `json:"scan_url,omitempty"`
 }
 
-func (s *Server) verifyView(v registry.Verification) verifyJSON {
+func (h *Handlers) verifyView(v registry.Verification) verifyJSON {
 	c := v.Certificate
 	out := verifyJSON{Code: c.Code, Number: c.Number, Valid: v.Status == registry.CertActive, Status: string(v.Status),
 		ExpiresSoon: v.ExpiresSoon, DaysLeft: v.DaysLeft, Stars: c.Stars,
 		ProductName: c.ProductName, Producer: v.Producer, Commune: v.Commune, Province: v.Province, AuthorityName: c.AuthorityName,
 		AuthorityLvl: string(c.AuthorityLevel), DecisionNo: c.DecisionNo, DecisionDate: c.DecisionDate, ValidFrom: c.ValidFrom,
-		ValidUntil: c.ValidUntil, RevokeReason: v.RevokeReason, NewerCode: v.NewerCode, VerifyURL: s.verifyURL(c.Code)}
+		ValidUntil: c.ValidUntil, RevokeReason: v.RevokeReason, NewerCode: v.NewerCode, VerifyURL: h.verifyURL(c.Code)}
 	out.StatusSince = optDate(v.StatusSince)
 	if v.Status == registry.CertRevoked {
 		out.Revocation = &revocationJSON{DecisionNo: c.RevocationDecision, Date: c.RevokedOn, Reason: c.RevocationReason}
 	}
 	if v.NewerCode != "" {
-		out.NewerURL = s.verifyURL(v.NewerCode)
+		out.NewerURL = h.verifyURL(v.NewerCode)
 	}
 	if l := v.Latest; l != nil {
 		out.Successor = &successorJSON{Code: l.Code, Number: l.Number, Stars: l.Stars, Status: string(v.LatestStatus),
-			Valid: v.LatestStatus == registry.CertActive, StatusSince: optDate(v.LatestSince), ValidUntil: l.ValidUntil, VerifyURL: s.verifyURL(l.Code)}
+			Valid: v.LatestStatus == registry.CertActive, StatusSince: optDate(v.LatestSince), ValidUntil: l.ValidUntil, VerifyURL: h.verifyURL(l.Code)}
 	}
 	if im := v.Import; im != nil {
 		out.Import = &verifyImportJSON{Confirmed: im.Confirmed, ConfirmedBy: im.ConfirmedBy}
@@ -253,7 +253,7 @@ func (s *Server) verifyView(v registry.Verification) verifyJSON {
 			out.Import.ConfirmedAt = im.ConfirmedAt.UTC().Format("2006-01-02T15:04:05Z")
 		}
 		if im.HasScan {
-			out.Import.ScanURL = s.verifyURL(c.Code) + "/scan"
+			out.Import.ScanURL = h.verifyURL(c.Code) + "/scan"
 		}
 	}
 	return out

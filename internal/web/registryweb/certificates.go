@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"bytes"
@@ -95,23 +95,23 @@ type certsView struct {
 	Today       string
 }
 
-// registryCertificates is the officer's certificate list: filters, pages of
+// CertificatesPage is the officer's certificate list: filters, pages of
 // 50 (newest decision first, keyset cursors) and the export of the whole
 // filtered list.
-func (s *Server) registryCertificates(c echo.Context) error {
+func (h *Handlers) CertificatesPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := kit.UserOf(c)
-	q, err := certQueryFrom(c, s.certCursors)
+	q, err := certQueryFrom(c, h.CertCursors)
 	if err != nil {
 		return explainFilters(err)
 	}
-	page, err := s.reg.OfficerCertificates(ctx, u, q)
+	page, err := h.Registry.OfficerCertificates(ctx, u, q)
 	if err != nil {
 		return explainFilters(err)
 	}
-	v := certsView{Items: s.certsJSON(page.Items), Total: page.Total, Shown: len(page.Items), F: map[string]string{},
+	v := certsView{Items: h.certsJSON(page.Items), Total: page.Total, Shown: len(page.Items), F: map[string]string{},
 		Central: u.IsCentralOfficer(), Statuses: []registry.CertStatus{registry.CertActive, registry.CertExpired, registry.CertRevoked, registry.CertSuperseded, registry.CertPending},
-		Levels: []registry.AuthorityLevel{registry.AuthorityProvince, registry.AuthorityCentral, registry.AuthorityDistrict}, Today: s.reg.Today().String(), StarChoices: []int{3, 4, 5}}
+		Levels: []registry.AuthorityLevel{registry.AuthorityProvince, registry.AuthorityCentral, registry.AuthorityDistrict}, Today: h.Registry.Today().String(), StarChoices: []int{3, 4, 5}}
 	filters := url.Values{}
 	for _, k := range certFilterParams {
 		if val := c.QueryParam(k); val != "" {
@@ -123,7 +123,7 @@ func (s *Server) registryCertificates(c echo.Context) error {
 		filters.Set("limit", l)
 	}
 	if page.Next != nil {
-		next, err := s.certCursors.Seal(certCursorPurpose, certCursorJSON{D: page.Next.DecisionDate, I: page.Next.ID})
+		next, err := h.CertCursors.Seal(certCursorPurpose, certCursorJSON{D: page.Next.DecisionDate, I: page.Next.ID})
 		if err != nil {
 			return err
 		}
@@ -136,27 +136,27 @@ func (s *Server) registryCertificates(c echo.Context) error {
 	}
 	filters.Del("limit")
 	v.ExportURL = "/registry/certificates/export.csv?" + filters.Encode()
-	if err := s.certFilterOptions(c, &v, q.Province); err != nil {
+	if err := h.certFilterOptions(c, &v, q.Province); err != nil {
 		return err
 	}
 	if q.After == nil {
-		if v.Expiring, err = s.expiringJSON(c); err != nil {
+		if v.Expiring, err = h.expiringJSON(c); err != nil {
 			return err
 		}
 	}
-	return s.Render(c, http.StatusOK, "registry_certificates", v)
+	return h.Render(c, http.StatusOK, "registry_certificates", v)
 }
 
 // certFilterOptions fills the choices of the filter form: provinces (central
 // officers), the communes of the province in view, product groups, the
 // authorities found in scope and the years since the programme began.
-func (s *Server) certFilterOptions(c echo.Context, v *certsView, province string) error {
+func (h *Handlers) certFilterOptions(c echo.Context, v *certsView, province string) error {
 	ctx := c.Request().Context()
 	u := kit.UserOf(c)
 	if !u.IsCentralOfficer() {
 		province = officerProvinceOf(u)
 	} else {
-		ps, err := s.regions.Provinces(ctx)
+		ps, err := h.Regions.Provinces(ctx)
 		if err != nil {
 			return err
 		}
@@ -165,48 +165,48 @@ func (s *Server) certFilterOptions(c echo.Context, v *certsView, province string
 		}
 	}
 	var err error
-	if v.Communes, err = s.reg.Communes(ctx, province); err != nil {
+	if v.Communes, err = h.Registry.Communes(ctx, province); err != nil {
 		return err
 	}
-	if v.Groups, err = s.reg.Groups(ctx); err != nil {
+	if v.Groups, err = h.Registry.Groups(ctx); err != nil {
 		return err
 	}
-	if v.Authorities, err = s.reg.CertAuthorities(ctx, u); err != nil {
+	if v.Authorities, err = h.Registry.CertAuthorities(ctx, u); err != nil {
 		return err
 	}
-	for y := s.reg.Today().Time().Year(); y >= 2018; y-- { // OCOP began in 2018 (Decision 490/QĐ-TTg)
+	for y := h.Registry.Today().Time().Year(); y >= 2018; y-- { // OCOP began in 2018 (Decision 490/QĐ-TTg)
 		v.Years = append(v.Years, y)
 	}
 	return nil
 }
 
-func (s *Server) expiringJSON(c echo.Context) ([]certificateJSON, error) {
-	exp, err := s.reg.Expiring(c.Request().Context(), kit.UserOf(c), registry.ExpiringSoonDays)
+func (h *Handlers) expiringJSON(c echo.Context) ([]certificateJSON, error) {
+	exp, err := h.Registry.Expiring(c.Request().Context(), kit.UserOf(c), registry.ExpiringSoonDays)
 	if err != nil {
 		return nil, err
 	}
-	return s.certsJSON(exp), nil
+	return h.certsJSON(exp), nil
 }
 
-// registryCertificatesCSV is the page's export: the whole filtered list as
+// CertificatesCSV is the page's export: the whole filtered list as
 // CSV, with the officer's session (the API export takes a token instead).
-func (s *Server) registryCertificatesCSV(c echo.Context) error {
-	q, err := certQueryFrom(c, s.certCursors)
+func (h *Handlers) CertificatesCSV(c echo.Context) error {
+	q, err := certQueryFrom(c, h.CertCursors)
 	if err != nil {
 		return explainFilters(err)
 	}
-	recs, err := s.reg.ExportCertificates(c.Request().Context(), kit.UserOf(c), q)
+	recs, err := h.Registry.ExportCertificates(c.Request().Context(), kit.UserOf(c), q)
 	if err != nil {
 		return explainFilters(err)
 	}
 	for i := range recs {
-		recs[i].VerifyURL = s.verifyURL(recs[i].Code)
+		recs[i].VerifyURL = h.verifyURL(recs[i].Code)
 	}
-	return s.sendCSV(c, q, recs)
+	return h.sendCSV(c, q, recs)
 }
 
 // sendCSV answers with recs as a CSV attachment named after the scope and day.
-func (s *Server) sendCSV(c echo.Context, q registry.CertQuery, recs []registry.NationalRecord) error {
+func (h *Handlers) sendCSV(c echo.Context, q registry.CertQuery, recs []registry.NationalRecord) error {
 	var buf bytes.Buffer
 	if err := registry.WriteCSV(&buf, recs); err != nil {
 		return err
@@ -217,7 +217,7 @@ func (s *Server) sendCSV(c echo.Context, q registry.CertQuery, recs []registry.N
 	} else if q.Province != "" {
 		scope = q.Province
 	}
-	name := "ocop-" + url.PathEscape(scope) + "-" + s.reg.Today().String() + ".csv"
+	name := "ocop-" + url.PathEscape(scope) + "-" + h.Registry.Today().String() + ".csv"
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())

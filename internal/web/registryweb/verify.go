@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"fmt"
@@ -15,14 +15,14 @@ import (
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
-// apiVerify answers whether a certificate code is valid today. Public.
-func (s *Server) apiVerify(c echo.Context) error {
-	v, err := s.reg.Verify(c.Request().Context(), c.Param("code"))
+// APIVerify answers whether a certificate code is valid today. Public.
+func (h *Handlers) APIVerify(c echo.Context) error {
+	v, err := h.Registry.Verify(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return reasonedNotFound(err)
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=60") // a revocation shows within a minute
-	return c.JSON(http.StatusOK, s.verifyView(v))
+	return c.JSON(http.StatusOK, h.verifyView(v))
 }
 
 // reasonedNotFound gives an unknown code the message "not in the registry",
@@ -34,8 +34,8 @@ func reasonedNotFound(err error) error {
 	return err
 }
 
-// apiSearchCertificates searches the public registry, a page at a time (cursor = last id).
-func (s *Server) apiSearchCertificates(c echo.Context) error {
+// APISearchCertificates searches the public registry, a page at a time (cursor = last id).
+func (h *Handlers) APISearchCertificates(c echo.Context) error {
 	f := registry.Filter{Province: c.QueryParam("province"), Status: registry.CertStatus(c.QueryParam("status")), Query: c.QueryParam("q")}
 	var fe []errs.FieldError
 	if v := c.QueryParam("stars"); v != "" {
@@ -73,43 +73,43 @@ func (s *Server) apiSearchCertificates(c echo.Context) error {
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	cs, err := s.reg.Search(c.Request().Context(), f)
+	cs, err := h.Registry.Search(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"items": s.certsJSON(cs)}
+	out := map[string]any{"items": h.certsJSON(cs)}
 	if len(cs) == f.Limit {
 		out["next_cursor"] = strconv.FormatInt(cs[len(cs)-1].ID, 10)
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiExportCertificates exports the certificates an officer's list holds
+// APIExportCertificates exports the certificates an officer's list holds
 // for the filters given (registry.ExportCertificates: the same scope and
 // filters as the page) in the national registry's shape with the officer's
 // columns, as JSON or (format=csv or Accept: text/csv) CSV.
-func (s *Server) apiExportCertificates(c echo.Context) error {
-	q, err := certQueryFrom(c, s.certCursors)
+func (h *Handlers) APIExportCertificates(c echo.Context) error {
+	q, err := certQueryFrom(c, h.CertCursors)
 	if err != nil {
 		return err
 	}
 	q.ConfirmedOnly = true // the national registry's shape: no import awaiting a second officer
-	recs, err := s.reg.ExportCertificates(c.Request().Context(), kit.UserOf(c), q)
+	recs, err := h.Registry.ExportCertificates(c.Request().Context(), kit.UserOf(c), q)
 	if err != nil {
 		return err
 	}
 	for i := range recs {
-		recs[i].VerifyURL = s.verifyURL(recs[i].Code)
+		recs[i].VerifyURL = h.verifyURL(recs[i].Code)
 	}
 	if c.QueryParam("format") == "csv" || strings.Contains(c.Request().Header.Get("Accept"), "text/csv") {
-		return s.sendCSV(c, q, recs)
+		return h.sendCSV(c, q, recs)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": recs})
 }
 
-// certQRPNG is the QR code of a certificate's verify URL as a PNG. Public.
-func (s *Server) certQRPNG(c echo.Context) error {
-	cert, err := s.reg.CertificateByCode(c.Request().Context(), c.Param("code"))
+// CertQRPNG is the QR code of a certificate's verify URL as a PNG. Public.
+func (h *Handlers) CertQRPNG(c echo.Context) error {
+	cert, err := h.Registry.CertificateByCode(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return reasonedNotFound(err)
 	}
@@ -121,7 +121,7 @@ func (s *Server) certQRPNG(c echo.Context) error {
 		}
 		size = n
 	}
-	png, err := qr.PNG(s.verifyURL(cert.Code), size)
+	png, err := qr.PNG(h.verifyURL(cert.Code), size)
 	if err != nil {
 		return err
 	}
@@ -129,13 +129,13 @@ func (s *Server) certQRPNG(c echo.Context) error {
 	return c.Blob(http.StatusOK, "image/png", png)
 }
 
-// certQRSVG is the QR code of a certificate's verify URL as SVG, for print. Public.
-func (s *Server) certQRSVG(c echo.Context) error {
-	cert, err := s.reg.CertificateByCode(c.Request().Context(), c.Param("code"))
+// CertQRSVG is the QR code of a certificate's verify URL as SVG, for print. Public.
+func (h *Handlers) CertQRSVG(c echo.Context) error {
+	cert, err := h.Registry.CertificateByCode(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return reasonedNotFound(err)
 	}
-	svg, err := qr.SVG(s.verifyURL(cert.Code))
+	svg, err := qr.SVG(h.verifyURL(cert.Code))
 	if err != nil {
 		return err
 	}
@@ -166,8 +166,8 @@ type latestView struct {
 	Red                            bool
 }
 
-// verifyForm is the "check a certificate" page; a code typed there goes to its verify page.
-func (s *Server) verifyForm(c echo.Context) error {
+// VerifyForm is the "check a certificate" page; a code typed there goes to its verify page.
+func (h *Handlers) VerifyForm(c echo.Context) error {
 	if code := strings.TrimSpace(c.QueryParam("code")); code != "" {
 		// Accept a pasted verify URL as well as a bare code.
 		if i := strings.LastIndex(code, "/verify/"); i >= 0 {
@@ -176,35 +176,35 @@ func (s *Server) verifyForm(c echo.Context) error {
 		if n, ok := registry.NormalizeCode(code); ok {
 			return c.Redirect(http.StatusSeeOther, "/verify/"+n)
 		}
-		return s.Render(c, http.StatusNotFound, "verify_missing", nil)
+		return h.Render(c, http.StatusNotFound, "verify_missing", nil)
 	}
-	return s.Render(c, http.StatusOK, "verify_form", nil)
+	return h.Render(c, http.StatusOK, "verify_form", nil)
 }
 
-// verifyPage is what a phone shows after scanning the QR on a package.
-func (s *Server) verifyPage(c echo.Context) error {
-	v, ok, err := s.verifyLookup(c)
+// VerifyPage is what a phone shows after scanning the QR on a package.
+func (h *Handlers) VerifyPage(c echo.Context) error {
+	v, ok, err := h.verifyLookup(c)
 	if !ok {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "verify", v)
+	return h.Render(c, http.StatusOK, "verify", v)
 }
 
-func (s *Server) verifyLookup(c echo.Context) (verifyPageView, bool, error) {
-	v, err := s.reg.Verify(c.Request().Context(), c.Param("code"))
+func (h *Handlers) verifyLookup(c echo.Context) (verifyPageView, bool, error) {
+	v, err := h.Registry.Verify(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		if kit.StatusOf(err) == http.StatusNotFound {
-			return verifyPageView{}, false, s.Render(c, http.StatusNotFound, "verify_missing", nil)
+			return verifyPageView{}, false, h.Render(c, http.StatusNotFound, "verify_missing", nil)
 		}
 		return verifyPageView{}, false, err
 	}
 	lang := kit.LangOf(c)
-	j := s.verifyView(v)
+	j := h.verifyView(v)
 	out := verifyPageView{V: j, Code: j.Code, QRPath: "/api/v1/certificates/" + j.Code + "/qr.svg",
 		StatusKey: "verify.status." + j.Status, Red: !j.Valid, NewerStar: v.NewerStars, Revocation: j.Revocation,
 		Watermark: watermarkKey(v.Status), Head: registry.LetterheadOf(v.Certificate),
 		National: [2]string{registry.NationalName, registry.NationalMotto}, Since: v.StatusSince.Local(lang)}
-	out.PlaceDate = s.placeDate(lang, out.Head.Place, v.Certificate.DecisionDate)
+	out.PlaceDate = h.placeDate(lang, out.Head.Place, v.Certificate.DecisionDate)
 	if l := v.Latest; l != nil {
 		out.Latest = &latestView{Code: l.Code, Number: l.Number, Stars: l.Stars, StatusKey: "verify.status." + string(v.LatestStatus),
 			Since: v.LatestSince.Local(lang), Red: v.LatestStatus != registry.CertActive}
@@ -222,7 +222,7 @@ func watermarkKey(st registry.CertStatus) string {
 
 // placeDate is the place-and-date line of an official document, in the
 // reader's language: "Lạng Sơn, ngày 31 tháng 12 năm 2025".
-func (s *Server) placeDate(lang, place string, d day.Date) string {
+func (h *Handlers) placeDate(lang, place string, d day.Date) string {
 	y, m, dd := d.Time().Date()
 	// Decree 30/2020/NĐ-CP: a day below 10 and the months 1 and 2 take a leading 0 ("ngày 05 tháng 02", "tháng 3").
 	dayS, month := fmt.Sprintf("%02d", dd), fmt.Sprint(int(m))
@@ -232,34 +232,34 @@ func (s *Server) placeDate(lang, place string, d day.Date) string {
 	if lang == "en" {
 		dayS, month = fmt.Sprint(dd), d.Time().Format("Jan")
 	}
-	return s.Msgs.T(lang, "cert.place_date", "Place", place, "Day", dayS, "Month", month, "Year", y)
+	return h.Msgs.T(lang, "cert.place_date", "Place", place, "Day", dayS, "Month", month, "Year", y)
 }
 
-// certificatePrint is the printable A4 certificate with its QR code.
-func (s *Server) certificatePrint(c echo.Context) error {
-	v, ok, err := s.verifyLookup(c)
+// CertificatePrint is the printable A4 certificate with its QR code.
+func (h *Handlers) CertificatePrint(c echo.Context) error {
+	v, ok, err := h.verifyLookup(c)
 	if !ok {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "verify_print", v)
+	return h.Render(c, http.StatusOK, "verify_print", v)
 }
 
-// certificatePDF is the certificate as an A4 PDF in the visitor's language.
-func (s *Server) certificatePDF(c echo.Context) error {
-	v, err := s.reg.Verify(c.Request().Context(), c.Param("code"))
+// CertificatePDF is the certificate as an A4 PDF in the visitor's language.
+func (h *Handlers) CertificatePDF(c echo.Context) error {
+	v, err := h.Registry.Verify(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		if kit.StatusOf(err) == http.StatusNotFound {
-			return s.Render(c, http.StatusNotFound, "verify_missing", nil)
+			return h.Render(c, http.StatusNotFound, "verify_missing", nil)
 		}
 		return err
 	}
-	url := s.verifyURL(v.Certificate.Code)
+	url := h.verifyURL(v.Certificate.Code)
 	png, err := qr.PNG(url, 512)
 	if err != nil {
 		return err
 	}
 	lang := kit.LangOf(c)
-	t := func(k string) string { return s.Msgs.T(lang, k) }
+	t := func(k string) string { return h.Msgs.T(lang, k) }
 	status := t("verify.status." + string(v.Status))
 	if !v.StatusSince.IsZero() {
 		status += " — " + t("verify.since") + " " + v.StatusSince.Local(lang)
@@ -268,8 +268,8 @@ func (s *Server) certificatePDF(c echo.Context) error {
 		Title: t("cert.title"), Owner: t("cert.owner"), Address: t("cert.address"), Stars: t("cert.stars"), Score: t("cert.score"),
 		Authority: t("cert.authority"), Decision: t("cert.decision"), ValidFrom: t("cert.valid_from"), ValidUntil: t("cert.valid_until"),
 		Number: t("cert.number"), Status: t("cert.status"), Scan: t("cert.scan"), Revocation: t("cert.revocation"),
-		NumberLine: s.Msgs.T(lang, "cert.number_line", "Number", v.Certificate.Number),
-		PlaceDate:  s.placeDate(lang, registry.LetterheadOf(v.Certificate).Place, v.Certificate.DecisionDate),
+		NumberLine: h.Msgs.T(lang, "cert.number_line", "Number", v.Certificate.Number),
+		PlaceDate:  h.placeDate(lang, registry.LetterheadOf(v.Certificate).Place, v.Certificate.DecisionDate),
 		StatusText: status, Date: func(d day.Date) string { return d.Local(lang) },
 		Level: func(l registry.AuthorityLevel) string { return t("registry.level." + string(l)) }}
 	if k := watermarkKey(v.Status); k != "" {

@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"net/http"
@@ -22,37 +22,39 @@ type portalRegistryView struct {
 	Expiring     []certificateJSON // valid now, ending within 90 days: time to apply for renewal
 }
 
-func (s *Server) portalRegistry(c echo.Context) error {
+// PortalPage is the producer's registry page: applications, certificates, the
+// ones to renew, and the form to apply.
+func (h *Handlers) PortalPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := kit.UserOf(c)
-	as, err := s.reg.ProducerApplications(ctx, u)
+	as, err := h.Registry.ProducerApplications(ctx, u)
 	if err != nil {
 		return err
 	}
-	cs, err := s.reg.ProducerCertificates(ctx, u)
+	cs, err := h.Registry.ProducerCertificates(ctx, u)
 	if err != nil {
 		return err
 	}
-	gs, err := s.reg.Groups(ctx)
+	gs, err := h.Registry.Groups(ctx)
 	if err != nil {
 		return err
 	}
-	p, err := s.producers.OfUser(ctx, u.ID)
+	p, err := h.Producers.OfUser(ctx, u.ID)
 	if err != nil {
 		return err
 	}
-	ps, err := s.reg.ProducerProducts(ctx, p.ID)
+	ps, err := h.Registry.ProducerProducts(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	v := portalRegistryView{Applications: as, Certificates: s.certsJSON(cs), Groups: gs, Products: ps}
-	today := s.reg.Today()
+	v := portalRegistryView{Applications: as, Certificates: h.certsJSON(cs), Groups: gs, Products: ps}
+	today := h.Registry.Today()
 	for _, cert := range cs {
 		if cert.ValidOn(today) && !cert.ValidUntil.After(today.AddDays(90)) {
-			v.Expiring = append(v.Expiring, s.certJSON(cert, today))
+			v.Expiring = append(v.Expiring, h.certJSON(cert, today))
 		}
 	}
-	return s.Render(c, http.StatusOK, "portal_registry", v)
+	return h.Render(c, http.StatusOK, "portal_registry", v)
 }
 
 type applicationForm struct {
@@ -88,9 +90,10 @@ func formPoints(fields map[string]string) (map[string]registry.Points, error) {
 	return out, nil
 }
 
-func (s *Server) portalCreateApplication(c echo.Context) error {
+// PortalCreateApplication is the page form of APICreateApplication.
+func (h *Handlers) PortalCreateApplication(c echo.Context) error {
 	var f applicationForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
 	ps, err := formPoints(map[string]string{"self_a": f.SelfA, "self_b": f.SelfB, "self_c": f.SelfC})
@@ -101,13 +104,13 @@ func (s *Server) portalCreateApplication(c echo.Context) error {
 	if f.ProductID > 0 {
 		productID = &f.ProductID
 	}
-	a, err := s.reg.CreateApplication(c.Request().Context(), kit.UserOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind), ProductID: productID,
+	a, err := h.Registry.CreateApplication(c.Request().Context(), kit.UserOf(c), registry.NewApplication{Kind: registry.AppKind(f.Kind), ProductID: productID,
 		ProductName: f.ProductName, GroupCode: f.GroupCode, Description: f.Description, SelfA: ps["self_a"], SelfB: ps["self_b"],
 		SelfC: ps["self_c"], PreviousCertificate: strings.TrimSpace(f.PreviousCertificate), ReuseFrom: strings.TrimSpace(f.ReuseFrom)})
 	if err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
 }
 
@@ -116,30 +119,33 @@ type portalApplicationView struct {
 	Kinds []string
 }
 
-func (s *Server) portalApplication(c echo.Context) error {
-	d, err := s.reg.ProducerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// PortalApplicationPage is one of the producer's applications, with the dossier upload form.
+func (h *Handlers) PortalApplicationPage(c echo.Context) error {
+	d, err := h.Registry.ProducerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	v := portalApplicationView{App: s.detailJSON(d, s.reg.Today()), Kinds: registry.DocumentKinds}
-	v.App.History = s.translateNotes(kit.LangOf(c), v.App.History)
-	return s.Render(c, http.StatusOK, "portal_registry_application", v)
+	v := portalApplicationView{App: h.detailJSON(d, h.Registry.Today()), Kinds: registry.DocumentKinds}
+	v.App.History = h.translateNotes(kit.LangOf(c), v.App.History)
+	return h.Render(c, http.StatusOK, "portal_registry_application", v)
 }
 
-func (s *Server) portalSubmit(c echo.Context) error {
-	a, err := s.reg.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// PortalSubmit is the page form of APISubmitApplication.
+func (h *Handlers) PortalSubmit(c echo.Context) error {
+	a, err := h.Registry.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	s.Flash(c, "registry.flash.submitted")
+	h.Flash(c, "registry.flash.submitted")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
 }
 
-func (s *Server) portalUpload(c echo.Context) error {
-	if _, err := s.upload(c); err != nil {
+// PortalUpload adds a file to the dossier of one of the producer's applications.
+func (h *Handlers) PortalUpload(c echo.Context) error {
+	if _, err := h.upload(c); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+c.Param("code"))
 }
 
@@ -153,11 +159,12 @@ type queueView struct {
 	Statuses []string
 }
 
-func (s *Server) registryQueue(c echo.Context) error {
+// QueuePage is the applications the officer may act on, filtered by status and commune.
+func (h *Handlers) QueuePage(c echo.Context) error {
 	f := registry.QueueFilter{Status: registry.AppStatus(c.QueryParam("status")), CommuneCode: c.QueryParam("commune")}
 	ctx := c.Request().Context()
 	u := kit.UserOf(c)
-	as, err := s.reg.Queue(ctx, u, f)
+	as, err := h.Registry.Queue(ctx, u, f)
 	if err != nil {
 		return err
 	}
@@ -165,11 +172,11 @@ func (s *Server) registryQueue(c echo.Context) error {
 	if !u.IsCentralOfficer() && u.OfficerProvinceCode != nil {
 		province = *u.OfficerProvinceCode
 	}
-	cs, err := s.reg.Communes(ctx, province)
+	cs, err := h.Registry.Communes(ctx, province)
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "registry_queue", queueView{Items: as, Communes: cs, Status: string(f.Status), Commune: f.CommuneCode,
+	return h.Render(c, http.StatusOK, "registry_queue", queueView{Items: as, Communes: cs, Status: string(f.Status), Commune: f.CommuneCode,
 		Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}})
 }
 
@@ -179,30 +186,32 @@ type officerAppView struct {
 	Criteria string // the criteria version in force today: the only one a sheet may use
 }
 
-func (s *Server) registryApplication(c echo.Context) error {
-	d, err := s.reg.OfficerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
+// ApplicationPage is one application as an officer works on it.
+func (h *Handlers) ApplicationPage(c echo.Context) error {
+	d, err := h.Registry.OfficerApplication(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	v := officerAppView{App: s.detailJSON(d, s.reg.Today()), Central: kit.UserOf(c).IsCentralOfficer()}
-	v.Criteria, _ = registry.CriteriaOn(s.reg.Today()) // not an error: false (before 2019) leaves the default sheet
-	v.App.History = s.translateNotes(kit.LangOf(c), v.App.History)
-	return s.Render(c, http.StatusOK, "registry_application", v)
+	v := officerAppView{App: h.detailJSON(d, h.Registry.Today()), Central: kit.UserOf(c).IsCentralOfficer()}
+	v.Criteria, _ = registry.CriteriaOn(h.Registry.Today()) // not an error: false (before 2019) leaves the default sheet
+	v.App.History = h.translateNotes(kit.LangOf(c), v.App.History)
+	return h.Render(c, http.StatusOK, "registry_application", v)
 }
 
 type proposeForm struct {
 	Note string `form:"note" validate:"max=2000"`
 }
 
-func (s *Server) registryPropose(c echo.Context) error {
+// Propose is the page form of APIPropose.
+func (h *Handlers) Propose(c echo.Context) error {
 	var f proposeForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	if _, err := s.reg.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
+	if _, err := h.Registry.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
 }
 
@@ -210,15 +219,16 @@ type remarkForm struct {
 	Note string `form:"note" validate:"required,max=2000"`
 }
 
-func (s *Server) registryRemark(c echo.Context) error {
+// Remark is the page form of APIRemark.
+func (h *Handlers) Remark(c echo.Context) error {
 	var f remarkForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
-	if err := s.reg.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
+	if err := h.Registry.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
 		return err
 	}
-	s.Flash(c, "flash.saved")
+	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
 }
 
@@ -231,23 +241,24 @@ type scoreForm struct {
 	Mandatory       string `form:"mandatory" validate:"required,oneof=pass fail"`
 }
 
-func (s *Server) registryScore(c echo.Context) error {
+// Score is the page form of APIScore.
+func (h *Handlers) Score(c echo.Context) error {
 	var f scoreForm
-	if err := s.BindForm(c, &f); err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
+	if err := h.BindForm(c, &f); err != nil {
+		return h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
-		return s.reg.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
+		return h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
 	}
 	in := registry.SheetInput{CriteriaVersion: f.CriteriaVersion, PartA: ps["part_a"], PartB: ps["part_b"], PartC: ps["part_c"], Bonus: ps["bonus"], MandatoryPassed: f.Mandatory == "pass"}
 	if in.CriteriaVersion == "" {
 		in.CriteriaVersion = registry.Criteria148
 	}
-	if _, err := s.reg.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in); err != nil {
+	if _, err := h.Registry.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in); err != nil {
 		return err
 	}
-	s.Flash(c, "registry.flash.scored")
+	h.Flash(c, "registry.flash.scored")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
 }
 
@@ -257,17 +268,18 @@ type decisionFormView struct {
 	Central bool
 }
 
-func (s *Server) registryDecisionForm(c echo.Context) error {
+// DecisionPage is the form of a recognition decision over the applications ready for it.
+func (h *Handlers) DecisionPage(c echo.Context) error {
 	u := kit.UserOf(c)
 	st := registry.StatusScored
 	if u.IsCentralOfficer() {
 		st = registry.StatusForwarded
 	}
-	as, err := s.reg.Queue(c.Request().Context(), u, registry.QueueFilter{Status: st})
+	as, err := h.Registry.Queue(c.Request().Context(), u, registry.QueueFilter{Status: st})
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "registry_decision", decisionFormView{Items: as, Today: s.reg.Today().String(), Central: u.IsCentralOfficer()})
+	return h.Render(c, http.StatusOK, "registry_decision", decisionFormView{Items: as, Today: h.Registry.Today().String(), Central: u.IsCentralOfficer()})
 }
 
 type decisionForm struct {
@@ -277,19 +289,20 @@ type decisionForm struct {
 	Applications []string `form:"applications" validate:"required,min=1,max=200,dive,max=20"`
 }
 
-func (s *Server) registryDecide(c echo.Context) error {
+// Decide is the page form of APIDecide.
+func (h *Handlers) Decide(c echo.Context) error {
 	var f decisionForm
-	if err := s.BindForm(c, &f); err != nil {
+	if err := h.BindForm(c, &f); err != nil {
 		return err
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
 		return errs.Invalid("date", "validation.type")
 	}
-	if _, _, err := s.reg.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: f.Number, Date: d, Signatory: f.Signatory, Applications: f.Applications}); err != nil {
+	if _, _, err := h.Registry.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: f.Number, Date: d, Signatory: f.Signatory, Applications: f.Applications}); err != nil {
 		return err
 	}
-	s.Flash(c, "registry.flash.decided")
+	h.Flash(c, "registry.flash.decided")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates")
 }
 
@@ -302,24 +315,25 @@ type officerCertView struct {
 	Proposals  []proposalJSON // revocation proposals made for it
 }
 
-func (s *Server) registryCertificate(c echo.Context) error {
+// CertificatePage is one certificate as an officer sees it: audit log, revocation and proposals.
+func (h *Handlers) CertificatePage(c echo.Context) error {
 	ctx, u := c.Request().Context(), kit.UserOf(c)
-	es, err := s.reg.CertificateAudit(ctx, u, c.Param("code"))
+	es, err := h.Registry.CertificateAudit(ctx, u, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	cert, err := s.reg.CertificateByCode(ctx, c.Param("code"))
+	cert, err := h.Registry.CertificateByCode(ctx, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	ps, err := s.reg.RevocationProposals(ctx, u, cert.Code)
+	ps, err := h.Registry.RevocationProposals(ctx, u, cert.Code)
 	if err != nil {
 		return err
 	}
-	v := officerCertView{Cert: s.certJSON(cert, s.reg.Today()), Audit: s.translateNotes(kit.LangOf(c), auditsJSON(es)), Today: s.reg.Today().String(),
+	v := officerCertView{Cert: h.certJSON(cert, h.Registry.Today()), Audit: h.translateNotes(kit.LangOf(c), auditsJSON(es)), Today: h.Registry.Today().String(),
 		MayRevoke: registry.OfficerMayAct(u, cert), Proposals: proposalsJSON(ps)}
 	v.MayPropose = !v.MayRevoke && !u.IsCentralOfficer() && cert.AuthorityLevel == registry.AuthorityCentral && cert.RevokedOn.IsZero()
-	return s.Render(c, http.StatusOK, "registry_certificate", v)
+	return h.Render(c, http.StatusOK, "registry_certificate", v)
 }
 
 type revokeForm struct {
@@ -328,18 +342,19 @@ type revokeForm struct {
 	Reason     string `form:"reason" validate:"required,max=2000"`
 }
 
-func (s *Server) registryRevoke(c echo.Context) error {
+// Revoke is the page form of APIRevoke.
+func (h *Handlers) Revoke(c echo.Context) error {
 	var f revokeForm
-	if err := s.BindForm(c, &f); err != nil {
-		return s.reg.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
+	if err := h.BindForm(c, &f); err != nil {
+		return h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
-		return s.reg.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
+		return h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
 	}
-	if _, err := s.reg.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
+	if _, err := h.Registry.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
 		return err
 	}
-	s.Flash(c, "registry.flash.revoked")
+	h.Flash(c, "registry.flash.revoked")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))
 }

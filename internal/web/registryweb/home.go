@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"net/http"
@@ -17,26 +17,26 @@ type registryView struct {
 	Statuses     []string
 }
 
-// registryHome is an officer's start page: the province's OCOP economy at a
+// Home is an officer's start page: the province's OCOP economy at a
 // glance (valid certificates by star, expiries, the queue), scoped to their
 // province (or every province for the central level).
-func (s *Server) registryHome(c echo.Context) error {
+func (h *Handlers) Home(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := kit.UserOf(c)
 	v := registryView{Central: u.IsCentralOfficer(), Stars: []int{5, 4, 3}, Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}}
 	code := ""
 	if !v.Central && u.OfficerProvinceCode != nil {
 		code = *u.OfficerProvinceCode
-		pr, err := s.regions.Province(ctx, code)
+		pr, err := h.Regions.Province(ctx, code)
 		if err != nil {
 			return err
 		}
 		v.ProvinceName = pr.FullName
 	}
-	o, err := s.reg.Overview(ctx, code)
+	o, err := h.Registry.Overview(ctx, code)
 	if err != nil {
 		return err
 	}
 	v.Overview = o
-	return s.Render(c, http.StatusOK, "registry", v)
+	return h.Render(c, http.StatusOK, "registry", v)
 }

@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"net/http"
@@ -32,25 +32,25 @@ type importRequest struct {
 	SupersedesCode  string   `json:"supersedes" validate:"max=20"`
 }
 
-// apiImport records a historic certificate as a pending import.
-func (s *Server) apiImport(c echo.Context) error {
+// APIImport records a historic certificate as a pending import.
+func (h *Handlers) APIImport(c echo.Context) error {
 	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var req importRequest
-	if err := s.BindJSON(c, &req); err != nil {
-		return s.reg.RefuseImport(ctx, u, err)
+	if err := h.BindJSON(c, &req); err != nil {
+		return h.Registry.RefuseImport(ctx, u, err)
 	}
 	score, err := points("score", req.Score)
 	if err != nil {
-		return s.reg.RefuseImport(ctx, u, err)
+		return h.Registry.RefuseImport(ctx, u, err)
 	}
-	cert, err := s.reg.ImportHistoric(ctx, u, registry.Import{ProducerSlug: req.ProducerSlug, ProductID: req.ProductID, ProductName: req.ProductName,
+	cert, err := h.Registry.ImportHistoric(ctx, u, registry.Import{ProducerSlug: req.ProducerSlug, ProductID: req.ProductID, ProductName: req.ProductName,
 		GroupCode: req.GroupCode, Level: registry.AuthorityLevel(req.AuthorityLevel), AuthorityName: req.AuthorityName, DecisionNo: req.DecisionNo,
 		DecisionDate: req.DecisionDate, Number: req.Number, Stars: req.Stars, Score: score, Criteria: req.CriteriaVersion,
 		OwnerAddress: req.OwnerAddress, SupersededCode: req.SupersedesCode})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.certJSON(cert, s.reg.Today()))
+	return c.JSON(http.StatusCreated, h.certJSON(cert, h.Registry.Today()))
 }
 
 type pendingImportJSON struct {
@@ -63,23 +63,23 @@ type pendingImportJSON struct {
 	Supersedes  string          `json:"supersedes,omitempty"`
 }
 
-func (s *Server) pendingImports(c echo.Context) ([]pendingImportJSON, error) {
-	ps, err := s.reg.PendingImports(c.Request().Context(), kit.UserOf(c))
+func (h *Handlers) pendingImports(c echo.Context) ([]pendingImportJSON, error) {
+	ps, err := h.Registry.PendingImports(c.Request().Context(), kit.UserOf(c))
 	if err != nil {
 		return nil, err
 	}
-	today := s.reg.Today()
+	today := h.Registry.Today()
 	out := make([]pendingImportJSON, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, pendingImportJSON{Certificate: s.certJSON(p.Certificate, today), ImportedBy: p.ImportedBy,
+		out = append(out, pendingImportJSON{Certificate: h.certJSON(p.Certificate, today), ImportedBy: p.ImportedBy,
 			ImportedAt: p.ImportedAt.UTC().Format(time.RFC3339), ImportedVN: kit.VNTime(p.ImportedAt), ImportedOn: p.ImportedAt, MayConfirm: p.MayConfirm, Supersedes: p.SupersedeCode})
 	}
 	return out, nil
 }
 
-// apiPendingImports lists the imports waiting for a second officer of the caller's level.
-func (s *Server) apiPendingImports(c echo.Context) error {
-	items, err := s.pendingImports(c)
+// APIPendingImports lists the imports waiting for a second officer of the caller's level.
+func (h *Handlers) APIPendingImports(c echo.Context) error {
+	items, err := h.pendingImports(c)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Server) apiPendingImports(c echo.Context) error {
 }
 
 // confirmImport passes the uploaded scan (multipart field "file") to the service.
-func (s *Server) confirmImport(c echo.Context) (registry.Certificate, error) {
+func (h *Handlers) confirmImport(c echo.Context) (registry.Certificate, error) {
 	scan := registry.Scan{}
 	if fh, err := c.FormFile("file"); err == nil {
 		f, err := fh.Open()
@@ -97,43 +97,43 @@ func (s *Server) confirmImport(c echo.Context) (registry.Certificate, error) {
 		defer f.Close()
 		scan = registry.Scan{FileName: fh.Filename, Size: fh.Size, Body: f}
 	}
-	return s.reg.ConfirmImport(c.Request().Context(), kit.UserOf(c), c.Param("code"), scan)
+	return h.Registry.ConfirmImport(c.Request().Context(), kit.UserOf(c), c.Param("code"), scan)
 }
 
-// apiConfirmImport confirms a pending import with the scanned original decision.
-func (s *Server) apiConfirmImport(c echo.Context) error {
-	cert, err := s.confirmImport(c)
+// APIConfirmImport confirms a pending import with the scanned original decision.
+func (h *Handlers) APIConfirmImport(c echo.Context) error {
+	cert, err := h.confirmImport(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.certJSON(cert, s.reg.Today()))
+	return c.JSON(http.StatusOK, h.certJSON(cert, h.Registry.Today()))
 }
 
 type importsView struct {
 	Items []pendingImportJSON
 }
 
-// registryImports is the officers' page of imports waiting for a second officer.
-func (s *Server) registryImports(c echo.Context) error {
-	items, err := s.pendingImports(c)
+// ImportsPage is the officers' page of imports waiting for a second officer.
+func (h *Handlers) ImportsPage(c echo.Context) error {
+	items, err := h.pendingImports(c)
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "registry_imports", importsView{Items: items})
+	return h.Render(c, http.StatusOK, "registry_imports", importsView{Items: items})
 }
 
-// registryConfirmImport is the page form of apiConfirmImport.
-func (s *Server) registryConfirmImport(c echo.Context) error {
-	if _, err := s.confirmImport(c); err != nil {
+// ConfirmImport is the page form of apiConfirmImport.
+func (h *Handlers) ConfirmImport(c echo.Context) error {
+	if _, err := h.confirmImport(c); err != nil {
 		return err
 	}
-	s.Flash(c, "registry.flash.import_confirmed")
+	h.Flash(c, "registry.flash.import_confirmed")
 	return c.Redirect(http.StatusSeeOther, "/registry/imports")
 }
 
-// certificateScan sends the scanned original decision of a confirmed import. Public, like verify.
-func (s *Server) certificateScan(c echo.Context) error {
-	rec, rc, err := s.reg.OpenScan(c.Request().Context(), c.Param("code"))
+// CertificateScan sends the scanned original decision of a confirmed import. Public, like verify.
+func (h *Handlers) CertificateScan(c echo.Context) error {
+	rec, rc, err := h.Registry.OpenScan(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -170,18 +170,18 @@ func proposalsJSON(ps []registry.ProposalView) []proposalJSON {
 	return out
 }
 
-// apiProposeRevocation records a province's proposal to revoke a central certificate.
-func (s *Server) apiProposeRevocation(c echo.Context) error {
+// APIProposeRevocation records a province's proposal to revoke a central certificate.
+func (h *Handlers) APIProposeRevocation(c echo.Context) error {
 	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var req proposalRequest
-	if err := s.BindJSON(c, &req); err != nil {
-		return s.reg.RefuseProposal(ctx, u, c.Param("code"), err)
+	if err := h.BindJSON(c, &req); err != nil {
+		return h.Registry.RefuseProposal(ctx, u, c.Param("code"), err)
 	}
-	p, err := s.reg.ProposeRevocation(ctx, u, c.Param("code"), req.Reason)
+	p, err := h.Registry.ProposeRevocation(ctx, u, c.Param("code"), req.Reason)
 	if err != nil {
 		return err
 	}
-	ps, err := s.reg.RevocationProposals(ctx, u, c.Param("code"))
+	ps, err := h.Registry.RevocationProposals(ctx, u, c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -193,26 +193,26 @@ func (s *Server) apiProposeRevocation(c echo.Context) error {
 	return c.NoContent(http.StatusCreated)
 }
 
-// apiRevocationProposals lists proposals: every province's for central officers, their own for a province.
-func (s *Server) apiRevocationProposals(c echo.Context) error {
-	ps, err := s.reg.RevocationProposals(c.Request().Context(), kit.UserOf(c), "")
+// APIRevocationProposals lists proposals: every province's for central officers, their own for a province.
+func (h *Handlers) APIRevocationProposals(c echo.Context) error {
+	ps, err := h.Registry.RevocationProposals(c.Request().Context(), kit.UserOf(c), "")
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": proposalsJSON(ps)})
 }
 
-// registryProposeRevocation is the page form of apiProposeRevocation.
-func (s *Server) registryProposeRevocation(c echo.Context) error {
+// ProposeRevocation is the page form of apiProposeRevocation.
+func (h *Handlers) ProposeRevocation(c echo.Context) error {
 	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var f proposalRequest
-	if err := s.BindForm(c, &f); err != nil {
-		return s.reg.RefuseProposal(ctx, u, c.Param("code"), err)
+	if err := h.BindForm(c, &f); err != nil {
+		return h.Registry.RefuseProposal(ctx, u, c.Param("code"), err)
 	}
-	if _, err := s.reg.ProposeRevocation(ctx, u, c.Param("code"), f.Reason); err != nil {
+	if _, err := h.Registry.ProposeRevocation(ctx, u, c.Param("code"), f.Reason); err != nil {
 		return err
 	}
-	s.Flash(c, "registry.flash.proposed")
+	h.Flash(c, "registry.flash.proposed")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))
 }
 
@@ -220,11 +220,11 @@ type proposalsView struct {
 	Items []proposalJSON
 }
 
-// registryProposals is the page of revocation proposals.
-func (s *Server) registryProposals(c echo.Context) error {
-	ps, err := s.reg.RevocationProposals(c.Request().Context(), kit.UserOf(c), "")
+// ProposalsPage is the page of revocation proposals.
+func (h *Handlers) ProposalsPage(c echo.Context) error {
+	ps, err := h.Registry.RevocationProposals(c.Request().Context(), kit.UserOf(c), "")
 	if err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "registry_proposals", proposalsView{Items: proposalsJSON(ps)})
+	return h.Render(c, http.StatusOK, "registry_proposals", proposalsView{Items: proposalsJSON(ps)})
 }
