@@ -14,7 +14,7 @@ func (s *Server) healthz(c echo.Context) error { return c.String(http.StatusOK, 
 // readyz says whether this instance can serve: the database must answer.
 func (s *Server) readyz(c echo.Context) error {
 	if err := db.Ping(c.Request().Context(), s.db); err != nil {
-		s.Log.Warn("not ready", "err", err)
+		s.log.Warn("not ready", "err", err)
 		return c.String(http.StatusServiceUnavailable, "database unavailable")
 	}
 	return c.String(http.StatusOK, "ready")

@@ -7,6 +7,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,12 +23,17 @@ import (
 	"github.com/chocop/ocop/frontend"
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/payment/stripe"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/platform/cursor"
 	"github.com/chocop/ocop/internal/platform/i18n"
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
@@ -36,39 +42,40 @@ import (
 	"github.com/chocop/ocop/internal/web/registryweb"
 )
 
-// maxUploadBody is the largest body any route accepts (a photo upload); a
-// multipart form is read up to it to check its text fields.
-const maxUploadBody = catalog.MaxPhotoBytes + 64<<10
-
-// Server holds the wiring of the HTTP layer.
+// Server is the HTTP layer: the domain services, each area's handlers
+// (given only the services they need), the route table and the jobs.
 type Server struct {
-	*kit.Kit  // rendering, binding, errors: the plumbing every area shares
-	cfg       config.Config
-	db        *gorm.DB
-	echo      *echo.Echo
-	assets    *kit.Assets
-	apiDoc    []byte
-	metrics   *metrics
-	accounts  *account.Service
-	producers *producer.Store
-	regions   *region.Store
-	jobs      []job
-	blobs     blob.Store // uploaded photos and dossier documents
+	cfg      config.Config
+	log      *slog.Logger
+	db       *gorm.DB // /readyz only: handlers reach the database through services
+	plumbing *kit.Kit // rendering, binding, errors: shared by every area
+	echo     *echo.Echo
+	assets   *kit.Assets
+	apiDoc   []byte
+	metrics  *metrics
+	jobs     []job
+	svc      services
 
-	// authenticate and requireProducer are the middleware of kit bound to
-	// this server's accounts and producers.
-	authenticate, requireProducer echo.MiddlewareFunc
+	// The areas' handlers.
+	auth *authweb.Handlers
+	cat  *catalogweb.Handlers
+	reg  *registryweb.Handlers
+	ord  *orderweb.Handlers
+	adm  *adminweb.Handlers
+}
 
-	auth  *authweb.Handlers
-	admin *adminweb.Handlers
-	cat   *catalogweb.Handlers
-	ord   *orderweb.Handlers
-	regh  *registryweb.Handlers
-
-	// Each area keeps its services in a struct of its own, built by its init function.
-	catalogArea
-	registryArea
-	orderArea
+// services are the domain services, built once in New and shared by the
+// areas that need them.
+type services struct {
+	accounts      *account.Service
+	producers     *producer.Store
+	regions       *region.Store
+	products      *catalog.Service
+	photos        *catalog.PhotoService
+	badges        *registry.BadgeStore
+	certification *registry.Service // applications, decisions, certificates
+	orders        *order.Service
+	payments      *payment.Service
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -90,27 +97,69 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		Kit: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
-		cfg: cfg, db: g, assets: a, apiDoc: doc,
-		metrics:   newMetrics(),
-		accounts:  account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
-		producers: producer.NewStore(g),
-		regions:   region.NewStore(g),
-	}
-	s.authenticate, s.requireProducer = kit.Authenticate(s.accounts), kit.RequireProducer(s.producers)
-	if s.blobs, err = newBlobStore(cfg); err != nil {
+	blobs, err := newBlobStore(cfg)
+	if err != nil {
 		return nil, err
 	}
-	for _, initArea := range []func() error{s.initCatalog, s.initRegistry, s.initOrder} {
-		if err := initArea(); err != nil {
-			return nil, err
-		}
-	}
-	s.auth = &authweb.Handlers{Kit: s.Kit, Accounts: s.accounts, Producers: s.producers, Carts: s.ord}
-	s.admin = &adminweb.Handlers{Kit: s.Kit, Producers: s.producers, Registry: s.reg, DB: g}
+	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(),
+		plumbing: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
+		svc:      newServices(cfg, g, blobs)}
+	s.newAreas()
+	s.registerJobs()
 	s.echo = s.routes()
 	return s, nil
+}
+
+// newServices builds the domain services on g; uploads go to blobs.
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
+	var sc *stripe.Client
+	if cfg.StripeSecretKey != "" {
+		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
+	}
+	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
+	return services{
+		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
+		producers:     producer.NewStore(g),
+		regions:       region.NewStore(g),
+		products:      catalog.NewService(g),
+		photos:        catalog.NewPhotoService(g, blobs),
+		badges:        registry.NewBadgeStore(g),
+		certification: registry.NewService(g, blobs, nil),
+		orders:        orders,
+		payments: payment.NewService(g, orders, payment.Config{
+			Collection:        payment.Collection{BIN: cfg.CollectionBankBIN, Account: cfg.CollectionAccount, Holder: cfg.CollectionHolder},
+			BankWebhookSecret: cfg.BankWebhookSecret,
+			Stripe:            sc,
+			BaseURL:           cfg.BaseURL,
+			VietQRDisabled:    cfg.VietQRDisabled,
+		}),
+	}
+}
+
+// newAreas gives each area's handlers the plumbing and only the services it needs.
+func (s *Server) newAreas() {
+	k, svc := s.plumbing, s.svc
+	secret := cursorSecret(s.cfg)
+	s.ord = &orderweb.Handlers{Kit: k, Orders: svc.orders, Payments: svc.payments, Producers: svc.producers, Regions: svc.regions,
+		// Each checkout reserves stock for the payment TTL: a flood of unpaid checkouts would hold a producer's stock.
+		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled, DB: s.db}
+	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}
+	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Producers: svc.producers,
+		Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000), DB: s.db}
+	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
+		CertCursors: cursor.New(secret)}
+	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification, DB: s.db}
+}
+
+// cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
+// derived from the database URL: the same on every instance of one
+// deployment, so a cursor from one instance is good on another.
+func cursorSecret(cfg config.Config) []byte {
+	if cfg.CursorSecret != "" {
+		return []byte(cfg.CursorSecret)
+	}
+	sum := sha256.Sum256([]byte("ocop-cursor\x00" + cfg.DatabaseURL))
+	return sum[:]
 }
 
 // Handler is the whole application as an http.Handler, for tests and for Run.
@@ -134,7 +183,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 			return fmt.Errorf("OCOP_METRICS_ADDR: listen %s: %w (set another address, or off)", s.cfg.MetricsAddr, err)
 		}
 		servers, listeners = append(servers, s.httpServer(s.MetricsHandler())), append(listeners, mln)
-		s.Log.Info("metrics listening", "addr", mln.Addr().String())
+		s.log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
@@ -154,7 +203,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		errList = append(errList, fmt.Errorf("listener stopped: %w", err))
 	case <-ctx.Done():
 	}
-	s.Log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
+	s.log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	for _, srv := range servers {
@@ -179,7 +228,7 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
 
@@ -194,20 +243,24 @@ func (s *Server) MetricsHandler() http.Handler {
 // base installs the middleware every request goes through, outermost first.
 func (s *Server) base(e *echo.Echo) {
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.HandleError
+	e.HTTPErrorHandler = s.plumbing.HandleError
 	e.IPExtractor = echo.ExtractIPDirect() // behind a proxy, set a trusted extractor here
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
-	e.Use(kit.AccessLog(s.Log, s.metrics))
+	e.Use(kit.AccessLog(s.log, s.metrics))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-		s.Log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+		s.log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
 		return err
 	}}))
 	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
-	e.Use(s.RefuseBadText(maxUploadBody))
+	e.Use(s.plumbing.RefuseBadText(photoLimit)) // a photo is the largest body any route takes
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(kit.Timeout(20 * time.Second))
 }
+
+// PhotoGatePeak is the most photos this server ever decoded at once, for
+// tests and measurements.
+func (s *Server) PhotoGatePeak() int { return s.svc.photos.Gate().Peak() }
 
 // Routes lists every route registered in Echo (method and path), so tests can
 // check the route table against the OpenAPI document.

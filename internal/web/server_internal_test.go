@@ -8,14 +8,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // TestJobsRunAtStartThenOnInterval proves a sweep runs once at start, again
 // on its interval, and keeps running after an error.
 func TestJobsRunAtStartThenOnInterval(t *testing.T) {
-	s := &Server{Kit: &kit.Kit{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	s := &Server{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	var runs atomic.Int32
 	third := make(chan struct{})
 	s.every("count", 5*time.Millisecond, func(ctx context.Context) error {
