@@ -49,7 +49,7 @@ type Server struct {
 	log      *slog.Logger
 	db       *gorm.DB // /readyz only: handlers reach the database through services
 	plumbing *kit.Kit // rendering, binding, errors: shared by every area
-	echo     *echo.Echo
+	router   *echo.Echo
 	assets   *kit.Assets
 	apiDoc   []byte
 	metrics  *metrics
@@ -106,7 +106,7 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 		svc:      newServices(cfg, g, blobs)}
 	s.newAreas()
 	s.registerJobs()
-	s.echo = s.routes()
+	s.router = s.routes()
 	return s, nil
 }
 
@@ -163,7 +163,7 @@ func cursorSecret(cfg config.Config) []byte {
 }
 
 // Handler is the whole application as an http.Handler, for tests and for Run.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s.router }
 
 // Run serves the site on cfg.Addr and /metrics on cfg.MetricsAddr (a
 // listener of its own, so metrics never reach the public one) until ctx is
@@ -174,7 +174,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("OCOP_ADDR: listen %s: %w", s.cfg.Addr, err)
 	}
-	servers := []*http.Server{s.httpServer(s.echo)}
+	servers := []*http.Server{s.httpServer(s.router)}
 	listeners := []net.Listener{ln}
 	if s.cfg.MetricsAddr != config.MetricsOff {
 		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
@@ -264,7 +264,7 @@ func (s *Server) PhotoGatePeak() int { return s.svc.photos.Gate().Peak() }
 
 // Routes lists every route registered in Echo (method and path), so tests can
 // check the route table against the OpenAPI document.
-func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+func (s *Server) Routes() []*echo.Route { return s.router.Routes() }
 
 // newBlobStore is where uploaded files live: an S3-compatible bucket when one
 // is configured (so several instances share them), else DataDir/blobs.
