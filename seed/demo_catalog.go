@@ -31,7 +31,7 @@ func demoCatalog(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	svc := catalog.NewService(g)
+	svc := catalog.NewService(g, nil)
 	for i, r := range rows {
 		var pr producer.Producer
 		if err := g.WithContext(ctx).Where("slug = ?", r.ProducerSlug).Take(&pr).Error; err != nil {

@@ -22,14 +22,6 @@ func NewLimiter(max int, window time.Duration) *Limiter {
 	return &Limiter{max: max, window: window, fails: map[string][]time.Time{}, now: time.Now}
 }
 
-// Allow reports whether key may try again. It only looks: two callers may
-// both be allowed. Take is the check that also counts.
-func (l *Limiter) Allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.prune(key)) < l.max
-}
-
 // Take counts an attempt by key before it is made, and reports whether it
 // may be made: the check and the count are one step under the lock, so a
 // burst of concurrent attempts cannot all pass the check before any is
@@ -55,13 +47,6 @@ func (l *Limiter) Release(key string) {
 	if ts := l.prune(key); len(ts) > 0 {
 		l.fails[key] = ts[:len(ts)-1]
 	}
-}
-
-// Fail records a failed attempt by key.
-func (l *Limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.record(key, l.prune(key))
 }
 
 func (l *Limiter) record(key string, ts []time.Time) {

@@ -165,14 +165,25 @@ func mustHash(password string) string {
 	return h
 }
 
-// User returns the user with id, or errs.ErrNotFound.
-func (s *Service) User(ctx context.Context, id int64) (User, error) {
-	var u User
-	err := s.db.WithContext(ctx).Take(&u, id).Error
-	if db.IsNotFound(err) {
-		return u, fmt.Errorf("user %d: %w", id, errs.ErrNotFound)
+// Emails returns the e-mail addresses of the users with ids, by id, in one
+// query (lists that name who did what read them all at once); unknown ids
+// are absent.
+func (s *Service) Emails(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return u, err
+	var rows []struct {
+		ID    int64
+		Email string
+	}
+	if err := s.db.WithContext(ctx).Model(&User{}).Select("id, email").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Email
+	}
+	return out, nil
 }
 
 // UserByEmail returns the user with email, or errs.ErrNotFound.

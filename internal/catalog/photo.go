@@ -243,19 +243,33 @@ func photoSlot(q *gorm.DB, producerID int64, productID *int64) (int64, error) {
 
 // lockPhotoParent makes photo additions to one product (or profile) take
 // turns, so that the count read next is still true at the insert.
-// PostgreSQL locks the parent row until the transaction ends. SQLite has
-// one writer at a time; a first write takes that lock before the count is
-// read (a deferred transaction that read first could not then write).
+// PostgreSQL locks the product's row until the transaction ends; a
+// profile's parent is the producer, whose row is the producer area's, so
+// profiles take a transaction-scoped advisory lock the catalogue owns,
+// keyed by the producer. SQLite has one writer at a time; a first write
+// takes that lock before the count is read (a deferred transaction that
+// read first could not then write), and a write that matches no row takes
+// it too.
 func lockPhotoParent(tx *gorm.DB, producerID int64, productID *int64) error {
-	table, id := "producers", producerID
-	if productID != nil {
-		table, id = "products", *productID
-	}
 	if db.DialectOf(tx) == db.Postgres {
-		return tx.Exec("SELECT id FROM "+table+" WHERE id = ? FOR UPDATE", id).Error
+		if productID != nil {
+			return tx.Exec("SELECT id FROM products WHERE id = ? FOR UPDATE", *productID).Error
+		}
+		// Producer ids fit the lock's 32-bit key; a collision would only make
+		// two producers' profile uploads take turns.
+		return tx.Exec("SELECT pg_advisory_xact_lock(?, ?)", profilePhotoLockSpace, int32(producerID)).Error
 	}
-	return tx.Exec("UPDATE "+table+" SET id = id WHERE id = ?", id).Error
+	if productID != nil {
+		return tx.Exec("UPDATE products SET id = id WHERE id = ?", *productID).Error
+	}
+	return tx.Exec("UPDATE photos SET id = id WHERE 1 = 0").Error
 }
+
+// profilePhotoLockSpace is the first key of the advisory locks that
+// serialise profile photo uploads, one per producer (the second key). No
+// other two-key advisory lock of the application uses this number (the
+// payouts' is 7001).
+const profilePhotoLockSpace int32 = 7002
 
 // OfProducts lists the photos of products, by product id, in order.
 func (s *PhotoService) OfProducts(ctx context.Context, productIDs []int64) (map[int64][]Photo, error) {

@@ -2,9 +2,8 @@ package catalog
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
 )
 
 // ProfileInput is what a producer keeps about themselves in the portal.
@@ -33,25 +33,23 @@ type ProfileInput struct {
 func (s *Service) UpdateProfile(ctx context.Context, producerID int64, in ProfileInput) (producer.Producer, error) {
 	var p producer.Producer
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		if err := tx.Take(&p, producerID).Error; err != nil {
-			if db.IsNotFound(err) {
-				return fmt.Errorf("producer %d: %w", producerID, errs.ErrNotFound)
-			}
+		producers, regions := producer.NewStore(tx), region.NewStore(tx)
+		if _, err := producers.ByID(ctx, producerID); err != nil {
 			return err
 		}
 		var fields []errs.FieldError
-		var province string
-		err := tx.Table("communes").Select("province_code").Where("code = ? AND retired_on IS NULL", in.CommuneCode).Row().Scan(&province)
-		if err != nil {
+		cm, err := regions.CurrentCommune(ctx, in.CommuneCode, "")
+		if errors.Is(err, errs.ErrNotFound) {
 			fields = append(fields, errs.FieldError{Field: "commune_code", Message: "validation.oneof"})
+		} else if err != nil {
+			return err
 		}
 		if in.BankBIN != "" {
-			var n int64
-			if err := tx.Table("banks").Where("bin = ?", in.BankBIN).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
+			_, err := regions.Bank(ctx, in.BankBIN)
+			if errors.Is(err, errs.ErrNotFound) {
 				fields = append(fields, errs.FieldError{Field: "bank_bin", Message: "validation.oneof"})
+			} else if err != nil {
+				return err
 			}
 		}
 		if in.BankBIN != "" && !digits(in.BankAccount, 6, 19) {
@@ -63,16 +61,12 @@ func (s *Service) UpdateProfile(ctx context.Context, producerID int64, in Profil
 		if len(fields) > 0 {
 			return &errs.ValidationError{Fields: fields}
 		}
-		upd := map[string]any{
-			"story": in.Story, "street": strings.TrimSpace(in.Street), "commune_code": in.CommuneCode, "province_code": province,
-			"phone": strings.TrimSpace(in.Phone), "email": strings.TrimSpace(in.Email),
-			"bank_bin": in.BankBIN, "bank_account": in.BankAccount, "bank_holder": strings.ToUpper(text.ASCII(strings.TrimSpace(in.BankHolder))),
-			"updated_at": time.Now().UTC(),
-		}
-		if err := tx.Model(&producer.Producer{}).Where("id = ?", producerID).Updates(upd).Error; err != nil {
-			return err
-		}
-		return tx.Take(&p, producerID).Error
+		p, err = producers.SaveProfile(ctx, producerID, producer.Profile{
+			Story: in.Story, Street: strings.TrimSpace(in.Street), CommuneCode: in.CommuneCode, ProvinceCode: cm.ProvinceCode,
+			Phone: strings.TrimSpace(in.Phone), Email: strings.TrimSpace(in.Email),
+			BankBIN: in.BankBIN, BankAccount: in.BankAccount, BankHolder: strings.ToUpper(text.ASCII(strings.TrimSpace(in.BankHolder))),
+		})
+		return err
 	})
 	return p, err
 }

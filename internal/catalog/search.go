@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -10,7 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
-	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/producer"
 )
 
 // Sort orders of the storefront list.
@@ -104,14 +106,27 @@ func (q *Query) Validate() error {
 	return nil
 }
 
-// starsJoin adds, per product, the highest stars of its certificates valid
-// on day d, by the registry's own definition (registry.ActiveSQL); the badge
-// shown still comes from registry.BadgeStore. This join only filters and
-// sorts, and is added only when a query filters or sorts by stars.
-func starsJoin(d day.Date) (string, []any) {
-	active, args := registry.ActiveSQL("c", d)
-	return ` LEFT JOIN (SELECT c.product_id, MAX(c.stars) AS stars FROM certificates c
- WHERE c.product_id IS NOT NULL AND ` + active + ` GROUP BY c.product_id) cs ON cs.product_id = products.id`, args
+// Stars is what search asks of the registry, which alone knows which
+// certificates are valid on a day: a subquery of (product_id, stars), one
+// row per product with a certificate valid on d, stars the highest of them
+// (registry.BadgeStore implements it). Search joins it only to filter and
+// sort by stars; the badge a card shows still comes from the registry's
+// BadgeStore. A subquery rather than a list of ids keeps one query per page
+// whatever the catalogue's size.
+type Stars interface {
+	ProductStarsSQL(d day.Date) (string, []any)
+}
+
+// errNoStars is a search by stars on a Service built without a Stars source.
+var errNoStars = errors.New("catalog: search by stars needs a Stars source (NewService)")
+
+// starsJoin adds, per product, the highest stars valid on day d.
+func (s *Service) starsJoin(d day.Date) (string, []any, error) {
+	if s.stars == nil {
+		return "", nil, errNoStars
+	}
+	sub, args := s.stars.ProductStarsSQL(d)
+	return " LEFT JOIN (" + sub + ") cs ON cs.product_id = products.id", args, nil
 }
 
 const starsSQL = "COALESCE(cs.stars, 0)"
@@ -128,8 +143,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 		args  []any
 	)
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
-	add("products.status = ?", StatusPublished)
-	add("pr.status = ?", "approved") // a suspended producer's products disappear at once
+	add("products.status = ?", StatusPublished) // and pr lists only approved producers: a suspended one's products disappear at once
 	folded := text.Fold(q.Text)
 	var relevance string
 	var relArgs []any
@@ -200,7 +214,10 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	join := ""
 	var joinArgs []any
 	if q.MinStars > 0 || q.Sort == SortStars {
-		join, joinArgs = starsJoin(d)
+		var err error
+		if join, joinArgs, err = s.starsJoin(d); err != nil {
+			return Page{}, err
+		}
 	}
 	if q.MinStars > 0 {
 		add(starsSQL+" >= ?", q.MinStars)
@@ -243,7 +260,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 		order = "products.id" + dir
 	}
 	sql := with + "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
-		key + " AS sort_key FROM products JOIN producers pr ON pr.id = products.producer_id" + join + " WHERE " +
+		key + " AS sort_key FROM products JOIN (" + producer.ListedSQL() + ") pr ON pr.id = products.producer_id" + join + " WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY " + order + " LIMIT ?"
 	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
@@ -273,29 +290,13 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	return out, nil
 }
 
-// Variants loads the variants of the cards' products, by product id.
-func (s *Service) Variants(ctx context.Context, productIDs []int64) (map[int64][]Variant, error) {
-	out := map[int64][]Variant{}
-	if len(productIDs) == 0 {
-		return out, nil
-	}
-	var vs []Variant
-	if err := s.db.WithContext(ctx).Where("product_id IN ?", productIDs).Order("position, id").Find(&vs).Error; err != nil {
-		return nil, err
-	}
-	for _, v := range vs {
-		out[v.ProductID] = append(out[v.ProductID], v)
-	}
-	return out, nil
-}
-
 // Published returns the published product slug of an approved producer,
 // with its variants, or ErrNotFound.
 func (s *Service) Published(ctx context.Context, slug string) (Product, error) {
 	var p Product
 	err := s.db.WithContext(ctx).Preload("Variants", func(q *gorm.DB) *gorm.DB { return q.Order("position, id") }).
-		Joins("JOIN producers pr ON pr.id = products.producer_id").
-		Where("products.slug = ? AND products.status = ? AND pr.status = ?", slug, StatusPublished, "approved").
+		Joins("JOIN ("+producer.ListedSQL()+") pr ON pr.id = products.producer_id").
+		Where("products.slug = ? AND products.status = ?", slug, StatusPublished).
 		Take(&p).Error
 	if db.IsNotFound(err) {
 		return p, errs.ErrNotFound
@@ -305,4 +306,20 @@ func (s *Service) Published(ctx context.Context, slug string) (Product, error) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Listed is a product the storefront shows, as a sitemap names it.
+type Listed struct {
+	Slug      string
+	UpdatedAt time.Time
+}
+
+// ListedProducts lists the published products of approved producers by id,
+// at most limit: what search engines may index.
+func (s *Service) ListedProducts(ctx context.Context, limit int) ([]Listed, error) {
+	var out []Listed
+	err := s.db.WithContext(ctx).Model(&Product{}).Select("products.slug, products.updated_at").
+		Joins("JOIN ("+producer.ListedSQL()+") pr ON pr.id = products.producer_id").
+		Where("products.status = ?", StatusPublished).Order("products.id").Limit(limit).Scan(&out).Error
+	return out, err
 }

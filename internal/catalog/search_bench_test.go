@@ -10,6 +10,7 @@ import (
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/dbtest"
+	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/seed"
 )
 
@@ -36,7 +37,8 @@ func benchDB(b *testing.B, n int) *gorm.DB {
 }
 
 func BenchmarkSearch(b *testing.B) {
-	svc := catalog.NewService(benchDB(b, 20_000))
+	g := benchDB(b, 20_000)
+	svc := catalog.NewService(g, registry.NewBadgeStore(g))
 	ctx := context.Background()
 	for _, bc := range []struct {
 		name string

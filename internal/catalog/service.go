@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
+	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
 )
 
 // Limits on what a producer may enter. Prices above a billion đồng or stock
@@ -54,13 +57,16 @@ type ProductInput struct {
 // producer's product is errs.ErrNotFound, never ErrForbidden, so ids are
 // not confirmed to exist.
 type Service struct {
-	db  *gorm.DB
-	now func() time.Time
+	db    *gorm.DB
+	stars Stars // nil: searches by stars are refused (errNoStars)
+	now   func() time.Time
 }
 
-// NewService returns a Service on g.
-func NewService(g *gorm.DB) *Service {
-	return &Service{db: g, now: func() time.Time { return time.Now().UTC() }}
+// NewService returns a Service on g. stars answers which products hold a
+// valid certificate (the registry's BadgeStore); a Service that never
+// searches by stars (seeding, stock for order) may pass nil.
+func NewService(g *gorm.DB, stars Stars) *Service {
+	return &Service{db: g, stars: stars, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // LeafGroups lists the groups a product may take (no sub-groups), in order.
@@ -110,11 +116,11 @@ func (s *Service) OwnList(ctx context.Context, producerID int64) ([]Product, err
 func (s *Service) Create(ctx context.Context, producerID int64, in ProductInput) (Product, error) {
 	var p Product
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		prodName, err := s.producerName(tx, producerID)
+		prodName, err := producerName(ctx, tx, producerID)
 		if err != nil {
 			return err
 		}
-		g, err := s.check(tx, in)
+		g, err := s.check(ctx, tx, in)
 		if err != nil {
 			return err
 		}
@@ -142,11 +148,11 @@ func (s *Service) Update(ctx context.Context, producerID int64, slug string, in 
 			}
 			return err
 		}
-		prodName, err := s.producerName(tx, producerID)
+		prodName, err := producerName(ctx, tx, producerID)
 		if err != nil {
 			return err
 		}
-		g, err := s.check(tx, in)
+		g, err := s.check(ctx, tx, in)
 		if err != nil {
 			return err
 		}
@@ -185,19 +191,17 @@ func (s *Service) SetStatus(ctx context.Context, producerID int64, slug string, 
 	return s.Own(ctx, producerID, slug)
 }
 
-func (s *Service) producerName(tx *gorm.DB, producerID int64) (string, error) {
-	var row struct{ LegalName, CommuneCode, ProvinceCode string }
-	err := tx.Table("producers").Select("legal_name, commune_code, province_code").Where("id = ?", producerID).Take(&row).Error
-	if db.IsNotFound(err) {
-		return "", fmt.Errorf("producer %d: %w", producerID, errs.ErrNotFound)
-	}
-	return row.LegalName, err
+// producerName is the legal name of producerID, read in tx through the
+// producer area's store; an unknown producer is errs.ErrNotFound.
+func producerName(ctx context.Context, tx *gorm.DB, producerID int64) (string, error) {
+	p, err := producer.NewStore(tx).ByID(ctx, producerID)
+	return p.LegalName, err
 }
 
 // check applies the rules that need the database: the group is a leaf of
 // the tree (grouptree.RequireLeaf, the rule every door shares), the commune
 // exists, and no SKU is repeated within the input.
-func (s *Service) check(tx *gorm.DB, in ProductInput) (Group, error) {
+func (s *Service) check(ctx context.Context, tx *gorm.DB, in ProductInput) (Group, error) {
 	var fields []errs.FieldError
 	var g Group
 	if err := grouptree.RequireLeaf(tx, "group_code", in.GroupCode); err != nil {
@@ -210,12 +214,13 @@ func (s *Service) check(tx *gorm.DB, in ProductInput) (Group, error) {
 		return g, err
 	}
 	if in.OriginCommuneCode != "" {
-		var n int64
-		if err := tx.Table("communes").Where("code = ?", in.OriginCommuneCode).Count(&n).Error; err != nil {
-			return g, err
-		}
-		if n == 0 {
+		// Any commune that ever existed: a product's origin may be a place
+		// name since merged away, as its packaging still says.
+		_, err := region.NewStore(tx).Commune(ctx, in.OriginCommuneCode)
+		if errors.Is(err, errs.ErrNotFound) {
 			fields = append(fields, errs.FieldError{Field: "origin_commune_code", Message: "validation.oneof"})
+		} else if err != nil {
+			return g, err
 		}
 	}
 	// A name of spaces is no name, whichever door the input came through.

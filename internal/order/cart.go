@@ -12,7 +12,6 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
-	"github.com/chocop/ocop/internal/producer"
 )
 
 // Owner says whose cart: a signed-in user, or a guest by cookie token.
@@ -60,17 +59,13 @@ func (s *Service) cart(ctx context.Context, tx *gorm.DB, o Owner, create bool) (
 	return c, nil
 }
 
-// sellable loads a variant that may be put in a cart: its product is
-// published and its producer approved. Anything else is errs.ErrNotFound,
-// as a hidden listing must not be distinguishable from a missing one.
-func sellable(ctx context.Context, tx *gorm.DB, variantID int64) (catalog.Variant, error) {
-	var v catalog.Variant
-	err := tx.WithContext(ctx).Table("variants").Select("variants.*").
-		Joins("JOIN products p ON p.id = variants.product_id").
-		Joins("JOIN producers pr ON pr.id = variants.producer_id").
-		Where("variants.id = ? AND p.status = ? AND pr.status = ?", variantID, catalog.StatusPublished, producer.StatusApproved).
-		Take(&v).Error
-	if db.IsNotFound(err) {
+// sellable loads a variant that may be put in a cart (catalog's Sellable:
+// its product is published and its producer approved). Anything else is
+// errs.ErrNotFound, as a hidden listing must not be distinguishable from a
+// missing one.
+func (s *Service) sellable(ctx context.Context, tx *gorm.DB, variantID int64) (catalog.Variant, error) {
+	v, err := s.catalog.Sellable(ctx, tx, variantID)
+	if errors.Is(err, errs.ErrNotFound) {
 		return v, &errs.Reasoned{Err: fmt.Errorf("variant %d: %w", variantID, errs.ErrNotFound), Reason: "cart.unavailable_reason", Code: "cart.unavailable"}
 	}
 	return v, err
@@ -87,7 +82,7 @@ func (s *Service) Add(ctx context.Context, o Owner, variantID, quantity int64) e
 		return errs.Invalid("quantity", "validation.min")
 	}
 	return db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		v, err := sellable(ctx, tx, variantID)
+		v, err := s.sellable(ctx, tx, variantID)
 		if err != nil {
 			return err
 		}
@@ -134,7 +129,7 @@ func (s *Service) SetQuantity(ctx context.Context, o Owner, variantID, quantity 
 		if quantity == 0 {
 			return tx.Delete(&it).Error
 		}
-		v, err := sellable(ctx, tx, variantID)
+		v, err := s.sellable(ctx, tx, variantID)
 		if err != nil {
 			return err
 		}
@@ -170,7 +165,7 @@ func (s *Service) Merge(ctx context.Context, userID int64, guestToken string) er
 			return err
 		}
 		for _, gi := range items {
-			v, err := sellable(ctx, tx, gi.VariantID)
+			v, err := s.sellable(ctx, tx, gi.VariantID)
 			if errors.Is(err, errs.ErrNotFound) {
 				continue // no longer for sale: dropped
 			}

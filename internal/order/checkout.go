@@ -10,8 +10,10 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/region"
 )
 
 // Address is where an order goes: a current commune of a province, a street
@@ -57,18 +59,19 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err := tx.Model(&Cart{}).Where("user_id = ?", userID).Update("updated_at", now).Error; err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.Table("communes").Where("code = ? AND province_code = ? AND retired_on IS NULL", in.CommuneCode, in.ProvinceCode).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
+		if in.ProvinceCode == "" {
 			return errs.Invalid("commune_code", "checkout.unknown_commune")
+		}
+		if _, err := region.NewStore(tx).CurrentCommune(ctx, in.CommuneCode, in.ProvinceCode); errors.Is(err, errs.ErrNotFound) {
+			return errs.Invalid("commune_code", "checkout.unknown_commune")
+		} else if err != nil {
+			return err
 		}
 		c, err := s.cart(ctx, tx, Owner{UserID: userID}, false)
 		if err != nil {
 			return err
 		}
-		lines, err := loadLines(ctx, tx, c.ID)
+		lines, err := s.loadLines(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -91,7 +94,7 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if q.AdultOnly && !in.AdultConfirmed {
 			return errs.Invalid("adult_confirmed", "checkout.adult_required")
 		}
-		bp, err := s.commission(ctx, tx)
+		bp, err := s.commission.RateBP(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -126,7 +129,7 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 			o.Events = []Event{ev}
 			g.Orders = append(g.Orders, o)
 		}
-		if err := reserve(ctx, tx, g.ID, lines); err != nil {
+		if err := s.reserve(ctx, tx, g.ID, lines); err != nil {
 			return err
 		}
 		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error
@@ -134,29 +137,56 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 	if errors.Is(err, ErrPriceChanged) {
 		// Outside the rolled-back transaction: the cart now shows the new
 		// prices, so the shopper sees them before paying.
-		if rerr := s.db.WithContext(ctx).Exec(`UPDATE cart_items SET unit_price = (SELECT price FROM variants WHERE variants.id = cart_items.variant_id)
-			WHERE cart_id IN (SELECT id FROM carts WHERE user_id = ?)`, userID).Error; rerr != nil {
+		if rerr := db.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.refreshPrices(ctx, tx, userID) }); rerr != nil {
 			return g, rerr
 		}
 	}
 	return g, err
 }
 
-// reserve takes the stock of every line with one conditional update each;
-// a line short of stock fails the whole checkout. It runs last in the
-// transaction so the variant rows stay locked as briefly as possible, and
-// in variant id order so that two carts holding the same variants in a
-// different order cannot deadlock.
-func reserve(ctx context.Context, tx *gorm.DB, groupID int64, lines []Line) error {
+// refreshPrices sets the user's cart lines to the variants' current prices.
+func (s *Service) refreshPrices(ctx context.Context, tx *gorm.DB, userID int64) error {
+	c, err := s.cart(ctx, tx, Owner{UserID: userID}, false)
+	if err != nil || c.ID == 0 {
+		return err
+	}
+	var items []CartItem
+	if err := tx.WithContext(ctx).Where("cart_id = ?", c.ID).Find(&items).Error; err != nil {
+		return err
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.VariantID
+	}
+	sale, err := s.catalog.SaleLines(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if v, ok := sale[it.VariantID]; ok && v.Price != it.UnitPrice {
+			if err := tx.WithContext(ctx).Model(&CartItem{}).Where("id = ?", it.ID).Update("unit_price", v.Price).Error; err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// reserve takes the stock of every line through the catalogue (one
+// conditional update each); a line short of stock fails the whole
+// checkout. It runs last in the transaction so the variant rows stay
+// locked as briefly as possible, and in variant id order so that two carts
+// holding the same variants in a different order cannot deadlock.
+func (s *Service) reserve(ctx context.Context, tx *gorm.DB, groupID int64, lines []Line) error {
 	sorted := slices.Clone(lines)
 	slices.SortFunc(sorted, func(a, b Line) int { return cmp.Compare(a.VariantID, b.VariantID) })
 	for _, l := range sorted {
-		res := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?", l.Quantity, l.VariantID, l.Quantity)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
+		err := s.catalog.Reserve(ctx, tx, l.VariantID, l.Quantity)
+		if errors.Is(err, catalog.ErrOutOfStock) {
 			return shortOfStock(ctx, tx, l.VariantID, groupID, "checkout.out_of_stock", "checkout.out_of_stock")
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -78,7 +78,7 @@ func (s *Service) Advance(ctx context.Context, producerID, actorID int64, code, 
 // unpaid group is simply cancelled; a paid one has its orders refunded,
 // which the caller turns into ledger reversals and provider refunds. Stock
 // comes back exactly once either way.
-func CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) (Group, []Order, error) {
+func (s *Service) CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) (Group, []Order, error) {
 	g, err := groupByCode(ctx, tx, code, userID)
 	if err != nil {
 		return g, nil, err
@@ -102,7 +102,7 @@ func CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) 
 			}
 			all = append(all, &g.Orders[i])
 		}
-		return g, nil, releaseStock(ctx, tx, all...)
+		return g, nil, s.releaseStock(ctx, tx, all...)
 	case GroupPaid:
 		var (
 			refunded []Order
@@ -125,7 +125,7 @@ func CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) 
 		if len(moved) == 0 {
 			return g, nil, &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.illegal_move"}
 		}
-		if err := releaseStock(ctx, tx, moved...); err != nil {
+		if err := s.releaseStock(ctx, tx, moved...); err != nil {
 			return g, nil, err
 		}
 		for _, o := range moved {
@@ -138,7 +138,7 @@ func CancelGroupTx(ctx context.Context, tx *gorm.DB, code string, userID int64) 
 
 // ProducerCancelTx cancels a producer's own paid order with a reason: the
 // stock comes back and the order is refunded (the caller moves the money).
-func ProducerCancelTx(ctx context.Context, tx *gorm.DB, producerID, actorID int64, code, reason string) (Order, error) {
+func (s *Service) ProducerCancelTx(ctx context.Context, tx *gorm.DB, producerID, actorID int64, code, reason string) (Order, error) {
 	var o Order
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
@@ -153,12 +153,12 @@ func ProducerCancelTx(ctx context.Context, tx *gorm.DB, producerID, actorID int6
 	if err := move(ctx, tx, &o, StatusRefunded, &actorID, reason, map[string]any{"cancel_reason": reason}); err != nil {
 		return o, err
 	}
-	return o, releaseStock(ctx, tx, &o)
+	return o, s.releaseStock(ctx, tx, &o)
 }
 
 // RefundGroupTx refunds every refundable order of a paid group, for a refund
 // made outside the platform (Stripe dashboard). Stock comes back once.
-func RefundGroupTx(ctx context.Context, tx *gorm.DB, g *Group, note string) ([]Order, error) {
+func (s *Service) RefundGroupTx(ctx context.Context, tx *gorm.DB, g *Group, note string) ([]Order, error) {
 	var moved []*Order
 	for i := range g.Orders {
 		o := &g.Orders[i]
@@ -170,7 +170,7 @@ func RefundGroupTx(ctx context.Context, tx *gorm.DB, g *Group, note string) ([]O
 		}
 		moved = append(moved, o)
 	}
-	if err := releaseStock(ctx, tx, moved...); err != nil {
+	if err := s.releaseStock(ctx, tx, moved...); err != nil {
 		return nil, err
 	}
 	out := make([]Order, 0, len(moved))

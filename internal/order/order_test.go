@@ -15,7 +15,10 @@ import (
 	"github.com/chocop/ocop/seed"
 )
 
-func fixedCommission(context.Context, *gorm.DB) (int, error) { return 500, nil }
+// fixedCommission is a 5% order.Commission.
+type fixedCommission struct{}
+
+func (fixedCommission) RateBP(context.Context, *gorm.DB) (int, error) { return 500, nil }
 
 func setup(t *testing.T, g *gorm.DB) (*order.Service, account.User, catalog.Variant) {
 	t.Helper()
@@ -41,7 +44,7 @@ func setup(t *testing.T, g *gorm.DB) (*order.Service, account.User, catalog.Vari
 	if err := g.Create(&v).Error; err != nil {
 		t.Fatal(err)
 	}
-	return order.NewService(g, 30*time.Minute, fixedCommission), u, v
+	return order.NewService(g, 30*time.Minute, fixedCommission{}), u, v
 }
 
 // TestGuestCartJoinsAtSignIn: the guest's lines move into the account's

@@ -1,8 +1,10 @@
 package order
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -64,24 +66,47 @@ type Quote struct {
 	Count         int64  `json:"count"`
 }
 
-func loadLines(ctx context.Context, tx *gorm.DB, cartID int64) ([]Line, error) {
-	var lines []Line
-	err := tx.WithContext(ctx).Raw(`SELECT ci.variant_id, ci.quantity, ci.unit_price AS seen_price,
-		v.price AS unit_price, v.stock, v.name AS variant_name, v.sku, v.weight_grams, v.product_id,
-		p.name AS product_name, p.slug AS product_slug, p.status AS product_status, p.is_service, p.adult_only,
-		pr.id AS producer_id, pr.legal_name AS producer_name, pr.slug AS producer_slug,
-		pr.province_code AS producer_prov, pr.status AS producer_status
-		FROM cart_items ci
-		JOIN variants v ON v.id = ci.variant_id
-		JOIN products p ON p.id = v.product_id
-		JOIN producers pr ON pr.id = v.producer_id
-		WHERE ci.cart_id = ? ORDER BY pr.id, ci.id`, cartID).Scan(&lines).Error
-	for i := range lines {
-		l := &lines[i]
-		l.Available = l.ProductStatus == string(catalog.StatusPublished) && l.ProducerStatus == string(producer.StatusApproved)
-		l.LineTotal = l.UnitPrice * l.Quantity
+// loadLines reads a cart's lines with their variants and products (from
+// the catalogue) and producers (from the producer area), three queries
+// whatever the cart's size, in the order a quote shows them: by producer,
+// then as the shopper added them. A line whose variant is gone is left out.
+func (s *Service) loadLines(ctx context.Context, tx *gorm.DB, cartID int64) ([]Line, error) {
+	var items []CartItem
+	if err := tx.WithContext(ctx).Where("cart_id = ?", cartID).Order("id").Find(&items).Error; err != nil {
+		return nil, err
 	}
-	return lines, err
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.VariantID
+	}
+	sale, err := s.catalog.SaleLines(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var producerIDs []int64
+	for _, v := range sale {
+		producerIDs = append(producerIDs, v.ProducerID)
+	}
+	producers, err := producer.NewStore(tx).ByIDs(ctx, producerIDs)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]Line, 0, len(items))
+	for _, it := range items {
+		v, ok := sale[it.VariantID]
+		pr, okp := producers[v.ProducerID]
+		if !ok || !okp {
+			continue
+		}
+		lines = append(lines, Line{VariantID: it.VariantID, Quantity: it.Quantity, SeenPrice: it.UnitPrice,
+			UnitPrice: v.Price, Stock: v.Stock, VariantName: v.Name, SKU: v.SKU, WeightGrams: v.WeightGrams, ProductID: v.ProductID,
+			ProductName: v.ProductName, ProductSlug: v.ProductSlug, ProductStatus: string(v.ProductStatus), IsService: v.IsService, AdultOnly: v.AdultOnly,
+			ProducerID: pr.ID, ProducerName: pr.LegalName, ProducerSlug: pr.Slug, ProducerProv: pr.ProvinceCode, ProducerStatus: string(pr.Status),
+			Available: v.ProductStatus == catalog.StatusPublished && pr.Status == producer.StatusApproved,
+			LineTotal: v.Price * it.Quantity})
+	}
+	slices.SortStableFunc(lines, func(a, b Line) int { return cmp.Compare(a.ProducerID, b.ProducerID) })
+	return lines, nil
 }
 
 // price groups lines by producer and adds shipping to toProvince (none
@@ -152,7 +177,7 @@ func (s *Service) View(ctx context.Context, o Owner, toProvince string) (Quote, 
 	if err != nil || c.ID == 0 {
 		return Quote{ProvinceCode: toProvince}, err
 	}
-	lines, err := loadLines(ctx, s.db, c.ID)
+	lines, err := s.loadLines(ctx, s.db, c.ID)
 	if err != nil {
 		return Quote{}, err
 	}

@@ -3,29 +3,55 @@ package order
 import (
 	"context"
 	"fmt"
-	"github.com/chocop/ocop/internal/platform/randcode"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/platform/randcode"
 )
 
 // Service runs carts, checkout and the order life cycle. It owns its
 // transactions; the payment package calls the *Tx methods inside its own.
 type Service struct {
-	db  *gorm.DB
-	ttl time.Duration
-	// commission returns the platform's commission rate in basis points
-	// (1/100 of a percent), set by an admin; snapshotted on each order.
-	commission func(ctx context.Context, tx *gorm.DB) (int, error)
+	db         *gorm.DB
+	ttl        time.Duration
+	commission Commission
+	catalog    Catalog
+}
+
+// Commission is where a checkout reads the platform's commission rate
+// (the payment area keeps it; payment.CommissionBP implements this).
+type Commission interface {
+	// RateBP returns the rate in basis points (1/100 of a percent), read
+	// inside tx, the checkout's transaction: each order snapshots the rate
+	// of its own moment, and a change an admin makes later never reprices
+	// it. An error fails the checkout.
+	RateBP(ctx context.Context, tx *gorm.DB) (int, error)
+}
+
+// Catalog is what order needs of the catalogue, which owns products,
+// variants and their stock (catalog.Service implements it). Every method
+// runs in the caller's transaction, so a checkout stays one transaction.
+type Catalog interface {
+	// Sellable is a variant that may be put in a cart, else errs.ErrNotFound.
+	Sellable(ctx context.Context, tx *gorm.DB, variantID int64) (catalog.Variant, error)
+	// SaleLines loads variants with their products, by id, in one query.
+	SaleLines(ctx context.Context, tx *gorm.DB, ids []int64) (map[int64]catalog.SaleLine, error)
+	// Reserve takes stock by a conditional update; catalog.ErrOutOfStock when short.
+	Reserve(ctx context.Context, tx *gorm.DB, variantID, quantity int64) error
+	// Release gives stock back; each reservation is released once, by order.
+	Release(ctx context.Context, tx *gorm.DB, variantID, quantity int64) error
 }
 
 // NewService returns a Service on g. ttl is how long an unpaid group holds
-// its stock (OCOP_PAYMENT_TTL).
-func NewService(g *gorm.DB, ttl time.Duration, commission func(ctx context.Context, tx *gorm.DB) (int, error)) *Service {
-	return &Service{db: g, ttl: ttl, commission: commission}
+// its stock (OCOP_PAYMENT_TTL); commission is the rate each order
+// snapshots. Variants and stock are the catalogue's, read and changed
+// through a catalog.Service on g.
+func NewService(g *gorm.DB, ttl time.Duration, commission Commission) *Service {
+	return &Service{db: g, ttl: ttl, commission: commission, catalog: catalog.NewService(g, nil)}
 }
 
 // codeAlphabet has no 0/O or 1/I, so a code read aloud or typed from a
@@ -60,6 +86,25 @@ func groupByCode(ctx context.Context, tx *gorm.DB, code string, userID int64) (G
 // GroupByCodeTx is GroupByCode inside the caller's transaction.
 func GroupByCodeTx(ctx context.Context, tx *gorm.DB, code string) (Group, error) {
 	return groupByCode(ctx, tx, code, 0)
+}
+
+// GroupByIDTx loads a group (without its orders) by id inside the caller's
+// transaction; unknown is errs.ErrNotFound.
+func GroupByIDTx(ctx context.Context, tx *gorm.DB, id int64) (Group, error) {
+	var g Group
+	err := tx.WithContext(ctx).Take(&g, id).Error
+	if db.IsNotFound(err) {
+		return g, fmt.Errorf("order group %d: %w", id, errs.ErrNotFound)
+	}
+	return g, err
+}
+
+// GroupCodeOfPaymentTx is the code of the group a provider payment
+// reference paid, inside the caller's transaction; "" when none.
+func GroupCodeOfPaymentTx(ctx context.Context, tx *gorm.DB, paymentRef string) (string, error) {
+	var code string
+	err := tx.WithContext(ctx).Model(&Group{}).Where("payment_ref = ?", paymentRef).Limit(1).Pluck("code", &code).Error
+	return code, err
 }
 
 // GroupsOf lists a shopper's groups, newest first.
@@ -143,7 +188,7 @@ func (s *Service) ExpireDue(ctx context.Context, now time.Time) (int, error) {
 				}
 				all = append(all, &g.Orders[i])
 			}
-			if err := releaseStock(ctx, tx, all...); err != nil {
+			if err := s.releaseStock(ctx, tx, all...); err != nil {
 				return err
 			}
 			done = true

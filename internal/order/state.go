@@ -57,7 +57,7 @@ func move(ctx context.Context, tx *gorm.DB, o *Order, to Status, actor *int64, n
 // flips by a conditional update, and only the request that flipped it adds
 // its stock. Variants are updated in id order, the order checkout locks
 // them in, so a release and a checkout cannot deadlock.
-func releaseStock(ctx context.Context, tx *gorm.DB, orders ...*Order) error {
+func (s *Service) releaseStock(ctx context.Context, tx *gorm.DB, orders ...*Order) error {
 	var ids []int64
 	for _, o := range orders {
 		res := tx.WithContext(ctx).Model(&Order{}).Where("id = ? AND stock_released = ?", o.ID, false).Update("stock_released", true)
@@ -81,7 +81,7 @@ func releaseStock(ctx context.Context, tx *gorm.DB, orders ...*Order) error {
 		return err
 	}
 	for _, b := range back {
-		if err := tx.WithContext(ctx).Exec("UPDATE variants SET stock = stock + ? WHERE id = ?", b.Quantity, b.VariantID).Error; err != nil {
+		if err := s.catalog.Release(ctx, tx, b.VariantID, b.Quantity); err != nil {
 			return err
 		}
 	}

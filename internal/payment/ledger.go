@@ -35,17 +35,6 @@ func postRefund(ctx context.Context, tx *gorm.DB, o order.Order) error {
 	return tx.WithContext(ctx).Create(&es).Error
 }
 
-// GroupBalance is the sum of a group's entries: zero for a sound ledger.
-func (s *Service) GroupBalance(ctx context.Context, groupID int64) (sum int64, n int64, err error) {
-	var row struct {
-		Sum int64
-		N   int64
-	}
-	err = s.db.WithContext(ctx).Model(&Entry{}).Select("COALESCE(SUM(amount), 0) AS sum, COUNT(*) AS n").
-		Where("group_id = ?", groupID).Scan(&row).Error
-	return row.Sum, row.N, err
-}
-
 // Statement is a producer's view of the ledger.
 type Statement struct {
 	Sales      int64   `json:"sales"`         // order totals paid (goods and shipping)

@@ -1,8 +1,10 @@
 package payment
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,36 +26,79 @@ type Balance struct {
 	Amount      int64  `json:"amount"`
 }
 
-// Balances lists producers the platform owes money, largest first.
+// Balances lists producers the platform owes money, largest first. The
+// sums are the ledger's; names and bank accounts are read from the
+// producer area in one more query.
 func (s *Service) Balances(ctx context.Context) ([]Balance, error) {
-	var out []Balance
-	err := s.db.WithContext(ctx).Raw(`SELECT p.id AS producer_id, p.slug, p.legal_name, p.bank_bin, p.bank_account, p.bank_holder,
-		-SUM(e.amount) AS amount
-		FROM ledger_entries e JOIN producers p ON p.id = e.producer_id
-		WHERE e.account = ? GROUP BY p.id, p.slug, p.legal_name, p.bank_bin, p.bank_account, p.bank_holder
-		HAVING -SUM(e.amount) > 0 ORDER BY amount DESC`, AccountPayable).Scan(&out).Error
-	return out, err
+	var owed []struct {
+		ProducerID int64
+		Amount     int64
+	}
+	if err := s.db.WithContext(ctx).Model(&Entry{}).Select("producer_id, -SUM(amount) AS amount").
+		Where("account = ? AND producer_id IS NOT NULL", AccountPayable).Group("producer_id").
+		Having("-SUM(amount) > 0").Scan(&owed).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(owed))
+	for i, o := range owed {
+		ids[i] = o.ProducerID
+	}
+	ps, err := producer.NewStore(s.db).ByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Balance, 0, len(owed))
+	for _, o := range owed {
+		p, ok := ps[o.ProducerID]
+		if !ok {
+			return nil, fmt.Errorf("ledger owes producer %d, which does not exist: %w", o.ProducerID, errs.ErrNotFound)
+		}
+		out = append(out, Balance{ProducerID: p.ID, Slug: p.Slug, LegalName: p.LegalName, BankBIN: p.BankBIN,
+			BankAccount: p.BankAccount, BankHolder: p.BankHolder, Amount: o.Amount})
+	}
+	slices.SortStableFunc(out, func(a, b Balance) int {
+		return cmp.Or(cmp.Compare(b.Amount, a.Amount), cmp.Compare(a.ProducerID, b.ProducerID))
+	})
+	return out, nil
+}
+
+// payoutLockSpace is the first key of the PostgreSQL advisory locks that
+// serialise payouts, one lock per producer (the second key). Two-key locks
+// never meet the one-key locks of auditchain and goose, and no other
+// two-key lock of the application uses this number.
+const payoutLockSpace int32 = 7001
+
+// lockPayouts serialises payouts to producerID until tx ends: two admins
+// paying one producer at once take turns, so the second sees the first's
+// entries and cannot pay out the same balance twice. On PostgreSQL it is a
+// transaction-scoped advisory lock the payment area owns (no other area's
+// row is touched); on SQLite every writing transaction already begins
+// IMMEDIATE, holding the database's one write lock, which serialises them.
+func lockPayouts(ctx context.Context, tx *gorm.DB, producerID int64) error {
+	if db.DialectOf(tx) != db.Postgres {
+		return nil
+	}
+	// Producer ids fit in the lock's 32-bit key for the lifetime of this
+	// schema (about 10,000 owners); a collision would only serialise two
+	// producers' payouts, never break one.
+	return tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", payoutLockSpace, int32(producerID)).Error
 }
 
 // RecordPayout records money sent to a producer's bank account: a payout
 // row, two ledger entries (payable down, cash out) and an audit line. The
 // amount may not exceed what the producer is owed; two admins paying at
-// once are serialised on the producer row.
+// once are serialised per producer (lockPayouts).
 func (s *Service) RecordPayout(ctx context.Context, adminID int64, producerSlug string, amount int64, reference string) (Payout, error) {
 	var p Payout
 	if amount <= 0 {
 		return p, errs.Invalid("amount", "validation.min")
 	}
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		var pr producer.Producer
-		if err := tx.Where("slug = ?", producerSlug).Take(&pr).Error; err != nil {
-			if db.IsNotFound(err) {
-				return fmt.Errorf("producer %q: %w", producerSlug, errs.ErrNotFound)
-			}
+		pr, err := producer.NewStore(tx).BySlug(ctx, producerSlug)
+		if err != nil {
 			return err
 		}
-		// Lock the producer row for the rest of the transaction.
-		if err := tx.Exec("UPDATE producers SET updated_at = updated_at WHERE id = ?", pr.ID).Error; err != nil {
+		if err := lockPayouts(ctx, tx, pr.ID); err != nil {
 			return err
 		}
 		if pr.BankBIN == "" || pr.BankAccount == "" {

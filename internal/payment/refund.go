@@ -19,7 +19,7 @@ import (
 // the money back, in one transaction; the provider is called after commit.
 func (s *Service) CancelGroup(ctx context.Context, userID int64, code string) (order.Group, error) {
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		g, refunded, err := order.CancelGroupTx(ctx, tx, code, userID)
+		g, refunded, err := s.orders.CancelGroupTx(ctx, tx, code, userID)
 		if err != nil {
 			return err
 		}
@@ -42,11 +42,11 @@ func (s *Service) ProducerCancel(ctx context.Context, producerID, actorID int64,
 	var o order.Order
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
-		if o, err = order.ProducerCancelTx(ctx, tx, producerID, actorID, code, reason); err != nil {
+		if o, err = s.orders.ProducerCancelTx(ctx, tx, producerID, actorID, code, reason); err != nil {
 			return err
 		}
-		var g order.Group
-		if err := tx.Take(&g, o.GroupID).Error; err != nil {
+		g, err := order.GroupByIDTx(ctx, tx, o.GroupID)
+		if err != nil {
 			return err
 		}
 		return s.refund(ctx, tx, g, o)

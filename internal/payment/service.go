@@ -15,6 +15,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/auditchain"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/region"
 )
 
 // Collection is the platform's bank account that VietQR transfers go to.
@@ -44,7 +45,7 @@ type Config struct {
 }
 
 // NewService returns a Service. Orders must have been built with
-// CommissionBP as its commission source.
+// CommissionBP as its commission.
 func NewService(g *gorm.DB, orders *order.Service, cfg Config) *Service {
 	return &Service{db: g, orders: orders, stripe: cfg.Stripe, collection: cfg.Collection,
 		bankSecret: []byte(cfg.BankWebhookSecret), baseURL: cfg.BaseURL, vietqrOff: cfg.VietQRDisabled, now: time.Now}
@@ -55,8 +56,27 @@ const DefaultCommissionBP = 500
 
 const commissionKey = "commission_bp"
 
-// CommissionBP reads the commission rate in basis points inside tx.
-func CommissionBP(ctx context.Context, tx *gorm.DB) (int, error) {
+// CommissionSource reads the platform's commission rate in basis points
+// inside a transaction. As a function it is called directly; its RateBP
+// method makes it the order.Commission a checkout snapshots, so order
+// depends on the contract it declares, not on this package.
+type CommissionSource func(ctx context.Context, tx *gorm.DB) (int, error)
+
+// RateBP implements order.Commission.
+func (c CommissionSource) RateBP(ctx context.Context, tx *gorm.DB) (int, error) { return c(ctx, tx) }
+
+// CommissionBP reads the commission rate in basis points inside tx: the
+// rate an admin set, or DefaultCommissionBP. It never changes: a variable
+// only so that it carries CommissionSource's method.
+var CommissionBP CommissionSource = commissionBP
+
+var _ order.Commission = CommissionBP
+
+// CommissionRate returns the commission rate in basis points now, for the
+// admin's settings.
+func (s *Service) CommissionRate(ctx context.Context) (int, error) { return commissionBP(ctx, s.db) }
+
+func commissionBP(ctx context.Context, tx *gorm.DB) (int, error) {
 	var st Setting
 	err := tx.WithContext(ctx).Where("key = ?", commissionKey).Limit(1).Find(&st).Error
 	if err != nil || st.Key == "" {
@@ -71,7 +91,7 @@ func (s *Service) SetCommission(ctx context.Context, actorID int64, bp int) erro
 		return errs.Invalid("commission_bp", "validation.lte")
 	}
 	return db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		before, err := CommissionBP(ctx, tx)
+		before, err := commissionBP(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -106,12 +126,10 @@ func TransferContent(code string) string { return "OCOP " + code }
 // VietQR builds the dynamic VietQR of a group: its total to the collection
 // account, whose bank must be a NAPAS member in the banks table.
 func (s *Service) VietQR(ctx context.Context, g order.Group) (QR, error) {
-	var n int64
-	if err := s.db.WithContext(ctx).Table("banks").Where("bin = ?", s.collection.BIN).Count(&n).Error; err != nil {
-		return QR{}, err
-	}
-	if n == 0 {
+	if _, err := region.NewStore(s.db).Bank(ctx, s.collection.BIN); errors.Is(err, errs.ErrNotFound) {
 		return QR{}, fmt.Errorf("collection bank BIN %q is not a known NAPAS bank (OCOP_COLLECTION_BANK_BIN)", s.collection.BIN)
+	} else if err != nil {
+		return QR{}, err
 	}
 	content := vietqr.FoldPurpose(TransferContent(g.Code))
 	payload, err := vietqr.Encode(vietqr.Payment{BIN: s.collection.BIN, Account: s.collection.Account, Amount: g.Total, Purpose: content})

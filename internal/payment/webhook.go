@@ -145,8 +145,8 @@ func (s *Service) StripeWebhook(ctx context.Context, body []byte, signature stri
 // already have their reversal; any order still open (a refund made in the
 // Stripe dashboard) is refunded and reversed now.
 func (s *Service) refundedAtStripe(ctx context.Context, tx *gorm.DB, paymentIntent string) (string, error) {
-	var code string
-	if err := tx.Model(&order.Group{}).Where("payment_ref = ?", paymentIntent).Limit(1).Pluck("code", &code).Error; err != nil {
+	code, err := order.GroupCodeOfPaymentTx(ctx, tx, paymentIntent)
+	if err != nil {
 		return "", err
 	}
 	if code == "" {
@@ -156,7 +156,7 @@ func (s *Service) refundedAtStripe(ctx context.Context, tx *gorm.DB, paymentInte
 	if err != nil {
 		return "", err
 	}
-	refunded, err := order.RefundGroupTx(ctx, tx, &g, "refunded at Stripe")
+	refunded, err := s.orders.RefundGroupTx(ctx, tx, &g, "refunded at Stripe")
 	if err != nil {
 		return "", err
 	}

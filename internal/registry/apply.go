@@ -56,12 +56,12 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 	if err := grouptree.RequireLeaf(g, "group_code", in.GroupCode); err != nil {
 		return Application{}, err
 	}
-	var n int64
 	if in.ProductID != nil {
-		if err := g.Table("products").Where("id = ? AND producer_id = ?", *in.ProductID, p.ID).Count(&n).Error; err != nil {
+		own, err := s.products.OwnsProduct(ctx, g, p.ID, *in.ProductID)
+		if err != nil {
 			return Application{}, err
 		}
-		if n == 0 { // security: only your own listings
+		if !own { // security: only your own listings
 			return Application{}, errs.Invalid("product_id", "registry.err.product")
 		}
 	}
@@ -75,6 +75,9 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 	var reuse *Application
 	if in.PreviousCertificate != "" {
 		c, err := s.CertificateByCode(ctx, in.PreviousCertificate)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
+			return Application{}, err
+		}
 		if err != nil || c.ProducerID != p.ID {
 			return Application{}, errs.Invalid("previous_certificate", "registry.err.previous")
 		}
@@ -82,9 +85,14 @@ func (s *Service) CreateApplication(ctx context.Context, actor *account.User, in
 		if a.ProductID == nil {
 			a.ProductID = c.ProductID
 		}
+		// The application that earned it lends its dossier; an imported
+		// certificate has none, which is no error.
 		var prev Application
-		if err := g.Where("certificate_id = ?", c.ID).First(&prev).Error; err == nil {
+		switch err := g.Where("certificate_id = ?", c.ID).First(&prev).Error; {
+		case err == nil:
 			reuse = &prev
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return Application{}, err
 		}
 	} else if a.Kind != KindNew {
 		return Application{}, errs.Invalid("previous_certificate", "registry.err.previous")
@@ -237,6 +245,14 @@ func (s *Service) ProducerApplications(ctx context.Context, actor *account.User)
 	}
 	var out []Application
 	err = s.db.WithContext(ctx).Where("producer_id = ?", p.ID).Order("id DESC").Limit(200).Find(&out).Error
+	return out, err
+}
+
+// CertificatesOf lists producerID's certificates for its public page, the
+// latest-ending first, at most 100.
+func (s *Service) CertificatesOf(ctx context.Context, producerID int64) ([]Certificate, error) {
+	var out []Certificate
+	err := s.db.WithContext(ctx).Where("producer_id = ?", producerID).Order("valid_until DESC").Limit(100).Find(&out).Error
 	return out, err
 }
 

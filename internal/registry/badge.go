@@ -48,3 +48,13 @@ func (s *BadgeStore) ValidOn(ctx context.Context, productIDs []int64, d day.Date
 	}
 	return out, nil
 }
+
+// ProductStarsSQL is a subquery of (product_id, stars): one row per product
+// holding a certificate valid on d, with the highest stars among them, by
+// the registry's own definition of valid (ActiveSQL). The storefront joins
+// it to filter and sort listings by stars without naming this area's
+// table (catalog.Stars).
+func (s *BadgeStore) ProductStarsSQL(d day.Date) (string, []any) {
+	active, args := ActiveSQL("c", d)
+	return "SELECT c.product_id, MAX(c.stars) AS stars FROM certificates c WHERE c.product_id IS NOT NULL AND " + active + " GROUP BY c.product_id", args
+}

@@ -13,6 +13,8 @@ import (
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
+	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
 )
 
 // CentralAuthority is the name of the central level that recognises 5★.
@@ -219,13 +221,18 @@ func (s *Service) holdHigherCurrent(tx *gorm.DB, a Application, o Outcome, on da
 // issue writes the certificate an application earned and supersedes the one
 // it renews or upgrades, on the new decision's date.
 func (s *Service) issue(tx *gorm.DB, actor *account.User, dec Decision, a Application, stars int, c Council, seq int) (Certificate, error) {
-	var p struct {
-		LegalName, Street, CommuneCode, ProvinceCode string
-	}
-	if err := tx.Table("producers").Select("legal_name, street, commune_code, province_code").Where("id = ?", a.ProducerID).Scan(&p).Error; err != nil {
+	// The owner's name and address are printed on the certificate as they
+	// stand today: a producer or a place that cannot be read fails the
+	// decision rather than print an incomplete address.
+	ctx := tx.Statement.Context
+	p, err := producer.NewStore(tx).ByID(ctx, a.ProducerID)
+	if err != nil {
 		return Certificate{}, err
 	}
-	addr := s.addressOf(tx, p.Street, p.CommuneCode, p.ProvinceCode)
+	addr, err := ownerAddress(ctx, s.places(tx), p)
+	if err != nil {
+		return Certificate{}, err
+	}
 	commune := p.CommuneCode
 	cert := Certificate{
 		Code: NewCode(), Number: fmt.Sprintf("%s/%03d", dec.Number, seq),
@@ -288,19 +295,15 @@ func orVersion(v string) string {
 	return v
 }
 
-// addressOf writes "street, commune, province" as it stood at issue.
-func (s *Service) addressOf(tx *gorm.DB, street, commune, province string) string {
-	parts := []string{}
-	if street != "" {
-		parts = append(parts, street)
+// ownerAddress is producer p's address as a certificate prints it, or the
+// error that kept it from being read: never an address printed without its
+// commune or province. (A producer's commune and province are foreign keys,
+// so a unit that is not found is broken data, reported as a failure and
+// not as a 404 of whatever the officer was doing.)
+func ownerAddress(ctx context.Context, regions *region.Store, p producer.Producer) (string, error) {
+	addr, err := regions.Address(ctx, p.Street, p.CommuneCode, p.ProvinceCode)
+	if err != nil {
+		return "", fmt.Errorf("owner address of producer %d: %v", p.ID, err) // %v: a missing unit is no 404 here
 	}
-	var name string
-	if commune != "" && tx.Table("communes").Select("full_name").Where("code = ?", commune).Scan(&name).Error == nil && name != "" {
-		parts = append(parts, name)
-	}
-	name = ""
-	if tx.Table("provinces").Select("full_name").Where("code = ?", province).Scan(&name).Error == nil && name != "" {
-		parts = append(parts, name)
-	}
-	return strings.Join(parts, ", ")
+	return addr, nil
 }

@@ -3,12 +3,14 @@ package registry
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/producer"
 )
 
 // NationalRecord is a certificate in the shape of the national OCOP
@@ -60,26 +62,33 @@ func (s *Service) ExportCertificates(ctx context.Context, actor *account.User, q
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		Certificate
-		Representative, Phone, Email string
-		Description                  *string
-	}
 	today := s.today()
 	out := []NationalRecord{}
 	var after *CertCursor
 	for {
-		var rows []row
-		g := s.db.WithContext(ctx).Table("certificates").
-			Select("certificates.*, producers.representative, producers.phone, producers.email, products.description").
-			Joins("JOIN producers ON producers.id = certificates.producer_id").
-			Joins("LEFT JOIN products ON products.id = certificates.product_id")
-		g = afterCursor(certWhere(g, "certificates.", q), "certificates.", after)
-		if err := g.Order("certificates.decision_date DESC, certificates.id DESC").Limit(1000).Scan(&rows).Error; err != nil {
+		var rows []Certificate
+		g := afterCursor(certWhere(s.db.WithContext(ctx), "", q), "", after)
+		if err := g.Order("decision_date DESC, id DESC").Limit(1000).Find(&rows).Error; err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			out = append(out, nationalRecord(r.Certificate, today, r.Representative, r.Phone, r.Email, r.Description))
+		// The owners' contacts and the listings' descriptions come from
+		// their areas, one query each per page of a thousand.
+		owners, descs, err := s.exportDetails(ctx, rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range rows {
+			p, ok := owners[c.ProducerID]
+			if !ok {
+				return nil, fmt.Errorf("certificate %s: producer %d: %w", c.Code, c.ProducerID, errs.ErrNotFound)
+			}
+			var desc *string
+			if c.ProductID != nil {
+				if d, ok := descs[*c.ProductID]; ok {
+					desc = &d
+				}
+			}
+			out = append(out, nationalRecord(c, today, p.Representative, p.Phone, p.Email, desc))
 		}
 		if len(rows) < 1000 {
 			break
@@ -95,6 +104,24 @@ func (s *Service) ExportCertificates(ctx context.Context, actor *account.User, q
 		return nil, err
 	}
 	return out, nil
+}
+
+// exportDetails reads what a page of the export needs from other areas:
+// the certificates' producers and their listings' descriptions, by id.
+func (s *Service) exportDetails(ctx context.Context, certs []Certificate) (map[int64]producer.Producer, map[int64]string, error) {
+	var producerIDs, productIDs []int64
+	for _, c := range certs {
+		producerIDs = append(producerIDs, c.ProducerID)
+		if c.ProductID != nil {
+			productIDs = append(productIDs, *c.ProductID)
+		}
+	}
+	owners, err := s.producers.ByIDs(ctx, producerIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	descs, err := s.products.Descriptions(ctx, productIDs)
+	return owners, descs, err
 }
 
 // exportFilter is what the audit log keeps of an export's filters: those

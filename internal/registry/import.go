@@ -17,6 +17,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
 )
 
 // Import is a historic certificate recorded from its original paper decision.
@@ -129,7 +130,9 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 	}
 	addr := strings.TrimSpace(in.OwnerAddress)
 	if addr == "" {
-		addr = s.addressOf(g, p.Street, p.CommuneCode, p.ProvinceCode)
+		if addr, err = ownerAddress(ctx, s.regions, p); err != nil {
+			return Certificate{}, err
+		}
 	}
 	if in.CommuneCode == nil {
 		cc := p.CommuneCode
@@ -272,20 +275,23 @@ func (s *Service) checkImport(g *gorm.DB, in *Import, p producer.Producer, auth 
 		}
 		fe = append(fe, ve.Fields...)
 	}
-	var n int64
 	if in.ProductID != nil {
-		if err := g.Table("products").Where("id = ? AND producer_id = ?", *in.ProductID, p.ID).Count(&n).Error; err != nil {
+		own, err := s.products.OwnsProduct(g.Statement.Context, g, p.ID, *in.ProductID)
+		if err != nil {
 			return nil, err
 		}
-		if n == 0 { // security: a badge goes only on the producer's own listing
+		if !own { // security: a badge goes only on the producer's own listing
 			bad("product_id", "registry.err.product_not_producers")
 		}
 	}
 	if in.CommuneCode != nil {
-		if err := g.Table("communes").Where("code = ? AND province_code = ?", *in.CommuneCode, p.ProvinceCode).Count(&n).Error; err != nil {
+		// Any commune of the producer's province, retired ones included: a
+		// paper certificate names the commune of its day.
+		c, err := region.NewStore(g).Commune(g.Statement.Context, *in.CommuneCode)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
 			return nil, err
 		}
-		if n == 0 {
+		if err != nil || c.ProvinceCode != p.ProvinceCode {
 			bad("commune_code", "registry.err.commune")
 		}
 	}
@@ -342,8 +348,13 @@ func checkIssuerName(in *Import, auth Authority) string {
 func (s *Service) importSuperseded(g *gorm.DB, actor *account.User, in Import, p producer.Producer) (Certificate, error) {
 	var old Certificate
 	code, ok := NormalizeCode(in.SupersededCode)
-	if !ok || g.Where("code = ? AND producer_id = ?", code, p.ID).First(&old).Error != nil {
+	if !ok {
 		return old, errs.Invalid("supersedes", "registry.err.previous")
+	}
+	if err := g.Where("code = ? AND producer_id = ?", code, p.ID).First(&old).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return old, errs.Invalid("supersedes", "registry.err.previous")
+	} else if err != nil {
+		return old, err
 	}
 	if levelRank(in.Level) < levelRank(old.AuthorityLevel) || (!actor.IsCentralOfficer() && actor.Role != account.RoleAdmin && !actor.OfficerOf(old.ProvinceCode)) {
 		return old, reasoned(errs.ErrForbidden, "registry.err.issuer_level")

@@ -132,14 +132,12 @@ func (s *Service) PendingImports(ctx context.Context, actor *account.User) ([]Pe
 	type row struct {
 		Certificate
 		ImporterID     int64
-		ImporterEmail  string
 		ImportedAt     time.Time
 		SupersedesCode *string
 	}
 	q := s.db.WithContext(ctx).Table("certificates c").
-		Select("c.*, i.imported_by AS importer_id, u.email AS importer_email, i.imported_at, o.code AS supersedes_code").
+		Select("c.*, i.imported_by AS importer_id, i.imported_at, o.code AS supersedes_code").
 		Joins("JOIN registry_imports i ON i.certificate_id = c.id").
-		Joins("JOIN users u ON u.id = i.imported_by").
 		Joins("LEFT JOIN certificates o ON o.id = i.supersedes_id").
 		Where("c.import_pending = ?", true)
 	if actor.IsCentralOfficer() {
@@ -151,9 +149,17 @@ func (s *Service) PendingImports(ctx context.Context, actor *account.User) ([]Pe
 	if err := q.Order("c.id").Limit(500).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ImporterID
+	}
+	emails, err := s.accounts.Emails(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PendingImport, 0, len(rows))
 	for _, r := range rows {
-		p := PendingImport{Certificate: r.Certificate, ImportedBy: r.ImporterEmail, ImportedAt: r.ImportedAt, MayConfirm: r.ImporterID != actor.ID}
+		p := PendingImport{Certificate: r.Certificate, ImportedBy: emails[r.ImporterID], ImportedAt: r.ImportedAt, MayConfirm: r.ImporterID != actor.ID}
 		if r.SupersedesCode != nil {
 			p.SupersedeCode = *r.SupersedesCode
 		}

@@ -94,8 +94,11 @@ type Option struct {
 
 // ProducerProducts lists the listings of the actor's producer, to name one in an application.
 func (s *Service) ProducerProducts(ctx context.Context, producerID int64) ([]Option, error) {
-	var out []Option
-	err := s.db.WithContext(ctx).Table("products").Select("id, name").Where("producer_id = ?", producerID).Order("name").Limit(500).Scan(&out).Error
+	names, err := s.products.ProductNames(ctx, producerID)
+	out := make([]Option, len(names))
+	for i, n := range names {
+		out[i] = Option{ID: n.ID, Name: n.Name}
+	}
 	return out, err
 }
 
@@ -105,6 +108,9 @@ func (s *Service) Communes(ctx context.Context, province string) ([]Option, erro
 	if province == "" {
 		return out, nil
 	}
-	err := s.db.WithContext(ctx).Table("communes").Select("code, full_name AS name").Where("province_code = ? AND retired_on IS NULL", province).Order("name_folded").Scan(&out).Error
+	cs, err := s.regions.Communes(ctx, province)
+	for _, c := range cs {
+		out = append(out, Option{Code: c.Code, Name: c.FullName})
+	}
 	return out, err
 }

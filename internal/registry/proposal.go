@@ -79,9 +79,8 @@ func (s *Service) RevocationProposals(ctx context.Context, actor *account.User, 
 		return nil, errs.ErrForbidden
 	}
 	q := s.db.WithContext(ctx).Table("registry_revocation_proposals p").
-		Select("p.*, c.code AS certificate_code, c.product_name, c.stars, u.email AS proposer_email, c.revoked_on IS NOT NULL AS revoked").
-		Joins("JOIN certificates c ON c.id = p.certificate_id").
-		Joins("JOIN users u ON u.id = p.proposed_by")
+		Select("p.*, c.code AS certificate_code, c.product_name, c.stars, c.revoked_on IS NOT NULL AS revoked").
+		Joins("JOIN certificates c ON c.id = p.certificate_id")
 	if !actor.IsCentralOfficer() {
 		q = q.Where("p.province_code = ?", officerProvince(actor))
 	}
@@ -89,8 +88,21 @@ func (s *Service) RevocationProposals(ctx context.Context, actor *account.User, 
 		q = q.Where("c.code = ?", code)
 	}
 	var out []ProposalView
-	err := q.Order("p.id DESC").Limit(200).Scan(&out).Error
-	return out, err
+	if err := q.Order("p.id DESC").Limit(200).Scan(&out).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(out))
+	for i, p := range out {
+		ids[i] = p.ProposedBy
+	}
+	emails, err := s.accounts.Emails(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].ProposerEmail = emails[out[i].ProposedBy]
+	}
+	return out, nil
 }
 
 // cleanMultiline is cleanText that also allows line breaks and tabs (a

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
@@ -25,16 +26,33 @@ type Service struct {
 	blobs     blob.Store
 	producers *producer.Store
 	regions   *region.Store
+	places    func(tx *gorm.DB) *region.Store // the region store inside a transaction
+	accounts  *account.Service
+	products  Products
 	today     func() day.Date
 }
 
+// Products is what the registry asks of the catalogue, which owns the
+// listings a certificate may name (catalog.Service implements it). The
+// registry never reads the catalogue's tables itself.
+type Products interface {
+	// OwnsProduct reports, in tx, whether productID is producerID's listing.
+	OwnsProduct(ctx context.Context, tx *gorm.DB, producerID, productID int64) (bool, error)
+	// ProductNames lists producerID's listings by name, to name one in an application.
+	ProductNames(ctx context.Context, producerID int64) ([]catalog.ProductName, error)
+	// Descriptions returns the listings' descriptions by id, in one query.
+	Descriptions(ctx context.Context, ids []int64) (map[int64]string, error)
+}
+
 // NewService returns the registry service. today is the calendar day in
-// Vietnam (tests pass a fixed or moving clock).
+// Vietnam (tests pass a fixed or moving clock). Producers, places, users
+// and listings are read through their own areas' services on g.
 func NewService(g *gorm.DB, blobs blob.Store, today func() day.Date) *Service {
 	if today == nil {
 		today = day.Today
 	}
-	return &Service{db: g, blobs: blobs, producers: producer.NewStore(g), regions: region.NewStore(g), today: today}
+	return &Service{db: g, blobs: blobs, producers: producer.NewStore(g), regions: region.NewStore(g), places: region.NewStore,
+		accounts: account.NewService(g, nil), products: catalog.NewService(g, nil), today: today}
 }
 
 // Today is the service's current calendar day.

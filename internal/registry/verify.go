@@ -69,15 +69,21 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 	if v.Import, err = s.importInfo(ctx, c); err != nil {
 		return v, err
 	}
-	g := s.db.WithContext(ctx)
+	// A place the region area does not know leaves its name out: the
+	// certificate is still what the public asked about. A failed read is
+	// an error, never a page that silently lacks the place.
 	if c.CommuneCode != nil {
-		if err := g.Table("communes").Select("full_name").Where("code = ?", *c.CommuneCode).Scan(&v.Commune).Error; err != nil {
+		cm, err := s.regions.Commune(ctx, *c.CommuneCode)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
 			return v, err
 		}
+		v.Commune = cm.FullName
 	}
-	if err := g.Table("provinces").Select("full_name").Where("code = ?", c.ProvinceCode).Scan(&v.Province).Error; err != nil {
+	pr, err := s.regions.Province(ctx, c.ProvinceCode)
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
 		return v, err
 	}
+	v.Province = pr.FullName
 	return v, nil
 }
 

@@ -117,13 +117,14 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
+	badges := registry.NewBadgeStore(g)
 	return services{
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producer.NewStore(g),
 		regions:       region.NewStore(g),
-		products:      catalog.NewService(g),
+		products:      catalog.NewService(g, badges),
 		photos:        catalog.NewPhotoService(g, blobs),
-		badges:        registry.NewBadgeStore(g),
+		badges:        badges,
 		certification: registry.NewService(g, blobs, nil),
 		orders:        orders,
 		payments: payment.NewService(g, orders, payment.Config{
@@ -142,13 +143,13 @@ func (s *Server) newAreas() {
 	secret := cursorSecret(s.cfg)
 	s.ord = &orderweb.Handlers{Kit: k, Orders: svc.orders, Payments: svc.payments, Producers: svc.producers, Regions: svc.regions,
 		// Each checkout reserves stock for the payment TTL: a flood of unpaid checkouts would hold a producer's stock.
-		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled, DB: s.db}
+		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled}
 	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}
-	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Producers: svc.producers,
-		Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000), DB: s.db}
+	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Registry: svc.certification,
+		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000)}
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
-	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification, DB: s.db}
+	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is

@@ -41,7 +41,7 @@ var (
 // Payment is what a VietQR carries. Amount 0 makes a static QR (the payer
 // types the amount); a positive amount makes a dynamic one.
 type Payment struct {
-	BIN     string // six-digit bank BIN (data/vn-bank-bins.csv, table banks)
+	BIN     string // six-digit bank BIN (data/vn-bank-bins.csv, the region area's banks)
 	Account string // account or card number, up to 19 characters
 	Card    bool   // true: QRIBFTTC (card number), false: QRIBFTTA (account)
 	Amount  int64  // whole đồng; 0 for a static QR

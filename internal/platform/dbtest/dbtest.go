@@ -172,6 +172,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // crypto/rand.Read never returns an error (it crashes the program instead)
 	return strings.ToLower(hex.EncodeToString(b))
 }
-
-// Name returns a short description of g's dialect for failure messages.
-func Name(g *gorm.DB) string { return fmt.Sprint(db.DialectOf(g)) }

@@ -5,7 +5,6 @@ package errs
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -49,11 +48,6 @@ func (e *ValidationError) Error() string {
 // Invalid builds a ValidationError for a single field.
 func Invalid(field, message string) error {
 	return &ValidationError{Fields: []FieldError{{Field: field, Message: message}}}
-}
-
-// Conflictf returns an ErrConflict with a reason that is safe to show to people.
-func Conflictf(format string, args ...any) error {
-	return &Reasoned{Err: ErrConflict, Reason: fmt.Sprintf(format, args...)}
 }
 
 // Reasoned carries a sentinel plus a message key that may be shown to the user.

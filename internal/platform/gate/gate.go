@@ -62,9 +62,6 @@ func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 	}, nil
 }
 
-// Size is the number of slots.
-func (g *Gate) Size() int { return cap(g.slots) }
-
 // Peak is the most slots ever held at once, for tests and measurements.
 func (g *Gate) Peak() int {
 	g.mu.Lock()

@@ -23,7 +23,6 @@ const Default = "vi"
 // Bundle holds every message in every language.
 type Bundle struct {
 	localizers map[string]*goi18n.Localizer
-	keys       map[string]map[string]bool // language → message ids
 }
 
 // Load reads all *.json message files from fsys. A file whose language is
@@ -67,7 +66,7 @@ func Load(fsys fs.FS) (*Bundle, error) {
 	for _, lang := range Languages {
 		l[lang] = goi18n.NewLocalizer(b, lang)
 	}
-	return &Bundle{localizers: l, keys: keys}, nil
+	return &Bundle{localizers: l}, nil
 }
 
 // Supported reports whether lang is a language of the site.
@@ -103,23 +102,4 @@ func (b *Bundle) T(lang, key string, data ...any) string {
 		return key
 	}
 	return s
-}
-
-// Keys lists the message ids defined in lang, for the test that every
-// language has every message.
-func (b *Bundle) Keys(lang string) map[string]bool { return b.keys[lang] }
-
-// Match picks the best supported language for an Accept-Language header.
-func Match(acceptLanguage string) string {
-	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil {
-		return Default
-	}
-	for _, t := range tags {
-		base, _ := t.Base()
-		if Supported(base.String()) {
-			return base.String()
-		}
-	}
-	return Default
 }

@@ -4,8 +4,6 @@
 package adminweb
 
 import (
-	"gorm.io/gorm"
-
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/kit"
@@ -16,5 +14,4 @@ type Handlers struct {
 	*kit.Kit
 	Producers *producer.Store
 	Registry  *registry.Service // issuing authorities
-	DB        *gorm.DB          // the producer list; goes once producer.Store lists for review
 }

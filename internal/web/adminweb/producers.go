@@ -14,8 +14,8 @@ type adminView struct {
 
 // Home lists producers for approval.
 func (h *Handlers) Home(c echo.Context) error {
-	var ps []producer.Producer
-	if err := h.DB.WithContext(c.Request().Context()).Order("status, name_folded").Limit(500).Find(&ps).Error; err != nil {
+	ps, err := h.Producers.All(c.Request().Context(), 500)
+	if err != nil {
 		return err
 	}
 	return h.Render(c, http.StatusOK, "admin", adminView{Producers: ps})

@@ -308,13 +308,6 @@ func (b *Browser) Click(what string) {
 	}
 }
 
-// ClickInPlace presses a button or link that changes the page without loading
-// a new one (htmx, scripts).
-func (b *Browser) ClickInPlace(what string) {
-	b.t.Helper()
-	b.do(fmt.Sprintf("click %q", what), chromedp.Click(b.find("clickable", what)))
-}
-
 // WaitText waits until the page's visible text contains text.
 func (b *Browser) WaitText(text string) {
 	b.t.Helper()

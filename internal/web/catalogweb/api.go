@@ -14,7 +14,6 @@ import (
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
@@ -161,16 +160,9 @@ type producerCertJSON struct {
 	VerifyURL   string `json:"verify_url"`
 }
 
-// place is the producer's commune and province, never the street.
-func (h *Handlers) place(ctx context.Context, p producer.Producer, lang string) string {
-	var parts []string
-	if cm, err := h.Regions.Commune(ctx, p.CommuneCode); err == nil {
-		parts = append(parts, pick(lang, cm.FullName, cm.FullNameEn))
-	}
-	if pr, err := h.Regions.Province(ctx, p.ProvinceCode); err == nil {
-		parts = append(parts, pick(lang, pr.FullName, pr.FullNameEn))
-	}
-	return strings.Join(parts, ", ")
+// place is the producer's commune and province, never the street (region.Store.Place).
+func (h *Handlers) place(ctx context.Context, p producer.Producer, lang string) (string, error) {
+	return h.Regions.Place(ctx, p.CommuneCode, p.ProvinceCode, lang)
 }
 
 func pick(lang, vi, en string) string {
@@ -195,7 +187,9 @@ func (h *Handlers) publicProducer(ctx context.Context, slug, lang string) (produ
 		return producerJSON{}, errs.ErrNotFound
 	}
 	out := h.producerRef(p, lang)
-	out.Place = h.place(ctx, p, lang)
+	if out.Place, err = h.place(ctx, p, lang); err != nil {
+		return out, err
+	}
 	photos, err := h.Photos.OfProducer(ctx, p.ID)
 	if err != nil {
 		return out, err
@@ -210,8 +204,8 @@ func (h *Handlers) publicProducer(ctx context.Context, slug, lang string) (produ
 	if out.Products, err = h.cards(ctx, page.Cards); err != nil {
 		return out, err
 	}
-	var certs []registry.Certificate
-	if err := h.DB.WithContext(ctx).Where("producer_id = ?", p.ID).Order("valid_until DESC").Limit(100).Find(&certs).Error; err != nil {
+	certs, err := h.Registry.CertificatesOf(ctx, p.ID)
+	if err != nil {
 		return out, err
 	}
 	today := day.Today()
@@ -241,20 +235,17 @@ type producerListJSON struct {
 // with the same signed keyset cursor as products.
 func (h *Handlers) APIProducers(c echo.Context) error {
 	ctx := c.Request().Context()
-	q := h.DB.WithContext(ctx).Where("status = ?", producer.StatusApproved)
-	if p := c.QueryParam("province"); p != "" {
-		q = q.Where("province_code = ?", p)
-	}
+	var after int64
 	if raw := c.QueryParam("cursor"); raw != "" {
 		cur, err := h.Cursors.Decode(raw)
 		if err != nil {
 			return err
 		}
-		q = q.Where("id > ?", cur.ID)
+		after = cur.ID
 	}
 	const limit = 50
-	var ps []producer.Producer
-	if err := q.Order("id").Limit(limit + 1).Find(&ps).Error; err != nil {
+	ps, err := h.Producers.ApprovedAfter(ctx, c.QueryParam("province"), after, limit+1)
+	if err != nil {
 		return err
 	}
 	out := producerListJSON{Items: []producerJSON{}}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/producer"
@@ -23,11 +22,11 @@ type Handlers struct {
 	Catalog   *catalog.Service
 	Photos    *catalog.PhotoService
 	Badges    *registry.BadgeStore // a listing's OCOP badge comes only from the registry
+	Registry  *registry.Service    // a producer's certificates on their public page
 	Producers *producer.Store
 	Regions   *region.Store
 	Cursors   *catalog.CursorCodec // signed keyset cursors of product and producer lists
 	Cache     *kit.ReadCache       // public reads; ClearsCache empties it after a portal write
-	DB        *gorm.DB             // sitemap, producer list and certificates; goes once their stores answer
 }
 
 // ClearsCache empties the public read cache after any successful unsafe

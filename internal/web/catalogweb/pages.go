@@ -91,7 +91,9 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 		full, pr := pp.Product, pp.Producer
 		v := productView{Product: full, Name: full.LocalName(lang), Producer: h.producerRef(pr, lang),
 			Canonical: h.BaseURL + "/products/" + full.Slug}
-		v.Producer.Place = h.place(ctx, pr, lang)
+		if v.Producer.Place, err = h.place(ctx, pr, lang); err != nil {
+			return productView{}, err
+		}
 		v.Description = paragraphs(pick(lang, full.Description, full.DescriptionEn))
 		v.Story = paragraphs(pick(lang, full.Story, full.StoryEn))
 		if len(full.Photos) > 0 {

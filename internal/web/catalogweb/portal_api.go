@@ -32,7 +32,10 @@ type profileJSON struct {
 func (h *Handlers) profileOf(ctx context.Context, p producer.Producer, lang string) (profileJSON, error) {
 	out := profileJSON{producerJSON: h.producerRef(p, lang), Street: p.Street, Phone: p.Phone, Email: p.Email,
 		Status: string(p.Status), BankBIN: p.BankBIN, BankAccount: p.BankAccount, BankHolder: p.BankHolder}
-	out.Place = h.place(ctx, p, lang)
+	var err error
+	if out.Place, err = h.place(ctx, p, lang); err != nil {
+		return out, err
+	}
 	photos, err := h.Photos.OfProducer(ctx, p.ID)
 	for _, ph := range photos {
 		out.Photos = append(out.Photos, photoURLs(ph.Key, ph.Width, ph.Height))

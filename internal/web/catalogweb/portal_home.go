@@ -25,7 +25,11 @@ func (h *Handlers) PortalHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := portalView{Producer: &p, Address: h.address(c, p)}
+	addr, err := h.address(c, p)
+	if err != nil {
+		return err
+	}
+	v := portalView{Producer: &p, Address: addr}
 	if b, err := h.Regions.Bank(ctx, p.BankBIN); err == nil {
 		v.BankName = b.ShortName
 	}
@@ -36,10 +40,10 @@ func (h *Handlers) PortalHome(c echo.Context) error {
 }
 
 // address writes a producer's address as street, commune, province.
-func (h *Handlers) address(c echo.Context, p producer.Producer) string {
-	place := h.place(c.Request().Context(), p, kit.LangOf(c))
-	if p.Street == "" {
-		return place
+func (h *Handlers) address(c echo.Context, p producer.Producer) (string, error) {
+	place, err := h.place(c.Request().Context(), p, kit.LangOf(c))
+	if p.Street == "" || err != nil {
+		return place, err
 	}
-	return p.Street + ", " + place
+	return p.Street + ", " + place, nil
 }

@@ -3,12 +3,8 @@ package catalogweb
 import (
 	"encoding/xml"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/chocop/ocop/internal/catalog"
-	"github.com/chocop/ocop/internal/producer"
 )
 
 // Robots lets crawlers read the storefront and keeps them out of private areas.
@@ -37,23 +33,15 @@ const sitemapMax = 50_000
 func (h *Handlers) Sitemap(c echo.Context) error {
 	ctx := c.Request().Context()
 	set := sitemapSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: h.BaseURL + "/"}, {Loc: h.BaseURL + "/products"}}}
-	var products []struct {
-		Slug      string
-		UpdatedAt time.Time
-	}
-	err := h.DB.WithContext(ctx).Table("products").Select("products.slug, products.updated_at").
-		Joins("JOIN producers pr ON pr.id = products.producer_id").
-		Where("products.status = ? AND pr.status = ?", catalog.StatusPublished, producer.StatusApproved).
-		Order("products.id").Limit(sitemapMax - 1000).Scan(&products).Error
+	products, err := h.Catalog.ListedProducts(ctx, sitemapMax-1000)
 	if err != nil {
 		return err
 	}
 	for _, p := range products {
 		set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + "/products/" + p.Slug, LastMod: p.UpdatedAt.UTC().Format("2006-01-02")})
 	}
-	var slugs []string
-	if err := h.DB.WithContext(ctx).Model(&producer.Producer{}).Where("status = ?", producer.StatusApproved).
-		Order("id").Limit(sitemapMax-len(set.URLs)).Pluck("slug", &slugs).Error; err != nil {
+	slugs, err := h.Producers.ApprovedSlugs(ctx, sitemapMax-len(set.URLs))
+	if err != nil {
 		return err
 	}
 	for _, sl := range slugs {

@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/web/kit"
 )
@@ -30,7 +29,7 @@ func (h *Handlers) APICommission(c echo.Context) error {
 }
 
 func (h *Handlers) commissionBP(c echo.Context) (int, error) {
-	return payment.CommissionBP(c.Request().Context(), h.DB)
+	return h.Payments.CommissionRate(c.Request().Context())
 }
 
 // APISetCommission sets the commission rate new orders snapshot (audited).

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/order"
@@ -29,9 +28,8 @@ type Handlers struct {
 	// Checkouts caps checkouts per user (each reserves stock for the
 	// payment TTL, so a flood of unpaid checkouts would hold a producer's stock).
 	Checkouts      *account.Limiter
-	CardReady      bool     // a Stripe key is configured: the checkout offers cards
-	VietQRDisabled bool     // the checkout offers no VietQR (OCOP_VIETQR_DISABLED)
-	DB             *gorm.DB // the commission rate; goes once payment.Service reads it
+	CardReady      bool // a Stripe key is configured: the checkout offers cards
+	VietQRDisabled bool // the checkout offers no VietQR (OCOP_VIETQR_DISABLED)
 }
 
 // allowCheckout counts a checkout attempt by the signed-in user and refuses

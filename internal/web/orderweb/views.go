@@ -2,12 +2,10 @@ package orderweb
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/web/kit"
 )
@@ -137,26 +135,27 @@ func (h *Handlers) producerOrders(ctx context.Context, p producer.Producer, os [
 	return out, nil
 }
 
-// groupViews are groups in JSON, each order with its producer's name.
-// Each producer is read once however many orders it sold; a producer that
-// no longer exists leaves its name blank, a database error is returned.
+// groupViews are groups in JSON, each order with its producer's name. The
+// producers of every order are read in one query; a producer that no
+// longer exists leaves its name blank, a database error is returned.
 func (h *Handlers) groupViews(ctx context.Context, gs ...order.Group) ([]groupJSON, error) {
-	sellers := map[int64]producer.Producer{}
+	var ids []int64
+	for _, g := range gs {
+		for _, o := range g.Orders {
+			ids = append(ids, o.ProducerID)
+		}
+	}
+	sellers, err := h.Producers.ByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]groupJSON, 0, len(gs))
 	for _, g := range gs {
 		v := groupJSON{Code: g.Code, Status: string(g.Status), PaymentMethod: g.PaymentMethod, ItemsTotal: g.ItemsTotal,
 			ShippingTotal: g.ShippingTotal, Total: g.Total, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, CreatedAt: g.CreatedAt,
 			Address: addressOf(g.Address()), Orders: []orderJSON{}}
 		for _, o := range g.Orders {
-			p, ok := sellers[o.ProducerID]
-			if !ok {
-				var err error
-				if p, err = h.Producers.ByID(ctx, o.ProducerID); err != nil && !errors.Is(err, errs.ErrNotFound) {
-					return nil, err
-				}
-				sellers[o.ProducerID] = p
-			}
-			v.Orders = append(v.Orders, orderView(o, p, false))
+			v.Orders = append(v.Orders, orderView(o, sellers[o.ProducerID], false))
 		}
 		if g.Status == order.GroupPending && g.PaymentMethod == order.MethodVietQR {
 			if qr, err := h.Payments.VietQR(ctx, g); err == nil { // else the order shows without a QR; the QR image route reports the error
