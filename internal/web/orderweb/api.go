@@ -124,26 +124,25 @@ func (h *Handlers) APIOrders(c echo.Context) error {
 
 // APIOrder shows one of the caller's groups; anyone else's is a 404.
 func (h *Handlers) APIOrder(c echo.Context) error {
-	ctx := c.Request().Context()
-	g, err := h.Orders.GroupByCode(ctx, c.Param("code"), kit.UserOf(c).ID)
+	g, err := h.Orders.GroupByCode(c.Request().Context(), c.Param("code"), kit.UserOf(c).ID)
 	if err != nil {
 		return err
 	}
-	v, err := h.groupView(ctx, g)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
+	return h.sendGroup(c, g)
 }
 
 // APIOrderCancel cancels one of the caller's groups (refunded when paid).
 func (h *Handlers) APIOrderCancel(c echo.Context) error {
-	ctx := c.Request().Context()
-	g, err := h.Payments.CancelGroup(ctx, kit.UserOf(c).ID, c.Param("code"))
+	g, err := h.Payments.CancelGroup(c.Request().Context(), kit.UserOf(c).ID, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	v, err := h.groupView(ctx, g)
+	return h.sendGroup(c, g)
+}
+
+// sendGroup answers 200 with g in JSON.
+func (h *Handlers) sendGroup(c echo.Context, g order.Group) error {
+	v, err := h.groupView(c.Request().Context(), g)
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,7 @@ import (
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/dbtest"
-	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/web/kit"
-	"github.com/chocop/ocop/seed"
 )
 
 // TestMergeGuestCartHook proves the hook the sign-in handler calls: the
@@ -28,17 +26,10 @@ import (
 func TestMergeGuestCartHook(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
+		p := seededProducer(t, g)
 		accounts := account.NewService(g, nil)
 		h := &Handlers{Kit: &kit.Kit{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
 			Orders: order.NewService(g, time.Hour, payment.CommissionBP)}
-		var p producer.Producer
-		g.Where("status = ?", producer.StatusApproved).Order("id").Take(&p)
 		now := time.Now().UTC()
 		prod := catalog.Product{ProducerID: p.ID, Slug: "hook-test", Name: "Quýt Bắc Sơn", GroupCode: "I.1.a", Status: catalog.StatusPublished, CreatedAt: now, UpdatedAt: now}
 		g.Create(&prod)

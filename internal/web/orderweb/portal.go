@@ -46,18 +46,23 @@ func (h *Handlers) fulfil(c echo.Context, req fulfilRequest) (producer.Producer,
 	return p, o, err
 }
 
-// APIPortalOrders lists the producer's own orders with where each ships to.
-func (h *Handlers) APIPortalOrders(c echo.Context) error {
+// ownOrders are the signed-in producer's latest 200 orders as they see them.
+func (h *Handlers) ownOrders(c echo.Context) ([]orderJSON, error) {
 	ctx := c.Request().Context()
 	p, err := h.Producers.OfUser(ctx, kit.UserOf(c).ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	os, err := h.Orders.OrdersOfProducer(ctx, p.ID, 200)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out, err := h.producerOrders(ctx, p, os)
+	return h.producerOrders(ctx, p, os)
+}
+
+// APIPortalOrders lists the producer's own orders with where each ships to.
+func (h *Handlers) APIPortalOrders(c echo.Context) error {
+	out, err := h.ownOrders(c)
 	if err != nil {
 		return err
 	}
@@ -120,19 +125,11 @@ type portalOrdersView struct {
 
 // PortalOrders lists the producer's own orders with the next action each allows.
 func (h *Handlers) PortalOrders(c echo.Context) error {
-	ctx := c.Request().Context()
-	p, err := h.Producers.OfUser(ctx, kit.UserOf(c).ID)
+	orders, err := h.ownOrders(c)
 	if err != nil {
 		return err
 	}
-	os, err := h.Orders.OrdersOfProducer(ctx, p.ID, 200)
-	if err != nil {
-		return err
-	}
-	v := portalOrdersView{}
-	if v.Orders, err = h.producerOrders(ctx, p, os); err != nil {
-		return err
-	}
+	v := portalOrdersView{Orders: orders}
 	return h.Render(c, http.StatusOK, "portal_orders", v)
 }
 

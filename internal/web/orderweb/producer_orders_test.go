@@ -16,8 +16,19 @@ import (
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
+
+// seededProducer loads the demo data into g and returns its first approved producer.
+func seededProducer(t *testing.T, g *gorm.DB) producer.Producer {
+	t.Helper()
+	seedtest.Demo(t, g)
+	var p producer.Producer
+	if err := g.Where("status = ?", producer.StatusApproved).Order("id").Take(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 // TestProducerOrdersReadAddressesAtOnce proves a producer's order list
 // costs the same number of queries for 2 orders as for 12 (no query per
@@ -27,16 +38,7 @@ import (
 func TestProducerOrdersReadAddressesAtOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
-		var p producer.Producer
-		if err := g.Where("status = ?", producer.StatusApproved).Order("id").Take(&p).Error; err != nil {
-			t.Fatal(err)
-		}
+		p := seededProducer(t, g)
 		shopper, err := account.NewService(g, nil).UserByEmail(ctx, "shopper@example.com")
 		if err != nil {
 			t.Fatal(err)
