@@ -72,8 +72,11 @@ func TestCertificatePDFIsAnOfficialForm(t *testing.T) {
 		t.Error("the revoked certificate does not give the revocation's reason")
 	}
 	if dir := os.Getenv("OCOP_PDF_OUT"); dir != "" { // for a person to look at: pdftoppm -png
-		_ = os.WriteFile(dir+"/valid.pdf", valid, 0o644)
-		_ = os.WriteFile(dir+"/revoked.pdf", revoked, 0o644)
+		for name, pdf := range map[string][]byte{"valid.pdf": valid, "revoked.pdf": revoked} {
+			if err := os.WriteFile(dir+"/"+name, pdf, 0o644); err != nil {
+				t.Fatalf("OCOP_PDF_OUT: %v", err)
+			}
+		}
 	}
 }
 

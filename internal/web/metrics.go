@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -29,6 +31,12 @@ func newMetrics() *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// ObserveRequest counts a request and its latency by route (kit.AccessLog).
+func (m *metrics) ObserveRequest(method, route string, status int, elapsed time.Duration) {
+	m.requests.With(prometheus.Labels{"method": method, "route": route, "status": strconv.Itoa(status)}).Inc()
+	m.latency.With(prometheus.Labels{"route": route}).Observe(elapsed.Seconds())
 }
 
 func (m *metrics) httpHandler() http.Handler {

@@ -1,81 +1,243 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
-// routes is the route table. Each area adds its routes in a function of its
-// own (catalogRoutes, registryRoutes, orderRoutes) so that this page stays
-// readable on one screen.
+// Upload routes sit outside the 1 MiB groups, with a body limit fit for
+// what they take. A photo is the largest body any route accepts.
+const (
+	photoLimit   = catalog.MaxPhotoBytes + 64<<10    // one photo
+	dossierLimit = registry.MaxDocumentSize + 64<<10 // one dossier file and the form around it
+)
+
+// routes is the route table: every route of every area, grouped by URL.
+//
+// Pages (cookie sessions, a CSRF token on every form) hang off the group
+// pages, with /portal, /registry and /admin gated by role; the JSON API
+// (bearer tokens only, never cookies, so no CSRF) off api. Uploads and the
+// webhooks are registered on e with their own body limits.
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
+	auth, cat, reg, ord, adm := s.auth, s.cat, s.reg, s.ord, s.adm
 
-	// Operations. No session, no CSRF. /metrics is not here: it has a
-	// listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
+	authn := kit.Authenticate(s.svc.accounts)
+	csrf := s.plumbing.CSRF()
+	user := kit.RequireUser
+	producerOnly := kit.RequireProducer(s.svc.producers) // a suspended producer only reads
+	officer := kit.RequireRole(account.RoleOfficer)
+	adminOnly := kit.RequireRole(account.RoleAdmin)
+	clears := cat.ClearsCache // a portal write empties the storefront's read cache
+	photoUpload, dossierUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit)
+
+	// Operations and files. No session, no CSRF. /metrics is not here: it
+	// has a listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/static/*", s.assets.serve)
+	e.GET("/static/*", s.assets.Serve)
+	e.GET("/media/*", cat.Media)
+	e.GET("/robots.txt", cat.Robots)
+	e.GET("/sitemap.xml", cat.Sitemap)
 
-	// JSON API: bearer tokens only, never cookies, so it needs no CSRF token.
-	api := e.Group("/api/v1", bodyLimit(BodyLimit), s.authenticate)
+	// /webhooks: no session and no CSRF; the signature on the raw body is the authentication.
+	hooks := e.Group("/webhooks", kit.BodyLimit(64<<10))
+	hooks.POST("/bank", ord.WebhookBank)
+	hooks.POST("/stripe", ord.WebhookStripe)
+
+	// / : the storefront, signing in, verification, cart and orders.
+	pages := e.Group("", kit.BodyLimit(kit.DefaultBodyLimit), authn, csrf)
+	pages.GET("/", cat.Home)
+	pages.GET("/lang/:lang", auth.SwitchLang)
+	pages.GET("/login", auth.LoginPage)
+	pages.POST("/login", auth.Login)
+	pages.GET("/register", auth.RegisterPage)
+	pages.POST("/register", auth.Register)
+	pages.POST("/logout", auth.Logout)
+	pages.GET("/account", auth.AccountPage, user)
+	pages.GET("/account/orders", ord.AccountOrders, user)
+
+	pages.GET("/products", cat.ProductsPage)
+	pages.GET("/products/:slug", cat.ProductPage)
+	pages.GET("/producers/:slug", cat.ProducerPage)
+
+	// The /verify/{code} path is printed on packages: never change it.
+	pages.GET("/verify", reg.VerifyForm)
+	pages.GET("/verify/:code", reg.VerifyPage)
+	pages.GET("/verify/:code/print", reg.CertificatePrint)
+	pages.GET("/verify/:code/certificate.pdf", reg.CertificatePDF)
+	pages.GET("/verify/:code/scan", reg.CertificateScan) // the scanned paper decision of a confirmed import
+
+	pages.GET("/cart", ord.CartPage)
+	pages.POST("/cart/items", ord.CartAdd)
+	pages.POST("/cart/items/:variant_id", ord.CartSet)
+	pages.GET("/checkout", ord.CheckoutPage, user)
+	pages.GET("/checkout/communes", ord.CheckoutCommunes)
+	pages.POST("/checkout", ord.Checkout, user)
+	pages.GET("/orders/:code", ord.OrderPage, user)
+	pages.GET("/orders/:code/status", ord.OrderStatus, user)
+	pages.GET("/orders/:code/qr.png", ord.OrderQR, user)
+	pages.POST("/orders/:code/cancel", ord.OrderCancel, user)
+	pages.POST("/orders/:code/pay", ord.OrderPay, user)
+
+	// /portal: a producer's own profile, products, registry applications, orders and ledger.
+	portal := pages.Group("/portal", producerOnly)
+	portal.GET("", cat.PortalHome)
+	portal.GET("/profile", cat.PortalProfilePage)
+	portal.POST("/profile", cat.PortalSaveProfile, clears)
+	e.POST("/portal/profile/photos", cat.PortalAddPhoto, photoUpload, authn, csrf, producerOnly, clears)
+	portal.GET("/products", cat.PortalProductsPage)
+	portal.GET("/products/new", cat.PortalNewProductPage)
+	portal.POST("/products", cat.PortalCreateProduct, clears)
+	portal.GET("/products/:slug", cat.PortalEditProductPage)
+	portal.POST("/products/:slug", cat.PortalUpdateProduct, clears)
+	portal.POST("/products/:slug/status", cat.PortalProductStatus, clears)
+	e.POST("/portal/products/:slug/photos", cat.PortalAddPhoto, photoUpload, authn, csrf, producerOnly, clears)
+
+	portal.GET("/registry", reg.PortalPage)
+	portal.POST("/registry", reg.PortalCreateApplication)
+	portal.GET("/registry/:code", reg.PortalApplicationPage)
+	portal.POST("/registry/:code/submit", reg.PortalSubmit)
+	portal.GET("/registry/:code/documents/:id", reg.DownloadDocument)
+	e.POST("/portal/registry/:code/documents", reg.PortalUpload, dossierUpload, authn, csrf, producerOnly)
+
+	portal.GET("/orders", ord.PortalOrders)
+	portal.POST("/orders/:code/:action", ord.PortalAct)
+	portal.GET("/ledger", ord.PortalLedger)
+
+	// /registry: officers, scoped to their province (central: forwarded applications).
+	officers := pages.Group("/registry", officer)
+	officers.GET("", reg.Home)
+	officers.GET("/applications", reg.QueuePage)
+	officers.GET("/applications/:code", reg.ApplicationPage)
+	officers.POST("/applications/:code/propose", reg.Propose)
+	officers.POST("/applications/:code/scores", reg.Score)
+	officers.POST("/applications/:code/remarks", reg.Remark)
+	officers.GET("/applications/:code/documents/:id", reg.DownloadDocument)
+	officers.GET("/decisions/new", reg.DecisionPage)
+	officers.POST("/decisions", reg.Decide)
+	officers.GET("/certificates", reg.CertificatesPage)
+	officers.GET("/certificates/export.csv", reg.CertificatesCSV)
+	officers.GET("/certificates/:code", reg.CertificatePage)
+	officers.POST("/certificates/:code/revoke", reg.Revoke)
+	officers.POST("/certificates/:code/revocation-proposals", reg.ProposeRevocation)
+	officers.GET("/proposals", reg.ProposalsPage)
+	officers.GET("/imports", reg.ImportsPage)
+	// The scan of the original decision comes with the confirmation: a dossier-sized body limit.
+	e.POST("/registry/imports/:code/confirm", reg.ConfirmImport, dossierUpload, authn, csrf, officer)
+
+	// /admin: producers, issuing authorities, commission and shipping, payments and payouts.
+	admins := pages.Group("/admin", adminOnly)
+	admins.GET("", adm.Home)
+	admins.POST("/producers/:slug/approve", adm.ApproveProducer)
+	admins.POST("/producers/:slug/suspend", adm.SuspendProducer)
+	admins.GET("/authorities", adm.Authorities)
+	admins.POST("/authorities/:key", adm.SetAuthority)
+	admins.GET("/settings", ord.AdminSettings)
+	admins.POST("/settings/commission", ord.AdminSetCommission)
+	admins.POST("/settings/shipping", ord.AdminSetShipping)
+	admins.GET("/payments", ord.AdminPayments)
+	admins.POST("/payments/confirm", ord.AdminConfirmPayment)
+	admins.POST("/payments/issues/:id/resolve", ord.AdminResolveIssue)
+	admins.POST("/payments/calls/:id/retry", ord.AdminRetryCall)
+	admins.GET("/payouts", ord.AdminPayouts)
+	admins.POST("/payouts", ord.AdminRecordPayout)
+	admins.GET("/payouts.csv", ord.PayoutCSV)
+
+	// /api/v1: the same capabilities as JSON, described by the OpenAPI document.
+	api := e.Group("/api/v1", kit.BodyLimit(kit.DefaultBodyLimit), authn)
 	api.GET("/openapi.yaml", s.openapi)
-	api.POST("/auth/token", s.apiIssueToken)
-	api.POST("/auth/register", s.apiRegister)
-	api.POST("/auth/token/revoke", s.apiRevokeToken, requireUser)
-	api.GET("/me", s.apiMe, requireUser)
+	api.POST("/auth/token", auth.APIIssueToken)
+	api.POST("/auth/register", auth.APIRegister)
+	api.POST("/auth/token/revoke", auth.APIRevokeToken, user)
+	api.GET("/me", auth.APIMe, user)
 
-	// Pages: cookie sessions, CSRF token on every form.
-	pages := e.Group("", bodyLimit(BodyLimit), s.authenticate, s.csrf())
-	pages.GET("/", s.home)
-	pages.GET("/lang/:lang", s.switchLang)
-	pages.GET("/login", s.loginPage)
-	pages.POST("/login", s.login)
-	pages.GET("/register", s.registerPage)
-	pages.POST("/register", s.register)
-	pages.POST("/logout", s.logout)
-	pages.GET("/account", s.accountPage, requireUser)
+	api.GET("/products", cat.APIProducts)
+	api.GET("/products/:slug", cat.APIProduct)
+	api.GET("/producers", cat.APIProducers)
+	api.GET("/producers/:slug", cat.APIProducer)
+	api.GET("/categories", cat.APICategories)
+	api.GET("/regions", cat.APIRegions)
 
-	portal := pages.Group("/portal", s.requireProducer)
-	portal.GET("", s.portalHome)
+	api.GET("/verify/:code", reg.APIVerify)
+	api.GET("/certificates", reg.APISearchCertificates)
+	api.GET("/certificates/export", reg.APIExportCertificates, officer)
+	api.GET("/certificates/:code/qr.png", reg.CertQRPNG)
+	api.GET("/certificates/:code/qr.svg", reg.CertQRSVG)
 
-	registry := pages.Group("/registry", requireRole(account.RoleOfficer))
-	registry.GET("", s.registryHome)
+	api.GET("/cart", ord.APICart, user)
+	api.POST("/cart/items", ord.APICartAdd, user)
+	api.PUT("/cart/items/:variant_id", ord.APICartSet, user)
+	api.POST("/checkout", ord.APICheckout, user)
+	api.GET("/orders", ord.APIOrders, user)
+	api.GET("/orders/:code", ord.APIOrder, user)
+	api.POST("/orders/:code/cancel", ord.APIOrderCancel, user)
 
-	admin := pages.Group("/admin", requireRole(account.RoleAdmin))
-	admin.GET("", s.adminHome)
-	admin.POST("/producers/:slug/approve", s.adminApproveProducer)
-	admin.POST("/producers/:slug/suspend", s.adminSuspendProducer)
+	// /api/v1/portal: a producer's own rows only.
+	api.GET("/portal/profile", cat.APIPortalProfile, producerOnly)
+	api.PUT("/portal/profile", cat.APIPortalUpdateProfile, producerOnly, clears)
+	e.POST("/api/v1/portal/profile/photos", cat.APIPortalAddPhoto, photoUpload, authn, producerOnly, clears)
+	api.GET("/portal/products", cat.APIPortalProducts, producerOnly)
+	api.POST("/portal/products", cat.APIPortalCreateProduct, producerOnly, clears)
+	api.GET("/portal/products/:slug", cat.APIPortalProduct, producerOnly)
+	api.PUT("/portal/products/:slug", cat.APIPortalUpdateProduct, producerOnly, clears)
+	api.POST("/portal/products/:slug/publish", cat.APIPortalStatus(catalog.StatusPublished), producerOnly, clears)
+	api.POST("/portal/products/:slug/unpublish", cat.APIPortalStatus(catalog.StatusUnpublished), producerOnly, clears)
+	api.POST("/portal/products/:slug/archive", cat.APIPortalStatus(catalog.StatusArchived), producerOnly, clears)
+	e.POST("/api/v1/portal/products/:slug/photos", cat.APIPortalAddPhoto, photoUpload, authn, producerOnly, clears)
 
-	s.catalogRoutes(e, api, pages, portal, registry, admin)
-	s.registryRoutes(e, api, pages, portal, registry, admin)
-	s.orderRoutes(e, api, pages, portal, registry, admin)
+	api.GET("/portal/applications", reg.APIMyApplications, producerOnly)
+	api.POST("/portal/applications", reg.APICreateApplication, producerOnly)
+	api.GET("/portal/applications/:code", reg.APIMyApplication, producerOnly)
+	api.POST("/portal/applications/:code/submit", reg.APISubmitApplication, producerOnly)
+	api.GET("/portal/applications/:code/documents/:id", reg.DownloadDocument, producerOnly)
+	e.POST("/api/v1/portal/applications/:code/documents", reg.APIUploadDocument, dossierUpload, authn, producerOnly)
+
+	api.GET("/portal/orders", ord.APIPortalOrders, producerOnly)
+	api.POST("/portal/orders/:code/:action", ord.APIPortalAct, producerOnly)
+	api.GET("/portal/ledger", ord.APIPortalLedger, producerOnly)
+
+	// /api/v1/registry: officers.
+	api.GET("/registry/applications", reg.APIQueue, officer)
+	api.GET("/registry/applications/:code", reg.APIOfficerApplication, officer)
+	api.POST("/registry/applications/:code/propose", reg.APIPropose, officer)
+	api.POST("/registry/applications/:code/remarks", reg.APIRemark, officer)
+	api.POST("/registry/applications/:code/scores", reg.APIScore, officer)
+	api.GET("/registry/applications/:code/audit", reg.APIApplicationAudit, officer)
+	api.GET("/registry/applications/:code/documents/:id", reg.DownloadDocument, officer)
+	api.POST("/registry/decisions", reg.APIDecide, officer)
+	api.GET("/registry/certificates/expiring", reg.APIExpiring, officer)
+	api.GET("/registry/certificates/:code/audit", reg.APICertificateAudit, officer)
+	api.POST("/registry/certificates/:code/revoke", reg.APIRevoke, officer)
+	api.POST("/registry/certificates/:code/revocation-proposals", reg.APIProposeRevocation, officer)
+	api.GET("/registry/revocation-proposals", reg.APIRevocationProposals, officer)
+	api.POST("/registry/certificates/import", reg.APIImport, kit.RequireRole(account.RoleOfficer, account.RoleAdmin))
+	api.GET("/registry/imports", reg.APIPendingImports, officer)
+	e.POST("/api/v1/registry/certificates/:code/import/confirm", reg.APIConfirmImport, dossierUpload, authn, officer)
+
+	// /api/v1/admin.
+	api.GET("/admin/authorities", adm.APIAuthorities, adminOnly)
+	api.PUT("/admin/authorities/:key", adm.APISetAuthority, adminOnly)
+	api.GET("/admin/commission", ord.APICommission, adminOnly)
+	api.PUT("/admin/commission", ord.APISetCommission, adminOnly)
+	api.GET("/admin/shipping-rates", ord.APIShippingRates, adminOnly)
+	api.PUT("/admin/shipping-rates", ord.APISetShippingRates, adminOnly)
+	api.GET("/admin/payment-issues", ord.APIPaymentIssues, adminOnly)
+	api.GET("/admin/provider-calls", ord.APIProviderCalls, adminOnly)
+	api.POST("/admin/provider-calls/:id/retry", ord.APIRetryProviderCall, adminOnly)
+	api.POST("/admin/orders/:code/confirm-payment", ord.APIConfirmPayment, adminOnly)
+	api.GET("/admin/payouts/balances", ord.APIBalances, adminOnly)
+	api.POST("/admin/payouts", ord.APIRecordPayout, adminOnly)
+	api.GET("/admin/payouts.csv", ord.PayoutCSV, adminOnly)
 
 	// Unknown paths go through authenticate so the 404 page shows who is
 	// signed in, in their language.
-	e.RouteNotFound("/*", func(echo.Context) error { return errs.ErrNotFound }, s.authenticate)
+	e.RouteNotFound("/*", func(echo.Context) error { return errs.ErrNotFound }, authn)
 	return e
-}
-
-// csrf checks a token on every unsafe page request: the _csrf form field or
-// the X-CSRF-Token header (htmx) must match the HttpOnly cookie.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   s.cfg.Secure(),
-		CookieSameSite: http.SameSiteLaxMode,
-		ContextKey:     csrfKey,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return errs.ErrForbidden // security: missing or forged token, nothing is done
-		},
-	})
 }

@@ -7,6 +7,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,39 +22,60 @@ import (
 
 	"github.com/chocop/ocop/frontend"
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/payment/stripe"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/platform/cursor"
 	"github.com/chocop/ocop/internal/platform/i18n"
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/web/adminweb"
+	"github.com/chocop/ocop/internal/web/authweb"
+	"github.com/chocop/ocop/internal/web/catalogweb"
+	"github.com/chocop/ocop/internal/web/kit"
+	"github.com/chocop/ocop/internal/web/orderweb"
+	"github.com/chocop/ocop/internal/web/registryweb"
 )
 
-// BodyLimit caps request bodies; upload routes set their own larger limit.
-const BodyLimit = 1 << 20 // 1 MiB
-
-// Server holds the wiring of the HTTP layer.
+// Server is the HTTP layer: the domain services, each area's handlers
+// (given only the services they need), the route table and the jobs.
 type Server struct {
-	cfg       config.Config
-	log       *slog.Logger
-	db        *gorm.DB
-	echo      *echo.Echo
-	pages     *renderer
-	assets    *assets
-	msgs      *i18n.Bundle
-	valid     *validate.Validator
-	apiDoc    []byte
-	metrics   *metrics
-	accounts  *account.Service
-	producers *producer.Store
-	regions   *region.Store
-	jobs      []job
-	blobs     blob.Store // uploaded photos and dossier documents
+	cfg      config.Config
+	log      *slog.Logger
+	db       *gorm.DB // /readyz only: handlers reach the database through services
+	plumbing *kit.Kit // rendering, binding, errors: shared by every area
+	router   *echo.Echo
+	assets   *kit.Assets
+	apiDoc   []byte
+	metrics  *metrics
+	jobs     []job
+	svc      services
 
-	// Each area keeps its services in a struct of its own, built by its init function.
-	catalogArea
-	registryArea
-	orderArea
+	// The areas' handlers.
+	auth *authweb.Handlers
+	cat  *catalogweb.Handlers
+	reg  *registryweb.Handlers
+	ord  *orderweb.Handlers
+	adm  *adminweb.Handlers
+}
+
+// services are the domain services, built once in New and shared by the
+// areas that need them.
+type services struct {
+	accounts      *account.Service
+	producers     *producer.Store
+	regions       *region.Store
+	products      *catalog.Service
+	photos        *catalog.PhotoService
+	badges        *registry.BadgeStore
+	certification *registry.Service // applications, decisions, certificates
+	orders        *order.Service
+	payments      *payment.Service
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -63,11 +85,11 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := loadAssets(frontend.Static())
+	a, err := kit.LoadAssets(frontend.Static())
 	if err != nil {
 		return nil, fmt.Errorf("static: %w", err)
 	}
-	pages, err := newRenderer(frontend.Templates(), msgs, a)
+	pages, err := kit.NewRenderer(frontend.Templates(), msgs, a)
 	if err != nil {
 		return nil, err
 	}
@@ -75,28 +97,74 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		cfg: cfg, log: log, db: g, pages: pages, assets: a, msgs: msgs, apiDoc: doc,
-		valid:     validate.New(),
-		metrics:   newMetrics(),
-		accounts:  account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
-		producers: producer.NewStore(g),
-		regions:   region.NewStore(g),
-	}
-	if s.blobs, err = newBlobStore(cfg); err != nil {
+	blobs, err := newBlobStore(cfg)
+	if err != nil {
 		return nil, err
 	}
-	for _, initArea := range []func() error{s.initCatalog, s.initRegistry, s.initOrder} {
-		if err := initArea(); err != nil {
-			return nil, err
-		}
-	}
-	s.echo = s.routes()
+	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(),
+		plumbing: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
+		svc:      newServices(cfg, g, blobs)}
+	s.newAreas()
+	s.registerJobs()
+	s.router = s.routes()
 	return s, nil
 }
 
+// newServices builds the domain services on g; uploads go to blobs.
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
+	var sc *stripe.Client
+	if cfg.StripeSecretKey != "" {
+		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
+	}
+	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
+	badges := registry.NewBadgeStore(g)
+	return services{
+		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
+		producers:     producer.NewStore(g),
+		regions:       region.NewStore(g),
+		products:      catalog.NewService(g, badges),
+		photos:        catalog.NewPhotoService(g, blobs),
+		badges:        badges,
+		certification: registry.NewService(g, blobs, nil),
+		orders:        orders,
+		payments: payment.NewService(g, orders, payment.Config{
+			Collection:        payment.Collection{BIN: cfg.CollectionBankBIN, Account: cfg.CollectionAccount, Holder: cfg.CollectionHolder},
+			BankWebhookSecret: cfg.BankWebhookSecret,
+			Stripe:            sc,
+			BaseURL:           cfg.BaseURL,
+			VietQRDisabled:    cfg.VietQRDisabled,
+		}),
+	}
+}
+
+// newAreas gives each area's handlers the plumbing and only the services it needs.
+func (s *Server) newAreas() {
+	k, svc := s.plumbing, s.svc
+	secret := cursorSecret(s.cfg)
+	s.ord = &orderweb.Handlers{Kit: k, Orders: svc.orders, Payments: svc.payments, Producers: svc.producers, Regions: svc.regions,
+		// Each checkout reserves stock for the payment TTL: a flood of unpaid checkouts would hold a producer's stock.
+		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled}
+	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}
+	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Registry: svc.certification,
+		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000)}
+	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
+		CertCursors: cursor.New(secret)}
+	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+}
+
+// cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
+// derived from the database URL: the same on every instance of one
+// deployment, so a cursor from one instance is good on another.
+func cursorSecret(cfg config.Config) []byte {
+	if cfg.CursorSecret != "" {
+		return []byte(cfg.CursorSecret)
+	}
+	sum := sha256.Sum256([]byte("ocop-cursor\x00" + cfg.DatabaseURL))
+	return sum[:]
+}
+
 // Handler is the whole application as an http.Handler, for tests and for Run.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s.router }
 
 // Run serves the site on cfg.Addr and /metrics on cfg.MetricsAddr (a
 // listener of its own, so metrics never reach the public one) until ctx is
@@ -107,7 +175,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("OCOP_ADDR: listen %s: %w", s.cfg.Addr, err)
 	}
-	servers := []*http.Server{s.httpServer(s.echo)}
+	servers := []*http.Server{s.httpServer(s.router)}
 	listeners := []net.Listener{ln}
 	if s.cfg.MetricsAddr != config.MetricsOff {
 		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
@@ -176,24 +244,28 @@ func (s *Server) MetricsHandler() http.Handler {
 // base installs the middleware every request goes through, outermost first.
 func (s *Server) base(e *echo.Echo) {
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.handleError
+	e.HTTPErrorHandler = s.plumbing.HandleError
 	e.IPExtractor = echo.ExtractIPDirect() // behind a proxy, set a trusted extractor here
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
-	e.Use(accessLog(s.log, s.metrics))
+	e.Use(kit.AccessLog(s.log, s.metrics))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
 		return err
 	}}))
-	e.Use(securityHeaders(s.cfg.Secure()))
-	e.Use(s.refuseBadText)
+	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
+	e.Use(s.plumbing.RefuseBadText(photoLimit)) // a photo is the largest body any route takes
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
-	e.Use(timeout(20 * time.Second))
+	e.Use(kit.Timeout(20 * time.Second))
 }
+
+// PhotoGatePeak is the most photos this server ever decoded at once, for
+// tests and measurements.
+func (s *Server) PhotoGatePeak() int { return s.svc.photos.Gate().Peak() }
 
 // Routes lists every route registered in Echo (method and path), so tests can
 // check the route table against the OpenAPI document.
-func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+func (s *Server) Routes() []*echo.Route { return s.router.Routes() }
 
 // newBlobStore is where uploaded files live: an S3-compatible bucket when one
 // is configured (so several instances share them), else DataDir/blobs.

@@ -49,14 +49,3 @@ func Fill(ctx context.Context, g *gorm.DB) error {
 	}
 	return nil
 }
-
-// Demo fills g, a migrated database the test made itself, with the
-// reference and demo data (Fill), failing the test if it cannot. Each is
-// faster (a copy rather than a fill); Demo is for a database Each cannot
-// give, or a test written before it.
-func Demo(t testing.TB, g *gorm.DB) {
-	t.Helper()
-	if err := Fill(context.Background(), g); err != nil {
-		t.Fatal(err)
-	}
-}
