@@ -19,6 +19,9 @@ type fixedCommission struct{}
 
 func (fixedCommission) RateBP(context.Context, *gorm.DB) (int, error) { return 500, nil }
 
+// setup puts a product on sale in g, a database with the demo data
+// (seedtest.Each), and returns the order service, the demo shopper and the
+// product's variant.
 func setup(t *testing.T, g *gorm.DB) (*order.Service, account.User, catalog.Variant) {
 	t.Helper()
 	ctx := context.Background()
