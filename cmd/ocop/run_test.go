@@ -42,14 +42,6 @@ func ocop(t *testing.T, e map[string]string, args ...string) (string, error) {
 	return out.String() + errOut.String(), err
 }
 
-// eachDatabase runs fn with the URL of a fresh, empty database per dialect.
-func eachDatabase(t *testing.T, fn func(t *testing.T, url string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, dbtest.SQLiteURL(t)) })
-	if dbtest.PostgresURL(t) != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, dbtest.NewPostgresDatabase(t)) })
-	}
-}
-
 func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -122,7 +114,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 }
 
 func TestMigrateUpStatusDown(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		e := map[string]string{"OCOP_DATABASE_URL": url}
 		steps := []struct {
 			args []string

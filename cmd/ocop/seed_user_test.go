@@ -26,7 +26,7 @@ func open(t *testing.T, url string) *gorm.DB {
 }
 
 func TestSeedDemo(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		e := map[string]string{"OCOP_DATABASE_URL": url}
 		out, err := ocop(t, e, "seed")
 		if err != nil || !strings.Contains(out, "reference data loaded") {
@@ -56,7 +56,7 @@ func TestSeedDemo(t *testing.T) {
 }
 
 func TestUserCreate(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		e := map[string]string{"OCOP_DATABASE_URL": url}
 		if out, err := ocop(t, e, "seed", "--demo"); err != nil {
 			t.Fatalf("seed: %v\n%s", err, out)

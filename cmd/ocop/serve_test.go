@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/seed"
 )
 
@@ -60,7 +61,7 @@ func waitLog(t *testing.T, log *syncBuffer, msg string) {
 // database: it migrates, seeds the demo, answers /healthz and signs a demo
 // account in; on cancel it lets an in-flight request finish, then stops.
 func TestServeGracefulShutdown(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		addr, log, done := started(t, ctx, map[string]string{"OCOP_DATABASE_URL": url, "OCOP_DATA_DIR": t.TempDir()})

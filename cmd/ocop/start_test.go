@@ -23,7 +23,7 @@ import (
 // lock, SQLite failed with "table ... already exists" or a duplicate column,
 // and the seed with producer.duplicate (both counted zero users, then seeded).
 func TestInstancesStartTogetherOnOneFreshDatabase(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		cfg, err := config.Load(env(map[string]string{"OCOP_DATABASE_URL": url}))
 		if err != nil {

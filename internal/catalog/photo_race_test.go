@@ -11,7 +11,6 @@ import (
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/blob"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/seed/seedtest"
@@ -22,9 +21,8 @@ import (
 // 0..11 and the rest are refused (409). Profile uploads take turns on a
 // lock the catalogue owns, not on the producer's row. Both dialects.
 func TestTwelveProfilePhotosUnderConcurrentUploads(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		seedtest.Demo(t, g)
 		ps, err := producer.NewStore(g).Approved(ctx, "", 1)
 		if err != nil || len(ps) != 1 {
 			t.Fatalf("a demo producer: %v", err)

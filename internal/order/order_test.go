@@ -10,9 +10,8 @@ import (
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // fixedCommission is a 5% order.Commission.
@@ -20,15 +19,12 @@ type fixedCommission struct{}
 
 func (fixedCommission) RateBP(context.Context, *gorm.DB) (int, error) { return 500, nil }
 
+// setup puts a product on sale in g, a database with the demo data
+// (seedtest.Each), and returns the order service, the demo shopper and the
+// product's variant.
 func setup(t *testing.T, g *gorm.DB) (*order.Service, account.User, catalog.Variant) {
 	t.Helper()
 	ctx := context.Background()
-	if err := seed.Reference(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-		t.Fatal(err)
-	}
 	u, err := account.NewService(g, nil).UserByEmail(ctx, "shopper@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +46,7 @@ func setup(t *testing.T, g *gorm.DB) (*order.Service, account.User, catalog.Vari
 // TestGuestCartJoinsAtSignIn: the guest's lines move into the account's
 // cart, quantities add up capped at the stock, and the guest cart is gone.
 func TestGuestCartJoinsAtSignIn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		svc, u, v := setup(t, g)
 		guest := order.Owner{Token: "guest-token-0123456789abcdef0123456789"}
@@ -83,7 +79,7 @@ func TestGuestCartJoinsAtSignIn(t *testing.T) {
 // TestShippingFeeBands: the exact province pair beats "*", the lightest
 // band that carries the weight wins, and no band is a 409.
 func TestShippingFeeBands(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		svc, _, _ := setup(t, g)
 		cases := []struct {

@@ -9,15 +9,15 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestShipToReadsEveryGroupAtOnce: each order maps to its own group's
 // address (two orders of one group share it), and an order whose group
 // cannot be found is an error rather than an order without an address.
 func TestShipToReadsEveryGroupAtOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		svc, u, v := setup(t, g)
 		cs, err := region.NewStore(g).Communes(ctx, region.LangSon)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/seed/seedtest"
@@ -23,9 +22,8 @@ import (
 // producer is never paid more than owed. Balances lists the producer while
 // owed, and not once paid.
 func TestRacingPayoutsPayABalanceOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		seedtest.Demo(t, g)
 		admin, err := account.NewService(g, nil).UserByEmail(ctx, "admin@example.com")
 		if err != nil {
 			t.Fatal(err)

@@ -1,17 +1,14 @@
 package registry_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
-	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/day"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/registry"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestActiveSQLAgreesWithStatusOn holds the SQL form of "active on a day",
@@ -19,14 +16,7 @@ import (
 // for each certificate and each day around its boundaries, the database
 // must select it exactly when StatusOn says it is active.
 func TestActiveSQLAgreesWithStatusOn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		var producerID int64
 		g.Table("producers").Select("id").Limit(1).Scan(&producerID)
 		from := day.New(2024, 3, 15)

@@ -13,7 +13,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/platform/text"
 	"github.com/chocop/ocop/internal/registry"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // BenchmarkRegistryAtNationalScale measures verification, search and the
@@ -21,20 +21,14 @@ import (
 //
 //	go test ./internal/registry -run XXX -bench NationalScale -benchtime 2s
 func BenchmarkRegistryAtNationalScale(b *testing.B) {
-	b.Run("sqlite", func(b *testing.B) { benchRegistry(b, dbtest.SQLite(b)) })
+	b.Run(dbtest.DialectSQLite, func(b *testing.B) { benchRegistry(b, seedtest.Copy(b, dbtest.DialectSQLite)) })
 	if dbtest.PostgresURL(b) != "" {
-		b.Run("postgres", func(b *testing.B) { benchRegistry(b, dbtest.Postgres(b)) })
+		b.Run(dbtest.DialectPostgres, func(b *testing.B) { benchRegistry(b, seedtest.Copy(b, dbtest.DialectPostgres)) })
 	}
 }
 
 func benchRegistry(b *testing.B, g *gorm.DB) {
 	ctx := context.Background()
-	if err := seed.Reference(ctx, g); err != nil {
-		b.Fatal(err)
-	}
-	if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-		b.Fatal(err)
-	}
 	var producerID int64
 	g.Table("producers").Select("id").Limit(1).Scan(&producerID)
 	const n = 20000

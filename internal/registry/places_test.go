@@ -32,8 +32,7 @@ func closedRegions(t *testing.T) *region.Store {
 // certificate's commune and province; when they cannot be read, Verify
 // fails with that error (a 500, not a 404 and not a page without its place).
 func TestVerifyReportsAPlaceItCannotRead(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		seedtest.Demo(t, g)
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		var c registry.Certificate
 		if err := g.Where("commune_code IS NOT NULL AND import_pending = ?", false).Order("id").First(&c).Error; err != nil {
@@ -56,8 +55,7 @@ func TestVerifyReportsAPlaceItCannotRead(t *testing.T) {
 // cannot be read, the decision fails with the read's error and nothing is
 // issued, instead of a certificate whose address silently lacks them.
 func TestDecisionNeverPrintsAnIncompleteOwnerAddress(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		seedtest.Demo(t, g)
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		var a registry.Application
 		if err := g.Where("status = ?", registry.StatusScored).Order("id").First(&a).Error; err != nil {

@@ -15,9 +15,8 @@ import (
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/day"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/registry"
-	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // propertySeed is the default seed of the council property test: fixed, so
@@ -96,15 +95,9 @@ func TestCertificateStarsFollowTheRule(t *testing.T) {
 		}
 	}
 	t.Logf("seed %d (OCOP_TEST_SEED=%d go test -run CertificateStarsFollowTheRule ./internal/registry replays it)", s, s)
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		r := rand.New(rand.NewPCG(uint64(s), 0x0C09))
 		ctx := context.Background()
-		if err := seed.Reference(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-			t.Fatal(err)
-		}
 		blobs, err := blob.NewDisk(t.TempDir())
 		if err != nil {
 			t.Fatal(err)

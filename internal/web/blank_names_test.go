@@ -2,9 +2,9 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/chocop/ocop/internal/account"
@@ -23,57 +23,13 @@ var blanks = []string{" ", "   ", "\t", " \r\n ", "\u00a0", "\u3000\u3000", "\u2
 // and nothing is written. A name with spaces around it is stored trimmed.
 func TestBlankNamesAreRefusedEverywhere(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		tok := app.Token("producer@example.com")
+		tok := app.TokenOf(producerEmail)
 		own := newProduct(t, app, tok, "Bánh chưng thử tên", "I.1.a", false)
-		producerPages := app.Browser()
-		producerPages.Login("producer@example.com")
-		rows := func() [3]int64 {
-			var r [3]int64
-			app.DB.Model(&account.User{}).Count(&r[0])
-			app.DB.Model(&catalog.Product{}).Count(&r[1])
-			app.DB.Model(&registry.Application{}).Count(&r[2])
-			return r
-		}
-		product := func(name, variant string) map[string]any {
-			return map[string]any{"name": name, "group_code": "I.1.a",
-				"variants": []map[string]any{{"sku": "BL-1", "name": variant, "price": 50000, "stock": 1}}}
-		}
-		before := rows()
+		before := blankNameRows(app)
 		for _, blank := range blanks {
-			apiCases := []struct {
-				what, field string
-				req         webtest.Req
-			}{
-				{"register", "name", webtest.Req{Method: "POST", Path: "/api/v1/auth/register", Body: map[string]string{"email": "blank@example.com", "name": blank, "password": "longenough"}}},
-				{"product name", "name", webtest.Req{Method: "POST", Path: "/api/v1/portal/products", Token: tok, Body: product(blank, "Gói 1 kg")}},
-				{"variant name", "variants[0].name", webtest.Req{Method: "POST", Path: "/api/v1/portal/products", Token: tok, Body: product("Bánh tét", blank)}},
-				{"product rename", "name", webtest.Req{Method: "PUT", Path: "/api/v1/portal/products/" + own.Slug, Token: tok, Body: product(blank, "Gói 1 kg")}},
-				{"application", "product_name", webtest.Req{Method: "POST", Path: "/api/v1/portal/applications", Token: tok, Body: map[string]any{"product_name": blank, "group_code": "I.1.a"}}},
-			}
-			for _, tc := range apiCases {
-				res := app.API(tc.req)
-				if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(res.Body), `"name":"`+tc.field+`"`) {
-					t.Errorf("API %s %q: %d %s, want 400 naming %s", tc.what, blank, res.StatusCode, res.Body, tc.field)
-				}
-			}
-			pageCases := []struct {
-				what, form, path string
-				values           url.Values
-				b                *webtest.Browser
-			}{
-				{"register", "/register", "/register", url.Values{"name": {blank}, "email": {"blank@example.com"}, "password": {"longenough"}}, app.Browser()},
-				{"product", "/portal/products/new", "/portal/products", url.Values{"name": {blank}, "group_code": {"I.1.a"}, "sku": {"BL-2"}, "variant_name": {"Gói"}, "price": {"50000"}, "stock": {"1"}}, producerPages},
-				{"variant", "/portal/products/new", "/portal/products", url.Values{"name": {"Bánh tét"}, "group_code": {"I.1.a"}, "sku": {"BL-2"}, "variant_name": {blank}, "price": {"50000"}, "stock": {"1"}}, producerPages},
-				{"application", "/portal/registry", "/portal/registry", url.Values{"product_name": {blank}, "group_code": {"I.1.a"}}, producerPages},
-			}
-			for _, tc := range pageCases {
-				res := tc.b.Post(tc.form, tc.path, tc.values)
-				if res.StatusCode != http.StatusBadRequest {
-					t.Errorf("page %s %q: %d, want 400", tc.what, blank, res.StatusCode)
-				}
-			}
+			webtest.RunScenarios(t, app, blankNameDoors(blank, own.Slug))
 		}
-		if after := rows(); after != before {
+		if after := blankNameRows(app); after != before {
 			t.Errorf("blank names wrote rows: users, products, applications %v → %v", before, after)
 		}
 		if p := getOwn(t, app, tok, own.Slug); p.Name != "Bánh chưng thử tên" {
@@ -81,26 +37,65 @@ func TestBlankNamesAreRefusedEverywhere(t *testing.T) {
 		}
 
 		// The services hold the rule for the doors without a form (CLI, imports).
-		ctx := context.Background()
-		if _, err := account.NewService(app.DB, nil).Create(ctx, account.NewUser{Email: "cli@example.com", Name: "\u00a0 ", Password: "longenough", Role: account.RoleShopper}); !isInvalid(err, "name") {
+		if _, err := account.NewService(app.DB, nil).Create(context.Background(), account.NewUser{Email: "cli@example.com", Name: "\u00a0 ", Password: "longenough", Role: account.RoleShopper}); !isInvalid(err, "name") {
 			t.Errorf("account service with a blank name: %v", err)
 		}
 
-		// Spaces around a name are dropped before it is checked and stored.
-		res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/auth/register", Body: map[string]string{"email": "trim@example.com", "name": "  Lộc Bình \u00a0", "password": "longenough"}})
-		if res.StatusCode != http.StatusCreated {
-			t.Fatalf("register with spaces around the name: %d %s", res.StatusCode, res.Body)
-		}
-		var u account.User
-		app.DB.Where("email = ?", "trim@example.com").Take(&u)
-		if u.Name != "Lộc Bình" {
-			t.Errorf("stored name %q, want it trimmed", u.Name)
-		}
-		// A password keeps its spaces: it is not a name.
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/auth/token", Body: map[string]string{"email": "trim@example.com", "password": " longenough "}}); res.StatusCode != http.StatusUnauthorized {
-			t.Errorf("a password with spaces added signed in: %d", res.StatusCode)
-		}
+		webtest.RunScenarios(t, app, []webtest.Scenario{
+			{Name: "spaces around a name are dropped before it is checked and stored", Method: "POST", URL: "/api/v1/auth/register",
+				Body: map[string]string{"email": "trim@example.com", "name": "  Lộc Bình \u00a0", "password": "longenough"}, Status: http.StatusCreated,
+				Check: func(t *testing.T, app *webtest.App, _ *webtest.Response) {
+					var u account.User
+					app.DB.Where("email = ?", "trim@example.com").Take(&u)
+					if u.Name != "Lộc Bình" {
+						t.Errorf("stored name %q, want it trimmed", u.Name)
+					}
+				}},
+			{Name: "a password keeps its spaces: it is not a name", Method: "POST", URL: "/api/v1/auth/token",
+				Body: map[string]string{"email": "trim@example.com", "password": " longenough "}, Status: http.StatusUnauthorized},
+		})
 	})
+}
+
+// blankNameRows counts users, products and registry applications.
+func blankNameRows(app *webtest.App) [3]int64 {
+	var r [3]int64
+	app.DB.Model(&account.User{}).Count(&r[0])
+	app.DB.Model(&catalog.Product{}).Count(&r[1])
+	app.DB.Model(&registry.Application{}).Count(&r[2])
+	return r
+}
+
+// blankNameDoors sends blank as the name or title to every door that takes
+// one (registration, products, variants, a rename of the product slug,
+// registry applications; API and pages): each is a 400, and the API's
+// problem names the field.
+func blankNameDoors(blank, slug string) []webtest.Scenario {
+	product := func(name, variant string) map[string]any {
+		return map[string]any{"name": name, "group_code": "I.1.a",
+			"variants": []map[string]any{{"sku": "BL-1", "name": variant, "price": 50000, "stock": 1}}}
+	}
+	api := func(what, field, as, method, path string, body any) webtest.Scenario {
+		return webtest.Scenario{Name: fmt.Sprintf("API %s %q", what, blank), As: as, Method: method, URL: path, Body: body,
+			Status: http.StatusBadRequest, Contains: []string{`"name":"` + field + `"`}}
+	}
+	page := func(what, as, formPage, path string, form url.Values) webtest.Scenario {
+		return webtest.Scenario{Name: fmt.Sprintf("page %s %q", what, blank), As: as, Fresh: as == "", Method: "POST", URL: path, FormPage: formPage,
+			Form: form, Status: http.StatusBadRequest}
+	}
+	return []webtest.Scenario{
+		api("register", "name", "", "POST", "/api/v1/auth/register", map[string]string{"email": "blank@example.com", "name": blank, "password": "longenough"}),
+		api("product name", "name", producerEmail, "POST", "/api/v1/portal/products", product(blank, "Gói 1 kg")),
+		api("variant name", "variants[0].name", producerEmail, "POST", "/api/v1/portal/products", product("Bánh tét", blank)),
+		api("product rename", "name", producerEmail, "PUT", "/api/v1/portal/products/"+slug, product(blank, "Gói 1 kg")),
+		api("application", "product_name", producerEmail, "POST", "/api/v1/portal/applications", map[string]any{"product_name": blank, "group_code": "I.1.a"}),
+		page("register", "", "/register", "/register", url.Values{"name": {blank}, "email": {"blank@example.com"}, "password": {"longenough"}}),
+		page("product", producerEmail, "/portal/products/new", "/portal/products",
+			url.Values{"name": {blank}, "group_code": {"I.1.a"}, "sku": {"BL-2"}, "variant_name": {"Gói"}, "price": {"50000"}, "stock": {"1"}}),
+		page("variant", producerEmail, "/portal/products/new", "/portal/products",
+			url.Values{"name": {"Bánh tét"}, "group_code": {"I.1.a"}, "sku": {"BL-2"}, "variant_name": {blank}, "price": {"50000"}, "stock": {"1"}}),
+		page("application", producerEmail, "/portal/registry", "/portal/registry", url.Values{"product_name": {blank}, "group_code": {"I.1.a"}}),
+	}
 }
 
 func isInvalid(err error, field string) bool {

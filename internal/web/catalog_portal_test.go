@@ -66,86 +66,105 @@ func TestPortalAuthorization(t *testing.T) {
 
 func TestPortalProductLifecycleAndBadInput(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		tok := app.Token("producer@example.com")
-		p := newProduct(t, app, tok, "Rượu ngô men lá", "II.1.a", false)
-		if !p.AdultOnly || p.IsService || p.Status != "draft" {
-			t.Fatalf("alcohol product: %+v", p)
-		}
-		// Same name again: a unique slug, not an error.
-		q := newProduct(t, app, tok, "Rượu ngô men lá", "II.1.a", false)
-		if q.Slug == p.Slug || !strings.HasPrefix(q.Slug, p.Slug) {
-			t.Errorf("slug collision: %q then %q", p.Slug, q.Slug)
-		}
-		svc := newProduct(t, app, tok, "Tham quan vườn na", "VI", false)
-		if !svc.IsService {
-			t.Error("group VI product is not a service")
-		}
-		variant := func(sku string, price, stock any) map[string]any {
-			return map[string]any{"name": "X", "group_code": "I.1.a", "variants": []map[string]any{{"sku": sku, "name": "Gói", "price": price, "stock": stock}}}
-		}
-		p0, v0, _ := counts(app)
-		cases := []struct {
-			name   string
-			body   any
-			status int
-			field  string
-		}{
-			{"negative price", variant("N-1", -5, 1), 400, "variants[0].price"},
-			{"zero price", variant("N-1", 0, 1), 400, "variants[0].price"},
-			{"absurd price", variant("N-1", 9_000_000_000_000, 1), 400, "variants[0].price"},
-			{"negative stock", variant("N-1", 10000, -1), 400, "variants[0].stock"},
-			{"absurd stock", variant("N-1", 10000, 50_000_000), 400, "variants[0].stock"},
-			{"fractional price", `{"name":"X","group_code":"I.1.a","variants":[{"sku":"N","name":"G","price":1000.5,"stock":1}]}`, 400, ""},
-			{"variant without SKU", variant("", 10000, 1), 400, "variants[0].sku"},
-			{"SKU with spaces", variant("A B", 10000, 1), 400, "variants[0].sku"},
-			{"no variants", map[string]any{"name": "X", "group_code": "I.1.a", "variants": []any{}}, 400, "variants"},
-			{"unknown group", map[string]any{"name": "X", "group_code": "IX.9", "variants": []map[string]any{{"sku": "N-2", "name": "G", "price": 10000, "stock": 1}}}, 400, "group_code"},
-			{"unknown commune", map[string]any{"name": "X", "group_code": "I.1.a", "origin_commune_code": "nowhere", "variants": []map[string]any{{"sku": "N-3", "name": "G", "price": 10000, "stock": 1}}}, 400, "origin_commune_code"},
-			{"SKU repeated in one product", map[string]any{"name": "X", "group_code": "I.1.a", "variants": []map[string]any{{"sku": "R-1", "name": "a", "price": 10000, "stock": 1}, {"sku": "r-1", "name": "b", "price": 10000, "stock": 1}}}, 400, "variants[1].sku"},
-			{"SKU of another own product", variant(p.Variants[0].SKU, 10000, 1), 409, ""},
-			{"unknown field", `{"name":"X","group_code":"I.1.a","stars":5,"variants":[{"sku":"N","name":"G","price":10000,"stock":1}]}`, 400, "stars"},
-		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/products", Token: tok, Body: tc.body})
-				if res.StatusCode != tc.status {
-					t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, res.Body)
-				}
-				if tc.field != "" && !strings.Contains(string(res.Body), `"name":"`+tc.field+`"`) {
-					t.Errorf("problem does not name %q: %s", tc.field, res.Body)
-				}
-			})
-		}
-		if p1, v1, _ := counts(app); p1 != p0 || v1 != v0 {
-			t.Errorf("rejected input wrote rows: %d/%d → %d/%d", p0, v0, p1, v1)
-		}
-		// Edit keeps the variant id of a kept SKU (carts hold variant ids).
-		res := app.API(webtest.Req{Method: "PUT", Path: "/api/v1/portal/products/" + p.Slug, Token: tok, Body: map[string]any{
-			"name": "Rượu ngô men lá", "name_en": "Leaf-yeast corn liquor", "group_code": "II.1.a",
-			"variants": []map[string]any{{"sku": p.Variants[0].SKU, "name": "Chai 500 ml", "price": 99000, "stock": 5}, {"sku": "NEW-2L", "name": "Bình 2 l", "price": 300000, "stock": 2}}}})
-		var edited productDoc
-		res.JSON(t, &edited)
-		if res.StatusCode != 200 || len(edited.Variants) != 2 || edited.Variants[0].ID != p.Variants[0].ID || edited.MinPrice != 99000 {
-			t.Fatalf("edit: %d %s", res.StatusCode, res.Body)
-		}
-		for _, step := range []struct {
-			action, want string
-			public       int
-		}{{"publish", "published", 200}, {"unpublish", "unpublished", 404}, {"publish", "published", 200}, {"archive", "archived", 404}} {
-			res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/products/" + p.Slug + "/" + step.action, Token: tok})
-			var got productDoc
-			res.JSON(t, &got)
-			if res.StatusCode != 200 || got.Status != step.want {
-				t.Fatalf("%s: %d %s", step.action, res.StatusCode, res.Body)
-			}
-			if st, _ := getProduct(t, app, p.Slug); st != step.public {
-				t.Errorf("after %s the public API answers %d, want %d", step.action, st, step.public)
-			}
-		}
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/products/" + p.Slug + "/publish", Token: tok}); res.StatusCode != 409 {
-			t.Errorf("publishing an archived product: %d, want 409", res.StatusCode)
-		}
+		l := &productLife{app: app}
+		webtest.RunSteps(t, []webtest.Step{
+			{Name: "alcohol is adult-only, a repeated name gets its own slug, group VI is a service", Run: l.create},
+			{Name: "bad input is a 4xx naming the field and writes no row", Run: l.badInput},
+			{Name: "an edit keeps the variant id of a kept SKU", Run: l.edit},
+			{Name: "publish, unpublish and archive show in the public API", Run: l.states},
+		})
 	})
+}
+
+// productLife is what TestPortalProductLifecycleAndBadInput's steps share.
+type productLife struct {
+	app *webtest.App
+	p   productDoc // the alcohol product the later steps change
+}
+
+func (l *productLife) create(t *testing.T) {
+	app := l.app.For(t)
+	tok := app.TokenOf(producerEmail)
+	l.p = newProduct(t, app, tok, "Rượu ngô men lá", "II.1.a", false)
+	if !l.p.AdultOnly || l.p.IsService || l.p.Status != "draft" {
+		t.Fatalf("alcohol product: %+v", l.p)
+	}
+	// Same name again: a unique slug, not an error.
+	if q := newProduct(t, app, tok, "Rượu ngô men lá", "II.1.a", false); q.Slug == l.p.Slug || !strings.HasPrefix(q.Slug, l.p.Slug) {
+		t.Errorf("slug collision: %q then %q", l.p.Slug, q.Slug)
+	}
+	if svc := newProduct(t, app, tok, "Tham quan vườn na", "VI", false); !svc.IsService {
+		t.Error("group VI product is not a service")
+	}
+}
+
+func (l *productLife) badInput(t *testing.T) {
+	variant := func(sku string, price, stock any) map[string]any {
+		return map[string]any{"name": "X", "group_code": "I.1.a", "variants": []map[string]any{{"sku": sku, "name": "Gói", "price": price, "stock": stock}}}
+	}
+	bad := func(name string, body any, status int, field string) webtest.Scenario {
+		sc := webtest.Scenario{Name: name, As: producerEmail, Method: "POST", URL: "/api/v1/portal/products", Body: body, Status: status}
+		if field != "" {
+			sc.Contains = []string{`"name":"` + field + `"`} // the problem names the field
+		}
+		return sc
+	}
+	p0, v0, _ := counts(l.app)
+	webtest.RunScenarios(t, l.app, []webtest.Scenario{
+		bad("negative price", variant("N-1", -5, 1), 400, "variants[0].price"),
+		bad("zero price", variant("N-1", 0, 1), 400, "variants[0].price"),
+		bad("absurd price", variant("N-1", 9_000_000_000_000, 1), 400, "variants[0].price"),
+		bad("negative stock", variant("N-1", 10000, -1), 400, "variants[0].stock"),
+		bad("absurd stock", variant("N-1", 10000, 50_000_000), 400, "variants[0].stock"),
+		bad("fractional price", `{"name":"X","group_code":"I.1.a","variants":[{"sku":"N","name":"G","price":1000.5,"stock":1}]}`, 400, ""),
+		bad("variant without SKU", variant("", 10000, 1), 400, "variants[0].sku"),
+		bad("SKU with spaces", variant("A B", 10000, 1), 400, "variants[0].sku"),
+		bad("no variants", map[string]any{"name": "X", "group_code": "I.1.a", "variants": []any{}}, 400, "variants"),
+		bad("unknown group", map[string]any{"name": "X", "group_code": "IX.9", "variants": []map[string]any{{"sku": "N-2", "name": "G", "price": 10000, "stock": 1}}}, 400, "group_code"),
+		bad("unknown commune", map[string]any{"name": "X", "group_code": "I.1.a", "origin_commune_code": "nowhere", "variants": []map[string]any{{"sku": "N-3", "name": "G", "price": 10000, "stock": 1}}}, 400, "origin_commune_code"),
+		bad("SKU repeated in one product", map[string]any{"name": "X", "group_code": "I.1.a", "variants": []map[string]any{{"sku": "R-1", "name": "a", "price": 10000, "stock": 1}, {"sku": "r-1", "name": "b", "price": 10000, "stock": 1}}}, 400, "variants[1].sku"),
+		bad("SKU of another own product", variant(l.p.Variants[0].SKU, 10000, 1), 409, ""),
+		bad("unknown field", `{"name":"X","group_code":"I.1.a","stars":5,"variants":[{"sku":"N","name":"G","price":10000,"stock":1}]}`, 400, "stars"),
+	})
+	if p1, v1, _ := counts(l.app); p1 != p0 || v1 != v0 {
+		t.Errorf("rejected input wrote rows: %d/%d → %d/%d", p0, v0, p1, v1)
+	}
+}
+
+func (l *productLife) edit(t *testing.T) {
+	app, p := l.app.For(t), l.p
+	res := app.API(webtest.Req{Method: "PUT", Path: "/api/v1/portal/products/" + p.Slug, Token: app.TokenOf(producerEmail), Body: map[string]any{
+		"name": "Rượu ngô men lá", "name_en": "Leaf-yeast corn liquor", "group_code": "II.1.a",
+		"variants": []map[string]any{{"sku": p.Variants[0].SKU, "name": "Chai 500 ml", "price": 99000, "stock": 5}, {"sku": "NEW-2L", "name": "Bình 2 l", "price": 300000, "stock": 2}}}})
+	var edited productDoc
+	res.JSON(t, &edited)
+	if res.StatusCode != 200 || len(edited.Variants) != 2 || edited.Variants[0].ID != p.Variants[0].ID || edited.MinPrice != 99000 {
+		t.Fatalf("edit: %d %s", res.StatusCode, res.Body)
+	}
+}
+
+func (l *productLife) states(t *testing.T) {
+	app, slug := l.app.For(t), l.p.Slug
+	var table []webtest.Scenario
+	for _, step := range []struct {
+		action, want string
+		public       int
+	}{{"publish", "published", 200}, {"unpublish", "unpublished", 404}, {"publish", "published", 200}, {"archive", "archived", 404}} {
+		table = append(table, webtest.Scenario{Name: step.action + " to " + step.want, As: producerEmail, Method: "POST",
+			URL: "/api/v1/portal/products/" + slug + "/" + step.action, Status: 200,
+			Check: func(t *testing.T, app *webtest.App, res *webtest.Response) {
+				var got productDoc
+				res.JSON(t, &got)
+				if got.Status != step.want {
+					t.Fatalf("%s: %s", step.action, res.Body)
+				}
+				if st, _ := getProduct(t, app, slug); st != step.public {
+					t.Errorf("after %s the public API answers %d, want %d", step.action, st, step.public)
+				}
+			}})
+	}
+	webtest.RunScenarios(t, app, append(table, webtest.Scenario{Name: "publishing an archived product", As: producerEmail, Method: "POST",
+		URL: "/api/v1/portal/products/" + slug + "/publish", Status: 409}))
 }
 
 func TestBadgeFollowsCertificateDates(t *testing.T) {

@@ -53,85 +53,112 @@ func TestSearchVietnameseNames(t *testing.T) {
 
 func TestSearchFacetsAndPagination(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		all := map[string]bool{}
-		cursor := ""
-		pages := 0
-		for {
-			q := "limit=5&sort=price_asc"
-			if cursor != "" {
-				q += "&cursor=" + url.QueryEscape(cursor)
-			}
-			l := search(t, app, q)
-			var last int64
-			for _, p := range l.Items {
-				if all[p.Slug] {
-					t.Fatalf("page %d repeats %s", pages, p.Slug)
-				}
-				if p.MinPrice < last {
-					t.Fatalf("price order broken: %d after %d", p.MinPrice, last)
-				}
-				last = p.MinPrice
-				all[p.Slug] = true
-			}
-			pages++
-			if l.NextCursor == "" {
-				break
-			}
-			cursor = l.NextCursor
-		}
-		if len(all) != 24 || pages != 5 {
-			t.Errorf("walked %d products in %d pages, want the 24 demo products in 5", len(all), pages)
-		}
-		// Alcohol is adult-only, the heritage site a service.
-		for _, p := range search(t, app, "group=II.1").Items {
-			if !p.AdultOnly {
-				t.Errorf("%s in II.1 is not adult-only", p.Name)
-			}
-		}
-		if l := search(t, app, "group=VI"); len(l.Items) != 1 || !l.Items[0].IsService {
-			t.Errorf("group VI: %+v", l.Items)
-		}
-		for _, p := range search(t, app, "price_min=200000&price_max=400000").Items {
-			if p.MinPrice < 200000 || p.MinPrice > 400000 {
-				t.Errorf("price filter let %s at %d through", p.Name, p.MinPrice)
-			}
-		}
-		chiLang, err := seed.CommuneCode(context.Background(), app.DB, "Xã Chi Lăng")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := names(search(t, app, "province=20&commune="+chiLang)); !got["Na Chi Lăng"] || !got["Hoa hồi khô Chi Lăng"] || got["Vịt quay Hồng Xiêm"] {
-			t.Errorf("commune facet (Xã Chi Lăng): %v", got)
-		}
-		if l := search(t, app, "province=01"); len(l.Items) != 0 {
-			t.Errorf("Hà Nội has no demo products, got %d", len(l.Items))
-		}
-		if l := search(t, app, "producer=hkd-tran-dieu-huong"); len(l.Items) != 2 {
-			t.Errorf("producer filter: %d items, want 2", len(l.Items))
-		}
-		// Stars come from valid certificates only.
-		token := app.Token("producer@example.com")
-		p := newProduct(t, app, token, "Na dai Chi Lăng thử nghiệm", "I.1.a", true)
-		today := day.Today()
-		certify(t, app, p.Slug, 5, today.AddDays(-10), today.AddDays(500), day.Date{})
-		l := search(t, app, "stars=5")
-		if got := names(l); !got["Na dai Chi Lăng thử nghiệm"] {
-			t.Errorf("stars=5 missed the 5★ product: %v", got)
-		}
-		for _, it := range l.Items {
-			if it.Badge == nil || it.Badge.Stars < 5 {
-				t.Errorf("stars=5 returned %s with badge %+v", it.Name, it.Badge)
-			}
-		}
-		if l := search(t, app, "sort=stars&limit=1"); len(l.Items) != 1 || l.Items[0].Slug != p.Slug {
-			t.Errorf("sort=stars does not start with the 5★ product: %+v", l.Items)
-		}
-		// In stock: sell out the product's only variant.
-		app.DB.Exec("UPDATE variants SET stock = 0 WHERE id = ?", p.Variants[0].ID)
-		if got := names(search(t, app, "in_stock=true&q=na+dai")); got["Na dai Chi Lăng thử nghiệm"] {
-			t.Error("in_stock=true listed a sold-out product")
-		}
+		f := &facets{app: app}
+		webtest.RunSteps(t, []webtest.Step{
+			{Name: "paging by price walks every demo product once, in order", Run: f.paging},
+			{Name: "group, price, commune, province and producer filters", Run: f.filters},
+			{Name: "stars come from valid certificates only", Run: f.stars},
+			{Name: "in stock leaves a sold-out product out", Run: f.inStock},
+		})
 	})
+}
+
+// facets is what TestSearchFacetsAndPagination's steps share.
+type facets struct {
+	app *webtest.App
+	p   productDoc // a 5★ product
+}
+
+func (f *facets) paging(t *testing.T) {
+	app := f.app.For(t)
+	all := map[string]bool{}
+	cursor := ""
+	pages := 0
+	for {
+		q := "limit=5&sort=price_asc"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		l := search(t, app, q)
+		var last int64
+		for _, p := range l.Items {
+			if all[p.Slug] {
+				t.Fatalf("page %d repeats %s", pages, p.Slug)
+			}
+			if p.MinPrice < last {
+				t.Fatalf("price order broken: %d after %d", p.MinPrice, last)
+			}
+			last = p.MinPrice
+			all[p.Slug] = true
+		}
+		pages++
+		if l.NextCursor == "" {
+			break
+		}
+		cursor = l.NextCursor
+	}
+	if len(all) != 24 || pages != 5 {
+		t.Errorf("walked %d products in %d pages, want the 24 demo products in 5", len(all), pages)
+	}
+}
+
+func (f *facets) filters(t *testing.T) {
+	app := f.app.For(t)
+	// Alcohol is adult-only, the heritage site a service.
+	for _, p := range search(t, app, "group=II.1").Items {
+		if !p.AdultOnly {
+			t.Errorf("%s in II.1 is not adult-only", p.Name)
+		}
+	}
+	if l := search(t, app, "group=VI"); len(l.Items) != 1 || !l.Items[0].IsService {
+		t.Errorf("group VI: %+v", l.Items)
+	}
+	for _, p := range search(t, app, "price_min=200000&price_max=400000").Items {
+		if p.MinPrice < 200000 || p.MinPrice > 400000 {
+			t.Errorf("price filter let %s at %d through", p.Name, p.MinPrice)
+		}
+	}
+	chiLang, err := seed.CommuneCode(context.Background(), app.DB, "Xã Chi Lăng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(search(t, app, "province=20&commune="+chiLang)); !got["Na Chi Lăng"] || !got["Hoa hồi khô Chi Lăng"] || got["Vịt quay Hồng Xiêm"] {
+		t.Errorf("commune facet (Xã Chi Lăng): %v", got)
+	}
+	if l := search(t, app, "province=01"); len(l.Items) != 0 {
+		t.Errorf("Hà Nội has no demo products, got %d", len(l.Items))
+	}
+	if l := search(t, app, "producer=hkd-tran-dieu-huong"); len(l.Items) != 2 {
+		t.Errorf("producer filter: %d items, want 2", len(l.Items))
+	}
+}
+
+func (f *facets) stars(t *testing.T) {
+	app := f.app.For(t)
+	f.p = newProduct(t, app, app.TokenOf("producer@example.com"), "Na dai Chi Lăng thử nghiệm", "I.1.a", true)
+	today := day.Today()
+	certify(t, app, f.p.Slug, 5, today.AddDays(-10), today.AddDays(500), day.Date{})
+	l := search(t, app, "stars=5")
+	if got := names(l); !got["Na dai Chi Lăng thử nghiệm"] {
+		t.Errorf("stars=5 missed the 5★ product: %v", got)
+	}
+	for _, it := range l.Items {
+		if it.Badge == nil || it.Badge.Stars < 5 {
+			t.Errorf("stars=5 returned %s with badge %+v", it.Name, it.Badge)
+		}
+	}
+	if l := search(t, app, "sort=stars&limit=1"); len(l.Items) != 1 || l.Items[0].Slug != f.p.Slug {
+		t.Errorf("sort=stars does not start with the 5★ product: %+v", l.Items)
+	}
+}
+
+// inStock sells out the product's only variant.
+func (f *facets) inStock(t *testing.T) {
+	app := f.app.For(t)
+	app.DB.Exec("UPDATE variants SET stock = 0 WHERE id = ?", f.p.Variants[0].ID)
+	if got := names(search(t, app, "in_stock=true&q=na+dai")); got["Na dai Chi Lăng thử nghiệm"] {
+		t.Error("in_stock=true listed a sold-out product")
+	}
 }
 
 func TestSearchBadInput(t *testing.T) {

@@ -15,105 +15,126 @@ import (
 // changes nothing.
 func TestCartAndCheckoutBadInput(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		shopper := app.Token("shopper@example.com")
-		ok := sell(t, app, item{producer: producer1Slug, price: 40000, stock: 5, grams: 100})
-		hidden := sell(t, app, item{producer: producer1Slug, price: 40000, stock: 5, unpublished: true})
-		cases := []struct {
-			name   string
-			body   string
-			status int
-		}{
-			{"quantity zero", `{"variant_id":` + id(ok.ID) + `,"quantity":0}`, 400},
-			{"negative quantity", `{"variant_id":` + id(ok.ID) + `,"quantity":-2}`, 400},
-			{"quantity above stock", `{"variant_id":` + id(ok.ID) + `,"quantity":6}`, 409},
-			{"unpublished product", `{"variant_id":` + id(hidden.ID) + `,"quantity":1}`, 404},
-			{"unknown variant", `{"variant_id":99999999,"quantity":1}`, 404},
-			{"unknown field", `{"variant_id":` + id(ok.ID) + `,"quantity":1,"price":1}`, 400},
-		}
-		for _, c := range cases {
-			if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/cart/items", Token: shopper, Body: c.body}); res.StatusCode != c.status {
-				t.Errorf("%s: %d, want %d: %s", c.name, res.StatusCode, c.status, res.Body)
-			}
-		}
-		if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/cart", Token: shopper}); !contains(res.Body, `"parts":[]`) {
-			t.Fatalf("bad input changed the cart: %s", res.Body)
-		}
-		if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/cart"}); res.StatusCode != 401 {
-			t.Fatalf("cart without a token: %d", res.StatusCode)
-		}
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")}); res.StatusCode != 409 {
-			t.Fatalf("checkout of an empty cart: %d, want 409", res.StatusCode)
-		}
-
-		addToCart(t, app, shopper, ok.ID, 3)
-		bad := []struct {
-			name   string
-			change map[string]any
-			status int
-		}{
-			{"unknown commune", map[string]any{"commune_code": "99999"}, 400},
-			{"commune of another province", map[string]any{"province_code": "01"}, 400},
-			{"not a Vietnamese phone", map[string]any{"phone": "12345"}, 400},
-			{"missing street", map[string]any{"street": ""}, 400},
-			{"unknown payment method", map[string]any{"payment_method": "cash"}, 400},
-			{"card without Stripe configured", map[string]any{"payment_method": "card"}, 409},
-		}
-		for _, c := range bad {
-			body := checkoutBody(app, t, "vietqr")
-			for k, v := range c.change {
-				body[k] = v
-			}
-			if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: body}); res.StatusCode != c.status {
-				t.Errorf("%s: %d, want %d: %s", c.name, res.StatusCode, c.status, res.Body)
-			}
-		}
-		if stockOf(t, app, ok.ID) != 5 {
-			t.Fatal("a refused checkout reserved stock")
-		}
-
-		// Stock sold elsewhere since the cart was filled: 409, cart unchanged.
-		app.DB.Model(&catalog.Variant{}).Where("id = ?", ok.ID).Update("stock", 2)
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")}); res.StatusCode != 409 {
-			t.Fatalf("checkout short of stock: %d, want 409", res.StatusCode)
-		}
-		var cart struct {
-			Parts []struct{ Lines []struct{ Quantity int64 } }
-		}
-		app.API(webtest.Req{Method: "GET", Path: "/api/v1/cart", Token: shopper}).JSON(t, &cart)
-		if len(cart.Parts) != 1 || cart.Parts[0].Lines[0].Quantity != 3 || stockOf(t, app, ok.ID) != 2 {
-			t.Fatalf("after a short-stock checkout the cart or stock changed: %+v stock %d", cart, stockOf(t, app, ok.ID))
-		}
-		app.API(webtest.Req{Method: "PUT", Path: "/api/v1/cart/items/" + id(ok.ID), Token: shopper, Body: `{"quantity":2}`})
-
-		// A producer suspended (or a product unpublished) after the cart was filled: 409, nothing reserved.
-		app.DB.Model(&producer.Producer{}).Where("slug = ?", producer1Slug).Update("status", producer.StatusSuspended)
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")}); res.StatusCode != 409 {
-			t.Fatalf("checkout with a suspended producer's product: %d, want 409", res.StatusCode)
-		}
-		app.DB.Model(&producer.Producer{}).Where("slug = ?", producer1Slug).Update("status", producer.StatusApproved)
-		app.DB.Model(&catalog.Product{}).Where("id = ?", ok.ProductID).Update("status", catalog.StatusUnpublished)
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")}); res.StatusCode != 409 {
-			t.Fatalf("checkout with an unpublished product: %d, want 409", res.StatusCode)
-		}
-		app.DB.Model(&catalog.Product{}).Where("id = ?", ok.ProductID).Update("status", catalog.StatusPublished)
-		if stockOf(t, app, ok.ID) != 2 {
-			t.Fatal("a refused checkout reserved stock")
-		}
-
-		// Price changed since the cart: 409, the cart shows the new price, then checkout works at it.
-		app.DB.Model(&catalog.Variant{}).Where("id = ?", ok.ID).Update("price", 45000)
-		res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: shopper, Body: checkoutBody(app, t, "vietqr")})
-		if res.StatusCode != 409 || !contains(res.Body, "Giá") {
-			t.Fatalf("price changed: %d %s, want 409 with a message in Vietnamese", res.StatusCode, res.Body)
-		}
-		if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/cart", Token: shopper}); !contains(res.Body, `"seen_price":45000`) || !contains(res.Body, `"price_changed":false`) {
-			t.Fatalf("the cart does not show the new price: %s", res.Body)
-		}
-		g := checkout(t, app, shopper, checkoutBody(app, t, "vietqr"))
-		if g.Total != 2*45000+18000 {
-			t.Fatalf("total = %d, want the new price", g.Total)
-		}
+		c := &badCart{app: app,
+			ok:     sell(t, app, item{producer: producer1Slug, price: 40000, stock: 5, grams: 100}),
+			hidden: sell(t, app, item{producer: producer1Slug, price: 40000, stock: 5, unpublished: true})}
+		webtest.RunSteps(t, []webtest.Step{
+			{Name: "bad cart lines are refused and leave the cart empty", Run: c.badLines},
+			{Name: "bad checkouts are refused and reserve nothing", Run: c.badCheckouts},
+			{Name: "stock sold elsewhere since the cart was filled: 409, cart unchanged", Run: c.shortOfStock},
+			{Name: "a producer suspended or a product unpublished since: 409, nothing reserved", Run: c.goneSince},
+			{Name: "a price changed since: 409, the cart shows it, then checkout works at it", Run: c.priceChanged},
+		})
 	})
+}
+
+// badCart is what TestCartAndCheckoutBadInput's steps share: a product on
+// sale (5 in stock) and an unpublished one.
+type badCart struct {
+	app        *webtest.App
+	ok, hidden catalog.Variant
+}
+
+const shopperEmail = "shopper@example.com"
+
+func (c *badCart) badLines(t *testing.T) {
+	line := func(name, body string, status int) webtest.Scenario {
+		return webtest.Scenario{Name: name, As: shopperEmail, Method: "POST", URL: "/api/v1/cart/items", Body: body, Status: status}
+	}
+	ok := id(c.ok.ID)
+	webtest.RunScenarios(t, c.app, []webtest.Scenario{
+		line("quantity zero", `{"variant_id":`+ok+`,"quantity":0}`, 400),
+		line("negative quantity", `{"variant_id":`+ok+`,"quantity":-2}`, 400),
+		line("quantity above stock", `{"variant_id":`+ok+`,"quantity":6}`, 409),
+		line("unpublished product", `{"variant_id":`+id(c.hidden.ID)+`,"quantity":1}`, 404),
+		line("unknown variant", `{"variant_id":99999999,"quantity":1}`, 404),
+		line("unknown field", `{"variant_id":`+ok+`,"quantity":1,"price":1}`, 400),
+		{Name: "bad input left the cart empty", As: shopperEmail, URL: "/api/v1/cart", Status: 200, Contains: []string{`"parts":[]`}},
+		{Name: "cart without a token", URL: "/api/v1/cart", Status: 401},
+		{Name: "checkout of an empty cart", As: shopperEmail, Method: "POST", URL: "/api/v1/checkout", Body: checkoutBody(c.app.For(t), t, "vietqr"), Status: 409},
+	})
+}
+
+func (c *badCart) badCheckouts(t *testing.T) {
+	app := c.app.For(t)
+	addToCart(t, app, app.TokenOf(shopperEmail), c.ok.ID, 3)
+	var table []webtest.Scenario
+	for _, bad := range []struct {
+		name   string
+		change map[string]any
+		status int
+	}{
+		{"unknown commune", map[string]any{"commune_code": "99999"}, 400},
+		{"commune of another province", map[string]any{"province_code": "01"}, 400},
+		{"not a Vietnamese phone", map[string]any{"phone": "12345"}, 400},
+		{"missing street", map[string]any{"street": ""}, 400},
+		{"unknown payment method", map[string]any{"payment_method": "cash"}, 400},
+		{"card without Stripe configured", map[string]any{"payment_method": "card"}, 409},
+	} {
+		body := checkoutBody(app, t, "vietqr")
+		for k, v := range bad.change {
+			body[k] = v
+		}
+		table = append(table, webtest.Scenario{Name: bad.name, As: shopperEmail, Method: "POST", URL: "/api/v1/checkout", Body: body, Status: bad.status})
+	}
+	webtest.RunScenarios(t, app, table)
+	if stockOf(t, app, c.ok.ID) != 5 {
+		t.Fatal("a refused checkout reserved stock")
+	}
+}
+
+func (c *badCart) checkout(t *testing.T) *webtest.Response {
+	app := c.app.For(t)
+	return app.API(webtest.Req{Method: "POST", Path: "/api/v1/checkout", Token: app.TokenOf(shopperEmail), Body: checkoutBody(app, t, "vietqr")})
+}
+
+func (c *badCart) shortOfStock(t *testing.T) {
+	app := c.app.For(t)
+	app.DB.Model(&catalog.Variant{}).Where("id = ?", c.ok.ID).Update("stock", 2)
+	if res := c.checkout(t); res.StatusCode != 409 {
+		t.Fatalf("checkout short of stock: %d, want 409", res.StatusCode)
+	}
+	var cart struct {
+		Parts []struct{ Lines []struct{ Quantity int64 } }
+	}
+	shopper := app.TokenOf(shopperEmail)
+	app.API(webtest.Req{Method: "GET", Path: "/api/v1/cart", Token: shopper}).JSON(t, &cart)
+	if len(cart.Parts) != 1 || cart.Parts[0].Lines[0].Quantity != 3 || stockOf(t, app, c.ok.ID) != 2 {
+		t.Fatalf("after a short-stock checkout the cart or stock changed: %+v stock %d", cart, stockOf(t, app, c.ok.ID))
+	}
+	app.API(webtest.Req{Method: "PUT", Path: "/api/v1/cart/items/" + id(c.ok.ID), Token: shopper, Body: `{"quantity":2}`})
+}
+
+func (c *badCart) goneSince(t *testing.T) {
+	app := c.app.For(t)
+	setProducerStatus(t, app, producer1Slug, producer.StatusSuspended)
+	if res := c.checkout(t); res.StatusCode != 409 {
+		t.Fatalf("checkout with a suspended producer's product: %d, want 409", res.StatusCode)
+	}
+	setProducerStatus(t, app, producer1Slug, producer.StatusApproved)
+	app.DB.Model(&catalog.Product{}).Where("id = ?", c.ok.ProductID).Update("status", catalog.StatusUnpublished)
+	if res := c.checkout(t); res.StatusCode != 409 {
+		t.Fatalf("checkout with an unpublished product: %d, want 409", res.StatusCode)
+	}
+	app.DB.Model(&catalog.Product{}).Where("id = ?", c.ok.ProductID).Update("status", catalog.StatusPublished)
+	if stockOf(t, app, c.ok.ID) != 2 {
+		t.Fatal("a refused checkout reserved stock")
+	}
+}
+
+func (c *badCart) priceChanged(t *testing.T) {
+	app := c.app.For(t)
+	app.DB.Model(&catalog.Variant{}).Where("id = ?", c.ok.ID).Update("price", 45000)
+	if res := c.checkout(t); res.StatusCode != 409 || !contains(res.Body, "Giá") {
+		t.Fatalf("price changed: %d %s, want 409 with a message in Vietnamese", res.StatusCode, res.Body)
+	}
+	shopper := app.TokenOf(shopperEmail)
+	if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/cart", Token: shopper}); !contains(res.Body, `"seen_price":45000`) || !contains(res.Body, `"price_changed":false`) {
+		t.Fatalf("the cart does not show the new price: %s", res.Body)
+	}
+	if g := checkout(t, app, shopper, checkoutBody(app, t, "vietqr")); g.Total != 2*45000+18000 {
+		t.Fatalf("total = %d, want the new price", g.Total)
+	}
 }
 
 // TestAdultAndServiceProducts: alcohol needs an age confirmation; a group

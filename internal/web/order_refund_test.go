@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/payment/stripe"
@@ -117,148 +118,187 @@ func paidCardGroup(t *testing.T, app *webtest.App, shopper string, variantID int
 func TestCardRefundIsRetriedUntilDone(t *testing.T) {
 	proxy := newStripeProxy(t)
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		shopper, admin := app.Token("shopper@example.com"), app.Token("admin@example.com")
-		v := sell(t, app, item{producer: producer1Slug, price: 120000, stock: 10, grams: 300})
-		job := sweeper(app)
-		ctx := context.Background()
-		sweep := func(at time.Time) int {
-			t.Helper()
-			n, err := job.RunProviderCalls(ctx, at)
-			if err != nil {
-				t.Fatalf("sweep: %v", err)
-			}
-			return n
-		}
-		keys0, created0 := proxy.seen()
-
-		// Cancel: ledger reversed and the refund owed, but nothing sent yet.
-		g := paidCardGroup(t, app, shopper, v.ID, "pi_retry_"+app.DB.Dialector.Name())
-		if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g.Code + "/cancel", Token: shopper}); res.StatusCode != 200 {
-			t.Fatalf("cancel: %d %s", res.StatusCode, res.Body)
-		}
-		key := "refund-" + g.Orders[0].Code
-		if c := callOf(t, app, key); c.DoneAt != nil || c.Attempts != 0 || c.Kind != payment.CallStripeRefund {
-			t.Fatalf("call after cancel = %+v, want pending with no attempt", c)
-		}
-		if keys, _ := proxy.seen(); len(keys) != len(keys0) {
-			t.Fatal("the refund was sent to Stripe inside the request; it must wait for the job")
-		}
-		assertBalanced(t, app, g.Code)
-
-		// Stripe fails: recorded, retried only after the backoff.
-		proxy.set("fail")
-		now := time.Now()
-		if n := sweep(now); n != 0 {
-			t.Fatalf("sweep during a Stripe outage finished %d calls", n)
-		}
-		c := callOf(t, app, key)
-		if c.Attempts != 1 || c.LastError == "" || !c.NextAttemptAt.After(now) || c.DoneAt != nil || c.FailedAt != nil {
-			t.Fatalf("call after a failed attempt = %+v", c)
-		}
-		before, _ := proxy.seen()
-		sweep(now)
-		if after, _ := proxy.seen(); len(after) != len(before) {
-			t.Fatal("a failed call was retried before its backoff")
-		}
-
-		// Stripe is back: concurrent sweeps make the refund once.
-		proxy.set("ok")
-		later := now.Add(2 * time.Minute)
-		var wg sync.WaitGroup
-		errc := make(chan error, 4)
-		for range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, err := job.RunProviderCalls(ctx, later)
-				errc <- err
-			}()
-		}
-		wg.Wait()
-		close(errc)
-		for err := range errc {
-			if err != nil {
-				t.Fatalf("concurrent sweep: %v", err)
-			}
-		}
-		c = callOf(t, app, key)
-		if c.DoneAt == nil || c.Result == "" || c.LastError != "" {
-			t.Fatalf("call after Stripe came back = %+v, want done with the refund id", c)
-		}
-		keys, created := proxy.seen()
-		if created-created0 != 1 {
-			t.Fatalf("%d refunds reached Stripe, want exactly 1", created-created0)
-		}
-		for _, k := range keys[len(keys0):] {
-			if k != key {
-				t.Fatalf("refund request with idempotency key %q, want %q on every attempt", k, key)
-			}
-		}
-		if sweep(later.Add(3*time.Hour)) != 0 {
-			t.Fatal("a done call ran again")
-		}
-
-		// Stripe refuses: given up at once, an issue, visible to the admin.
-		g2 := paidCardGroup(t, app, shopper, v.ID, "pi_refuse_"+app.DB.Dialector.Name())
-		app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g2.Code + "/cancel", Token: shopper})
-		key2 := "refund-" + g2.Orders[0].Code
-		proxy.set("refuse")
-		sweep(time.Now())
-		if c := callOf(t, app, key2); c.FailedAt == nil || c.DoneAt != nil {
-			t.Fatalf("refused call = %+v, want given up", c)
-		}
-		var n int64
-		app.DB.Model(&payment.Issue{}).Where("kind = ? AND reference = ?", payment.IssueRefundFailed, g2.Orders[0].Code).Count(&n)
-		if n != 1 {
-			t.Fatalf("%d refund_failed issues for %s, want 1", n, g2.Orders[0].Code)
-		}
-		br := app.Browser()
-		br.Login("admin@example.com")
-		if res := br.Get("/admin/payments"); res.StatusCode != 200 || !contains(res.Body, key2+"</td>") || contains(res.Body, key+"</td>") {
-			t.Fatalf("admin payments page should list the given-up call %s and not the done one: %d", key2, res.StatusCode)
-		}
-		res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/admin/provider-calls", Token: admin})
-		var list struct{ Calls []payment.ProviderCall }
-		res.JSON(t, &list)
-		if len(list.Calls) != 1 || list.Calls[0].IdempotencyKey != key2 || list.Calls[0].FailedAt == nil {
-			t.Fatalf("provider calls to watch = %s, want only %s, given up", res.Body, key2)
-		}
-		if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/admin/provider-calls", Token: shopper}); res.StatusCode != http.StatusForbidden {
-			t.Fatalf("a shopper listed provider calls: %d", res.StatusCode)
-		}
-
-		// The admin queues it again once the cause is fixed.
-		proxy.set("ok")
-		retry := fmt.Sprintf("/api/v1/admin/provider-calls/%d/retry", list.Calls[0].ID)
-		if res := app.API(webtest.Req{Method: "POST", Path: retry, Token: admin}); res.StatusCode != http.StatusNoContent {
-			t.Fatalf("retry: %d %s", res.StatusCode, res.Body)
-		}
-		if res := app.API(webtest.Req{Method: "POST", Path: retry, Token: admin}); res.StatusCode != http.StatusNotFound {
-			t.Fatalf("retry of a queued call: %d, want 404", res.StatusCode)
-		}
-		if sweep(time.Now()) != 1 || callOf(t, app, key2).DoneAt == nil {
-			t.Fatal("the retried call did not finish")
-		}
-
-		// Failing every time: given up after the last attempt, with an issue.
-		g3 := paidCardGroup(t, app, shopper, v.ID, "pi_tired_"+app.DB.Dialector.Name())
-		app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g3.Code + "/cancel", Token: shopper})
-		key3 := "refund-" + g3.Orders[0].Code
-		proxy.set("fail")
-		at := time.Now()
-		for range 12 {
-			sweep(at)
-			at = at.Add(2 * time.Hour)
-		}
-		if c := callOf(t, app, key3); c.FailedAt == nil || c.Attempts != 10 {
-			t.Fatalf("call failing every time = %+v, want given up after 10 attempts", c)
-		}
-		app.DB.Model(&payment.Issue{}).Where("kind = ? AND reference = ?", payment.IssueRefundFailed, g3.Orders[0].Code).Count(&n)
-		if n != 1 {
-			t.Fatalf("%d refund_failed issues after giving up, want 1", n)
-		}
+		r := &cardRefunds{app: app, proxy: proxy, job: sweeper(app), shopper: app.Token("shopper@example.com"),
+			v: sell(t, app, item{producer: producer1Slug, price: 120000, stock: 10, grams: 300})}
+		r.keys0, r.created0 = proxy.seen()
+		webtest.RunSteps(t, []webtest.Step{
+			{Name: "a cancel owes the refund and sends nothing yet", Run: r.cancelOwes},
+			{Name: "a Stripe failure is retried only after the backoff", Run: r.failureBacksOff},
+			{Name: "Stripe back: concurrent sweeps refund once, with one key", Run: r.concurrentSweeps},
+			{Name: "a refusal gives up at once, with an issue the admin sees", Run: r.refusalGivesUp},
+			{Name: "the admin queues it again", Run: r.adminRetries},
+			{Name: "failing every time gives up after the last attempt", Run: r.failingGivesUp},
+		})
 		proxy.set("ok")
 	}, proxy.option())
+}
+
+// cardRefunds is what TestCardRefundIsRetriedUntilDone's steps share.
+type cardRefunds struct {
+	app        *webtest.App
+	proxy      *stripeProxy
+	job        *payment.Service
+	shopper    string
+	v          catalog.Variant
+	keys0      []string // refund requests Stripe saw before this dialect's run
+	created0   int
+	key, key2  string // idempotency keys of the first two refunds
+	now, later time.Time
+	retryURL   string
+}
+
+// sweep runs the provider-call job at at and returns how many calls it finished.
+func (r *cardRefunds) sweep(t *testing.T, at time.Time) int {
+	t.Helper()
+	n, err := r.job.RunProviderCalls(context.Background(), at)
+	if err != nil {
+		t.Fatalf("sweep: %v", err)
+	}
+	return n
+}
+
+// cancelled pays a card group, cancels it and returns its refund's idempotency key.
+func (r *cardRefunds) cancelled(t *testing.T, pi string) (group, string) {
+	app := r.app.For(t)
+	g := paidCardGroup(t, app, r.shopper, r.v.ID, pi+"_"+app.DB.Dialector.Name())
+	if res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/orders/" + g.Code + "/cancel", Token: r.shopper}); res.StatusCode != 200 {
+		t.Fatalf("cancel: %d %s", res.StatusCode, res.Body)
+	}
+	return g, "refund-" + g.Orders[0].Code
+}
+
+// cancelOwes: ledger reversed and the refund owed, but nothing sent yet.
+func (r *cardRefunds) cancelOwes(t *testing.T) {
+	var g group
+	g, r.key = r.cancelled(t, "pi_retry")
+	app := r.app.For(t)
+	if c := callOf(t, app, r.key); c.DoneAt != nil || c.Attempts != 0 || c.Kind != payment.CallStripeRefund {
+		t.Fatalf("call after cancel = %+v, want pending with no attempt", c)
+	}
+	if keys, _ := r.proxy.seen(); len(keys) != len(r.keys0) {
+		t.Fatal("the refund was sent to Stripe inside the request; it must wait for the job")
+	}
+	assertBalanced(t, app, g.Code)
+}
+
+// failureBacksOff: Stripe fails; the attempt is recorded and retried only
+// after the backoff.
+func (r *cardRefunds) failureBacksOff(t *testing.T) {
+	r.proxy.set("fail")
+	r.now = time.Now()
+	if n := r.sweep(t, r.now); n != 0 {
+		t.Fatalf("sweep during a Stripe outage finished %d calls", n)
+	}
+	c := callOf(t, r.app.For(t), r.key)
+	if c.Attempts != 1 || c.LastError == "" || !c.NextAttemptAt.After(r.now) || c.DoneAt != nil || c.FailedAt != nil {
+		t.Fatalf("call after a failed attempt = %+v", c)
+	}
+	before, _ := r.proxy.seen()
+	r.sweep(t, r.now)
+	if after, _ := r.proxy.seen(); len(after) != len(before) {
+		t.Fatal("a failed call was retried before its backoff")
+	}
+}
+
+// concurrentSweeps: Stripe is back; four sweeps at once make the refund
+// once, every attempt with the same idempotency key.
+func (r *cardRefunds) concurrentSweeps(t *testing.T) {
+	r.proxy.set("ok")
+	r.later = r.now.Add(2 * time.Minute)
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := r.job.RunProviderCalls(context.Background(), r.later)
+			errc <- err
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatalf("concurrent sweep: %v", err)
+		}
+	}
+	c := callOf(t, r.app.For(t), r.key)
+	if c.DoneAt == nil || c.Result == "" || c.LastError != "" {
+		t.Fatalf("call after Stripe came back = %+v, want done with the refund id", c)
+	}
+	keys, created := r.proxy.seen()
+	if created-r.created0 != 1 {
+		t.Fatalf("%d refunds reached Stripe, want exactly 1", created-r.created0)
+	}
+	for _, k := range keys[len(r.keys0):] {
+		if k != r.key {
+			t.Fatalf("refund request with idempotency key %q, want %q on every attempt", k, r.key)
+		}
+	}
+	if r.sweep(t, r.later.Add(3*time.Hour)) != 0 {
+		t.Fatal("a done call ran again")
+	}
+}
+
+// refusalGivesUp: Stripe refuses; the call is given up at once, an issue
+// is left, and the admin's page and API show it (and only it).
+func (r *cardRefunds) refusalGivesUp(t *testing.T) {
+	app := r.app.For(t)
+	var g2 group
+	g2, r.key2 = r.cancelled(t, "pi_refuse")
+	r.proxy.set("refuse")
+	r.sweep(t, time.Now())
+	if c := callOf(t, app, r.key2); c.FailedAt == nil || c.DoneAt != nil {
+		t.Fatalf("refused call = %+v, want given up", c)
+	}
+	if n := countRows(t, app, &payment.Issue{}, "kind = ? AND reference = ?", payment.IssueRefundFailed, g2.Orders[0].Code); n != 1 {
+		t.Fatalf("%d refund_failed issues for %s, want 1", n, g2.Orders[0].Code)
+	}
+	if res := app.As("admin@example.com").Get("/admin/payments"); res.StatusCode != 200 || !contains(res.Body, r.key2+"</td>") || contains(res.Body, r.key+"</td>") {
+		t.Fatalf("admin payments page should list the given-up call %s and not the done one: %d", r.key2, res.StatusCode)
+	}
+	res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/admin/provider-calls", Token: app.TokenOf("admin@example.com")})
+	var list struct{ Calls []payment.ProviderCall }
+	res.JSON(t, &list)
+	if len(list.Calls) != 1 || list.Calls[0].IdempotencyKey != r.key2 || list.Calls[0].FailedAt == nil {
+		t.Fatalf("provider calls to watch = %s, want only %s, given up", res.Body, r.key2)
+	}
+	if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/admin/provider-calls", Token: r.shopper}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a shopper listed provider calls: %d", res.StatusCode)
+	}
+	r.retryURL = fmt.Sprintf("/api/v1/admin/provider-calls/%d/retry", list.Calls[0].ID)
+}
+
+// adminRetries: the admin queues the given-up call again once the cause is
+// fixed, and the next sweep finishes it.
+func (r *cardRefunds) adminRetries(t *testing.T) {
+	r.proxy.set("ok")
+	webtest.RunScenarios(t, r.app, []webtest.Scenario{
+		{Name: "retry", As: "admin@example.com", Method: "POST", URL: r.retryURL, Status: http.StatusNoContent},
+		{Name: "retry of a queued call", As: "admin@example.com", Method: "POST", URL: r.retryURL, Status: http.StatusNotFound},
+	})
+	if r.sweep(t, time.Now()) != 1 || callOf(t, r.app.For(t), r.key2).DoneAt == nil {
+		t.Fatal("the retried call did not finish")
+	}
+}
+
+// failingGivesUp: a call that fails every time is given up after the
+// last attempt, with an issue.
+func (r *cardRefunds) failingGivesUp(t *testing.T) {
+	app := r.app.For(t)
+	g3, key3 := r.cancelled(t, "pi_tired")
+	r.proxy.set("fail")
+	at := time.Now()
+	for range 12 {
+		r.sweep(t, at)
+		at = at.Add(2 * time.Hour)
+	}
+	if c := callOf(t, app, key3); c.FailedAt == nil || c.Attempts != 10 {
+		t.Fatalf("call failing every time = %+v, want given up after 10 attempts", c)
+	}
+	if n := countRows(t, app, &payment.Issue{}, "kind = ? AND reference = ?", payment.IssueRefundFailed, g3.Orders[0].Code); n != 1 {
+		t.Fatalf("%d refund_failed issues after giving up, want 1", n)
+	}
 }
 
 // breakInserts makes every INSERT into table fail until the returned

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/chocop/ocop/internal/platform/day"
@@ -15,6 +14,23 @@ import (
 // roles in the order of the want columns below.
 var authzRoles = []string{"", "shopper@example.com", "producer@example.com", "producer2@example.com", "admin@example.com",
 	"officer@example.com", "officer.hanoi@example.com", "central@example.com"}
+
+// forEachRole is sc once per role of authzRoles, each wanting its status.
+func forEachRole(sc webtest.Scenario, want [8]int) []webtest.Scenario {
+	out := make([]webtest.Scenario, len(authzRoles))
+	for i, role := range authzRoles {
+		out[i] = sc
+		out[i].As, out[i].Status = role, want[i]
+		if out[i].Name != "" {
+			who := role
+			if who == "" {
+				who = "a visitor"
+			}
+			out[i].Name += " as " + who
+		}
+	}
+	return out
+}
 
 // codes are the seeded records the table refers to.
 type regFixture struct{ own, scored, fwd, cert string }
@@ -50,10 +66,6 @@ func seededFixture(t *testing.T, app *webtest.App) regFixture {
 func TestRegistryAuthorization(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		f := seededFixture(t, app)
-		tokens := map[string]string{}
-		for _, r := range authzRoles[1:] {
-			tokens[r] = app.Token(r)
-		}
 		future := day.Today().AddDays(3)
 		sheetBody := map[string]any{"part_a": 38, "part_b": 24, "part_c": 30, "mandatory_passed": true}
 		cases := []struct {
@@ -89,30 +101,24 @@ func TestRegistryAuthorization(t *testing.T) {
 			{"revoke (future date)", "POST", "/api/v1/registry/certificates/" + f.cert + "/revoke", map[string]any{"decision_no": "DEMO-R", "date": future, "reason": "x"}, [8]int{401, 403, 403, 403, 403, 400, 403, 403}},
 			{"certificate audit", "GET", "/api/v1/registry/certificates/" + f.cert + "/audit", nil, [8]int{401, 403, 403, 403, 403, 200, 403, 403}},
 		}
-		refused := countAudit(t, app, "refused")
+		var table []webtest.Scenario
 		for _, tc := range cases {
-			for i, role := range authzRoles {
-				res := app.API(webtest.Req{Method: tc.method, Path: tc.path, Body: tc.body, Token: tokens[role]})
-				if res.StatusCode != tc.want[i] {
-					t.Errorf("%s as %q: status %d, want %d: %.200s", tc.name, role, res.StatusCode, tc.want[i], res.Body)
-				}
-			}
+			table = append(table, forEachRole(webtest.Scenario{Name: tc.name, Method: tc.method, URL: tc.path, Body: tc.body}, tc.want)...)
 		}
 		// Uploads (multipart, outside the JSON table).
-		for i, role := range authzRoles {
-			want := [8]int{401, 403, 409, 404, 403, 403, 403, 403}[i]
-			var buf bytes.Buffer
-			mw := multipart.NewWriter(&buf)
-			_ = mw.WriteField("kind", "other") // writes into a bytes.Buffer, which cannot fail
-			fw, _ := mw.CreateFormFile("file", "a.pdf")
-			_, _ = fw.Write(pdfBytes) // writes into a bytes.Buffer, which cannot fail
-			_ = mw.Close()            // writes into a bytes.Buffer, which cannot fail
-			res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/applications/" + f.own + "/documents", Body: buf.Bytes(), Token: tokens[role],
-				Header: map[string]string{"Content-Type": mw.FormDataContentType()}})
-			if res.StatusCode != want {
-				t.Errorf("upload as %q: status %d, want %d: %s", role, res.StatusCode, want, res.Body)
-			}
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("kind", "other") // writes into a bytes.Buffer, which cannot fail
+		fw, _ := mw.CreateFormFile("file", "a.pdf")
+		_, _ = fw.Write(pdfBytes) // writes into a bytes.Buffer, which cannot fail
+		_ = mw.Close()            // writes into a bytes.Buffer, which cannot fail
+		table = append(table, forEachRole(webtest.Scenario{Name: "upload", Method: "POST", URL: "/api/v1/portal/applications/" + f.own + "/documents",
+			Body: buf.Bytes(), Header: map[string]string{"Content-Type": mw.FormDataContentType()}}, [8]int{401, 403, 409, 404, 403, 403, 403, 403})...)
+		for _, r := range authzRoles[1:] {
+			app.TokenOf(r) // every role signed in before the refusals are counted
 		}
+		refused := countAudit(t, app, "refused")
+		webtest.RunScenarios(t, app, table)
 		if after := countAudit(t, app, "refused"); after < refused+20 {
 			t.Errorf("officers' refused attempts: %d new audit entries, want at least 20", after-refused)
 		}
@@ -126,13 +132,6 @@ func TestRegistryAuthorization(t *testing.T) {
 func TestRegistryPagesAuthorization(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		f := seededFixture(t, app)
-		browsers := make([]*webtest.Browser, len(authzRoles))
-		for i, r := range authzRoles {
-			browsers[i] = app.Browser()
-			if r != "" {
-				browsers[i].Login(r)
-			}
-		}
 		cases := []struct {
 			path string
 			want [8]int
@@ -151,13 +150,9 @@ func TestRegistryPagesAuthorization(t *testing.T) {
 			{"/registry/certificates", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
 			{"/registry/certificates/" + f.cert, [8]int{303, 403, 403, 403, 403, 200, 403, 403}},
 		}
+		var table []webtest.Scenario
 		for _, tc := range cases {
-			for i, b := range browsers {
-				res := b.Get(tc.path)
-				if res.StatusCode != tc.want[i] {
-					t.Errorf("GET %s as %q: status %d, want %d", tc.path, authzRoles[i], res.StatusCode, tc.want[i])
-				}
-			}
+			table = append(table, forEachRole(webtest.Scenario{URL: tc.path}, tc.want)...)
 		}
 		// Every form post as every role. In-scope posts are built to fail on
 		// state or input (409/400), so the table proves scope without moving records.
@@ -176,29 +171,16 @@ func TestRegistryPagesAuthorization(t *testing.T) {
 			{"revoke", "/registry/certificates/" + f.cert + "/revoke", url.Values{"decision_no": {"DEMO-R"}, "date": {future}, "reason": {"x"}}, [8]int{401, 403, 403, 403, 403, 400, 403, 403}},
 		}
 		for _, p := range posts {
-			for i, b := range browsers {
-				formPage := "/account"
-				if i == 0 {
-					formPage = "/login"
-				}
-				form := url.Values{}
-				for k, v := range p.form {
-					form[k] = v
-				}
-				if res := b.Post(formPage, p.path, form); res.StatusCode != p.want[i] {
-					t.Errorf("POST %s as %q: status %d, want %d", p.name, authzRoles[i], res.StatusCode, p.want[i])
-				}
-			}
+			table = append(table, forEachRole(webtest.Scenario{Name: "POST " + p.name, Method: "POST", URL: p.path, Form: p.form}, p.want)...)
 		}
+		webtest.RunScenarios(t, app, append(table, webtest.Scenario{Name: "the unknown code's page says it is not in the registry", URL: "/verify/ZZZZZZZZZZ",
+			Status: 404, Contains: []string{"không có trong sổ"}}))
 		if st := statusOfApp(t, app, f.scored); st != "scored" {
 			t.Errorf("scored application moved to %s by form posts", st)
 		}
 		var c registry.Certificate
 		if app.DB.Where("code = ?", f.cert).First(&c); !c.RevokedOn.IsZero() {
 			t.Error("a refused revocation form revoked the certificate")
-		}
-		if res := browsers[0].Get("/verify/ZZZZZZZZZZ"); !strings.Contains(string(res.Body), "không có trong sổ") {
-			t.Errorf("unknown code page does not say it is not in the registry: %.300s", res.Body)
 		}
 	})
 }

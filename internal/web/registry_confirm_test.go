@@ -37,152 +37,184 @@ type verifyImport struct {
 // confirming authority and links the scan.
 func TestImportIsPendingUntilASecondOfficerConfirms(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		r := regClient{t, app}
-		central := app.Token("central@example.com")
-		central2 := newCentralOfficer(t, app, "central2@example.com")
-		province := app.Token("officer@example.com")
-		product := productOf(t, app, banhSlug)
-		var name string
-		app.DB.Table("products").Where("id = ?", product).Pluck("name", &name)
-		body := map[string]any{"producer_slug": banhSlug, "product_id": product, "product_name": name, "group_code": "I.1.a",
+		p := &pendingImport{app: app}
+		newCentralOfficer(t, app, "central2@example.com")
+		p.product = productOf(t, app, banhSlug)
+		app.DB.Table("products").Where("id = ?", p.product).Pluck("name", &p.name)
+		body := map[string]any{"producer_slug": banhSlug, "product_id": p.product, "product_name": p.name, "group_code": "I.1.a",
 			"authority_level": "central", "decision_no": "DEMO-5SAO/QĐ-BNNMT", "decision_date": day.Today().AddDays(-20),
 			"stars": 5, "score": 92.5, "criteria_version": "148"}
-		var c struct{ Code, Status string }
-		r.do(central, "POST", "/api/v1/registry/certificates/import", body, http.StatusCreated).JSON(t, &c)
+		regClient{t, app}.do(app.TokenOf("central@example.com"), "POST", "/api/v1/registry/certificates/import", body, http.StatusCreated).JSON(t, &p.c)
+		webtest.RunSteps(t, []webtest.Step{
+			{Name: "pending, it counts nowhere", Run: p.countsNowhere("1 after import")},
+			{Name: "refused confirmations leave it pending, audited", Run: p.refusedConfirmations},
+			{Name: "still pending after the refusals", Run: p.countsNowhere("2 after refusals")},
+			{Name: "the importer waits for someone else, the second officer gets the form", Run: p.officersPages},
+			{Name: "a second central officer confirms with the scan", Run: p.confirm},
+			{Name: "confirming twice is a conflict", Run: p.confirmTwice},
+		})
+	})
+}
 
-		badges := registry.NewBadgeStore(app.DB)
-		notABadge := func(when string) {
-			t.Helper()
-			b, err := badges.ValidOn(t.Context(), []int64{product}, day.Today())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b[product].Stars == 5 || b[product].Code == c.Code {
-				t.Errorf("%s: the pending import is the product's badge: %+v", when, b[product])
-			}
-			if names(search(t, app, "stars=5&limit=7"+when[:1]))[name] {
-				t.Errorf("%s: the pending import puts %q in ?stars=5", when, name)
-			}
-			var list struct{ Items []struct{ Code string } }
-			r.do("", "GET", "/api/v1/certificates?province=20&stars=5&limit=200", nil, http.StatusOK).JSON(t, &list)
-			for _, it := range list.Items {
-				if it.Code == c.Code {
-					t.Errorf("%s: the pending import is in the public search", when)
-				}
-			}
-			var v verifyImport
-			r.do("", "GET", "/api/v1/verify/"+c.Code, nil, http.StatusOK).JSON(t, &v)
-			if v.Valid || v.Status != "pending" || v.Import == nil || v.Import.Confirmed || v.Import.ScanURL != "" {
-				t.Errorf("%s: verify of the pending import = %+v, import %+v", when, v, v.Import)
-			}
-			if page := string(app.Browser().Get("/verify/" + c.Code).Body); !strings.Contains(page, "đang chờ cán bộ thứ hai") {
-				t.Errorf("%s: the verify page does not say the import awaits a second officer", when)
-			}
-			var number string
-			app.DB.Model(&registry.Certificate{}).Where("code = ?", c.Code).Pluck("number", &number)
-			if exp := r.do(central, "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK); strings.Contains(string(exp.Body), number) {
-				t.Errorf("%s: the pending import is in the national export", when)
-			}
-			if res := app.Browser().Get("/verify/" + c.Code + "/scan"); res.StatusCode != http.StatusNotFound {
-				t.Errorf("%s: scan of a pending import: status %d, want 404", when, res.StatusCode)
-			}
-		}
-		notABadge("1 after import")
+// pendingImport is what TestImportIsPendingUntilASecondOfficerConfirms's
+// steps share: a central 5★ import of a listed product.
+type pendingImport struct {
+	app     *webtest.App
+	product int64
+	name    string
+	c       struct{ Code, Status string }
+}
 
-		// Refused confirmations: status, still pending, audited.
-		refusals := []struct {
-			name, token, file string
-			content           []byte
-			want              int
-		}{
-			{"by the officer who imported it", central, "quyet-dinh.pdf", pdfBytes, http.StatusForbidden},
-			{"without a scan", central2, "", nil, http.StatusBadRequest},
-			{"with a text file called .pdf", central2, "quyet-dinh.pdf", []byte("not a pdf at all"), http.StatusBadRequest},
-			{"with an executable", central2, "quyet-dinh.exe", pdfBytes, http.StatusBadRequest},
-			{"by a province (a central certificate)", province, "quyet-dinh.pdf", pdfBytes, http.StatusForbidden},
-			{"by another province", app.Token("officer.hanoi@example.com"), "quyet-dinh.pdf", pdfBytes, http.StatusForbidden},
-			{"by a producer", app.Token("producer@example.com"), "quyet-dinh.pdf", pdfBytes, http.StatusForbidden},
-			{"anonymous", "", "quyet-dinh.pdf", pdfBytes, http.StatusUnauthorized},
+// countsNowhere: the pending import is no badge, not in ?stars=5, the
+// public search or the national export, verify says it is pending, and
+// its scan is not served.
+func (p *pendingImport) countsNowhere(when string) func(t *testing.T) {
+	return func(t *testing.T) {
+		app, code := p.app.For(t), p.c.Code
+		b, err := registry.NewBadgeStore(app.DB).ValidOn(t.Context(), []int64{p.product}, day.Today())
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, rf := range refusals {
-			before := refusedAudits(t, app, "certificate.import_confirm")
-			if res := confirmScan(app, rf.token, c.Code, rf.file, rf.content); res.StatusCode != rf.want {
-				t.Errorf("confirm %s: status %d, want %d: %s", rf.name, res.StatusCode, rf.want, res.Body)
+		if b[p.product].Stars == 5 || b[p.product].Code == code {
+			t.Errorf("%s: the pending import is the product's badge: %+v", when, b[p.product])
+		}
+		if names(search(t, app, "stars=5&limit=7"+when[:1]))[p.name] {
+			t.Errorf("%s: the pending import puts %q in ?stars=5", when, p.name)
+		}
+		var list struct{ Items []struct{ Code string } }
+		r := regClient{t, app}
+		r.do("", "GET", "/api/v1/certificates?province=20&stars=5&limit=200", nil, http.StatusOK).JSON(t, &list)
+		for _, it := range list.Items {
+			if it.Code == code {
+				t.Errorf("%s: the pending import is in the public search", when)
 			}
-			var stored registry.Certificate
-			app.DB.Where("code = ?", c.Code).First(&stored)
-			if !stored.ImportPending || countRows(t, app, &registry.ImportRecord{}, "certificate_id = ? AND confirmed_by IS NOT NULL", stored.ID) != 0 {
-				t.Errorf("confirm %s: the import is no longer pending", rf.name)
-			}
-			if rf.want != http.StatusUnauthorized && !strings.Contains(rf.name, "producer") {
-				if got := refusedAudits(t, app, "certificate.import_confirm") - before; got != 1 {
-					t.Errorf("confirm %s: %d refused audit entries, want 1", rf.name, got)
-				}
-			}
-		}
-		notABadge("2 after refusals")
-
-		// The officers' page: the importer sees it waits for someone else; the second officer gets the form.
-		own := app.Browser()
-		own.Login("central@example.com")
-		if page := string(own.Get("/registry/imports").Body); !strings.Contains(page, `id="import-`+c.Code+`"`) || strings.Contains(page, `action="/registry/imports/`+c.Code+`/confirm"`) {
-			t.Error("the importer's page should list the import without a confirm form")
-		}
-		second := app.Browser()
-		second.Login("central2@example.com")
-		if page := string(second.Get("/registry/imports").Body); !strings.Contains(page, `action="/registry/imports/`+c.Code+`/confirm"`) {
-			t.Error("the second officer's page has no confirm form for the import")
-		}
-		var pending struct {
-			Items []struct {
-				Certificate struct{ Code string } `json:"certificate"`
-				MayConfirm  bool                  `json:"may_confirm"`
-			} `json:"items"`
-		}
-		r.do(central2, "GET", "/api/v1/registry/imports", nil, http.StatusOK).JSON(t, &pending)
-		if len(pending.Items) != 1 || pending.Items[0].Certificate.Code != c.Code || !pending.Items[0].MayConfirm {
-			t.Errorf("pending imports for the second officer: %+v", pending.Items)
-		}
-		r.do(province, "GET", "/api/v1/registry/imports", nil, http.StatusOK).JSON(t, &pending)
-		if len(pending.Items) != 0 {
-			t.Errorf("a province sees the central import among the ones it may confirm: %+v", pending.Items)
-		}
-
-		// The second central officer confirms with the scan.
-		if res := confirmScan(app, central2, c.Code, "quyet-dinh-goc.pdf", pdfBytes); res.StatusCode != http.StatusOK {
-			t.Fatalf("confirm by a second officer: %d %s", res.StatusCode, res.Body)
-		}
-		b, _ := badges.ValidOn(t.Context(), []int64{product}, day.Today())
-		if b[product].Stars != 5 || b[product].Code != c.Code {
-			t.Errorf("badge after confirmation = %+v, want the 5★ import", b[product])
-		}
-		if !names(search(t, app, "stars=5&limit=8"))[name] {
-			t.Errorf("after confirmation %q is not in ?stars=5", name)
-		}
-		var number string
-		app.DB.Model(&registry.Certificate{}).Where("code = ?", c.Code).Pluck("number", &number)
-		if exp := r.do(central, "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK); !strings.Contains(string(exp.Body), number) {
-			t.Error("the confirmed import is missing from the national export")
 		}
 		var v verifyImport
-		r.do("", "GET", "/api/v1/verify/"+c.Code, nil, http.StatusOK).JSON(t, &v)
-		if !v.Valid || v.Import == nil || !v.Import.Confirmed || v.Import.ConfirmedBy != registry.CentralAuthority || !strings.HasSuffix(v.Import.ScanURL, "/verify/"+c.Code+"/scan") {
-			t.Errorf("verify after confirmation = %+v, import %+v", v, v.Import)
+		r.do("", "GET", "/api/v1/verify/"+code, nil, http.StatusOK).JSON(t, &v)
+		if v.Valid || v.Status != "pending" || v.Import == nil || v.Import.Confirmed || v.Import.ScanURL != "" {
+			t.Errorf("%s: verify of the pending import = %+v, import %+v", when, v, v.Import)
 		}
-		page := string(app.Browser().Get("/verify/" + c.Code).Body)
-		if !strings.Contains(page, "Nhập từ hồ sơ giấy, đã được "+registry.CentralAuthority+" xác nhận") || !strings.Contains(page, `id="cert-scan"`) {
-			t.Errorf("the verify page does not say who confirmed the paper record or link its scan")
+		if page := string(app.Browser().Get("/verify/" + code).Body); !strings.Contains(page, "đang chờ cán bộ thứ hai") {
+			t.Errorf("%s: the verify page does not say the import awaits a second officer", when)
 		}
-		scan := app.Browser().Get("/verify/" + c.Code + "/scan")
-		if scan.StatusCode != http.StatusOK || string(scan.Body) != string(pdfBytes) || scan.Header.Get("Content-Type") != "application/pdf" {
-			t.Errorf("scan: status %d, type %q, %d bytes", scan.StatusCode, scan.Header.Get("Content-Type"), len(scan.Body))
+		exp := r.do(app.TokenOf("central@example.com"), "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK)
+		if strings.Contains(string(exp.Body), p.number(t)) {
+			t.Errorf("%s: the pending import is in the national export", when)
 		}
-		// Confirming twice is a conflict.
-		third := newCentralOfficer(t, app, "central3@example.com")
-		if res := confirmScan(app, third, c.Code, "quyet-dinh.pdf", pdfBytes); res.StatusCode != http.StatusConflict {
-			t.Errorf("a second confirmation: %d, want 409", res.StatusCode)
+		if res := app.Browser().Get("/verify/" + code + "/scan"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: scan of a pending import: status %d, want 404", when, res.StatusCode)
 		}
+	}
+}
+
+// number is the import's certificate number, as the export lists it.
+func (p *pendingImport) number(t *testing.T) string {
+	var number string
+	if err := p.app.DB.Model(&registry.Certificate{}).Where("code = ?", p.c.Code).Pluck("number", &number).Error; err != nil {
+		t.Fatal(err)
+	}
+	return number
+}
+
+// refusedConfirmations: each is refused with its status, leaves the import
+// pending, and (but for an anonymous or producer's attempt) is audited.
+func (p *pendingImport) refusedConfirmations(t *testing.T) {
+	refused := func(name, as, file string, content []byte, want int) webtest.Scenario {
+		body, header := scanUpload(file, content)
+		var audits int64
+		return webtest.Scenario{Name: name, As: as, Method: "POST", URL: "/api/v1/registry/certificates/" + p.c.Code + "/import/confirm",
+			Body: body, Header: header, Status: want,
+			Before: func(t *testing.T, app *webtest.App) { audits = refusedAudits(t, app, "certificate.import_confirm") },
+			Check: func(t *testing.T, app *webtest.App, _ *webtest.Response) {
+				var stored registry.Certificate
+				app.DB.Where("code = ?", p.c.Code).First(&stored)
+				if !stored.ImportPending || countRows(t, app, &registry.ImportRecord{}, "certificate_id = ? AND confirmed_by IS NOT NULL", stored.ID) != 0 {
+					t.Errorf("the import is no longer pending")
+				}
+				if want != http.StatusUnauthorized && as != "producer@example.com" {
+					if got := refusedAudits(t, app, "certificate.import_confirm") - audits; got != 1 {
+						t.Errorf("%d refused audit entries, want 1", got)
+					}
+				}
+			}}
+	}
+	webtest.RunScenarios(t, p.app, []webtest.Scenario{
+		refused("by the officer who imported it", "central@example.com", "quyet-dinh.pdf", pdfBytes, http.StatusForbidden),
+		refused("without a scan", "central2@example.com", "", nil, http.StatusBadRequest),
+		refused("with a text file called .pdf", "central2@example.com", "quyet-dinh.pdf", []byte("not a pdf at all"), http.StatusBadRequest),
+		refused("with an executable", "central2@example.com", "quyet-dinh.exe", pdfBytes, http.StatusBadRequest),
+		refused("by a province (a central certificate)", "officer@example.com", "quyet-dinh.pdf", pdfBytes, http.StatusForbidden),
+		refused("by another province", "officer.hanoi@example.com", "quyet-dinh.pdf", pdfBytes, http.StatusForbidden),
+		refused("by a producer", "producer@example.com", "quyet-dinh.pdf", pdfBytes, http.StatusForbidden),
+		refused("anonymous", "", "quyet-dinh.pdf", pdfBytes, http.StatusUnauthorized),
 	})
+}
+
+// officersPages: the importer sees the import waits for someone else; the
+// second officer gets the form, and the API says who may confirm.
+func (p *pendingImport) officersPages(t *testing.T) {
+	app, code := p.app.For(t), p.c.Code
+	if page := string(app.As("central@example.com").Get("/registry/imports").Body); !strings.Contains(page, `id="import-`+code+`"`) || strings.Contains(page, `action="/registry/imports/`+code+`/confirm"`) {
+		t.Error("the importer's page should list the import without a confirm form")
+	}
+	if page := string(app.As("central2@example.com").Get("/registry/imports").Body); !strings.Contains(page, `action="/registry/imports/`+code+`/confirm"`) {
+		t.Error("the second officer's page has no confirm form for the import")
+	}
+	var pending struct {
+		Items []struct {
+			Certificate struct{ Code string } `json:"certificate"`
+			MayConfirm  bool                  `json:"may_confirm"`
+		} `json:"items"`
+	}
+	regClient{t, app}.do(app.TokenOf("central2@example.com"), "GET", "/api/v1/registry/imports", nil, http.StatusOK).JSON(t, &pending)
+	if len(pending.Items) != 1 || pending.Items[0].Certificate.Code != code || !pending.Items[0].MayConfirm {
+		t.Errorf("pending imports for the second officer: %+v", pending.Items)
+	}
+	regClient{t, app}.do(app.TokenOf("officer@example.com"), "GET", "/api/v1/registry/imports", nil, http.StatusOK).JSON(t, &pending)
+	if len(pending.Items) != 0 {
+		t.Errorf("a province sees the central import among the ones it may confirm: %+v", pending.Items)
+	}
+}
+
+// confirm: the second central officer's scan makes the import count, and
+// verify names the confirming authority and serves the scan.
+func (p *pendingImport) confirm(t *testing.T) {
+	app, code := p.app.For(t), p.c.Code
+	if res := confirmScan(app, app.TokenOf("central2@example.com"), code, "quyet-dinh-goc.pdf", pdfBytes); res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm by a second officer: %d %s", res.StatusCode, res.Body)
+	}
+	b, _ := registry.NewBadgeStore(app.DB).ValidOn(t.Context(), []int64{p.product}, day.Today())
+	if b[p.product].Stars != 5 || b[p.product].Code != code {
+		t.Errorf("badge after confirmation = %+v, want the 5★ import", b[p.product])
+	}
+	if !names(search(t, app, "stars=5&limit=8"))[p.name] {
+		t.Errorf("after confirmation %q is not in ?stars=5", p.name)
+	}
+	r := regClient{t, app}
+	if exp := r.do(app.TokenOf("central@example.com"), "GET", "/api/v1/certificates/export?province=20", nil, http.StatusOK); !strings.Contains(string(exp.Body), p.number(t)) {
+		t.Error("the confirmed import is missing from the national export")
+	}
+	var v verifyImport
+	r.do("", "GET", "/api/v1/verify/"+code, nil, http.StatusOK).JSON(t, &v)
+	if !v.Valid || v.Import == nil || !v.Import.Confirmed || v.Import.ConfirmedBy != registry.CentralAuthority || !strings.HasSuffix(v.Import.ScanURL, "/verify/"+code+"/scan") {
+		t.Errorf("verify after confirmation = %+v, import %+v", v, v.Import)
+	}
+	page := string(app.Browser().Get("/verify/" + code).Body)
+	if !strings.Contains(page, "Nhập từ hồ sơ giấy, đã được "+registry.CentralAuthority+" xác nhận") || !strings.Contains(page, `id="cert-scan"`) {
+		t.Errorf("the verify page does not say who confirmed the paper record or link its scan")
+	}
+	scan := app.Browser().Get("/verify/" + code + "/scan")
+	if scan.StatusCode != http.StatusOK || string(scan.Body) != string(pdfBytes) || scan.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("scan: status %d, type %q, %d bytes", scan.StatusCode, scan.Header.Get("Content-Type"), len(scan.Body))
+	}
+}
+
+func (p *pendingImport) confirmTwice(t *testing.T) {
+	app := p.app.For(t)
+	third := newCentralOfficer(t, app, "central3@example.com")
+	if res := confirmScan(app, third, p.c.Code, "quyet-dinh.pdf", pdfBytes); res.StatusCode != http.StatusConflict {
+		t.Errorf("a second confirmation: %d, want 409", res.StatusCode)
+	}
 }
 
 // TestConfirmImportPageAndSupersede: a province import that replaces an
@@ -363,45 +395,20 @@ func TestConfirmHostileUploads(t *testing.T) {
 
 // TestImportRoutesAuthorization opens the new routes and pages as every role.
 func TestImportRoutesAuthorization(t *testing.T) {
-	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		roles := authzRoles // anon, shopper, producer, producer2, admin, officer, hanoi, central
-		apis := []struct {
-			method, path string
-			want         [8]int
-		}{
-			{"GET", "/api/v1/registry/imports", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
-			{"GET", "/api/v1/registry/revocation-proposals", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
-			{"GET", "/api/v1/admin/authorities", [8]int{401, 403, 403, 403, 200, 403, 403, 403}},
-		}
-		for _, a := range apis {
-			for i, role := range roles {
-				tok := ""
-				if role != "" {
-					tok = app.Token(role)
-				}
-				if res := app.API(webtest.Req{Method: a.method, Path: a.path, Token: tok}); res.StatusCode != a.want[i] {
-					t.Errorf("%s %s as %q: status %d, want %d", a.method, a.path, role, res.StatusCode, a.want[i])
-				}
-			}
-		}
-		pages := []struct {
-			path string
-			want [8]int
-		}{
-			{"/registry/imports", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
-			{"/registry/proposals", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
-			{"/admin/authorities", [8]int{303, 403, 403, 403, 200, 403, 403, 403}},
-		}
-		for i, role := range roles {
-			b := app.Browser()
-			if role != "" {
-				b.Login(role)
-			}
-			for _, p := range pages {
-				if res := b.Get(p.path); res.StatusCode != p.want[i] {
-					t.Errorf("GET %s as %q: status %d, want %d", p.path, role, res.StatusCode, p.want[i])
-				}
-			}
-		}
-	})
+	// Roles: anon, shopper, producer, producer2, admin, officer, hanoi, central.
+	var table []webtest.Scenario
+	for _, a := range []struct {
+		path string
+		want [8]int
+	}{
+		{"/api/v1/registry/imports", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
+		{"/api/v1/registry/revocation-proposals", [8]int{401, 403, 403, 403, 403, 200, 200, 200}},
+		{"/api/v1/admin/authorities", [8]int{401, 403, 403, 403, 200, 403, 403, 403}},
+		{"/registry/imports", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
+		{"/registry/proposals", [8]int{303, 403, 403, 403, 403, 200, 200, 200}},
+		{"/admin/authorities", [8]int{303, 403, 403, 403, 200, 403, 403, 403}},
+	} {
+		table = append(table, forEachRole(webtest.Scenario{URL: a.path}, a.want)...)
+	}
+	webtest.Scenarios(t, table)
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -74,6 +75,13 @@ func refusedAudits(t *testing.T, app *webtest.App, action string) int64 {
 
 // confirmScan posts a scan (or no file when name is "") to confirm an import.
 func confirmScan(app *webtest.App, token, code, name string, content []byte) *webtest.Response {
+	body, header := scanUpload(name, content)
+	return app.API(webtest.Req{Method: "POST", Path: "/api/v1/registry/certificates/" + code + "/import/confirm", Body: body, Token: token, Header: header})
+}
+
+// scanUpload is the multipart body and header that upload a scan (or no
+// file when name is "").
+func scanUpload(name string, content []byte) ([]byte, map[string]string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if name != "" {
@@ -83,103 +91,100 @@ func confirmScan(app *webtest.App, token, code, name string, content []byte) *we
 		_ = mw.WriteField("note", "no file") // writes into a bytes.Buffer, which cannot fail
 	}
 	_ = mw.Close() // writes into a bytes.Buffer, which cannot fail
-	return app.API(webtest.Req{Method: "POST", Path: "/api/v1/registry/certificates/" + code + "/import/confirm", Body: buf.Bytes(), Token: token,
-		Header: map[string]string{"Content-Type": mw.FormDataContentType()}})
+	return buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()}
 }
 
 // TestImportRefusals: each way an import breaks a rule is refused with its
 // status, leaves no certificate behind, and is written to the audit log.
 func TestImportRefusals(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		r := regClient{t, app}
 		today := day.Today()
-		past := today.AddDays(-40)
-		tok := map[string]string{}
-		for _, e := range []string{"officer@example.com", "officer.hanoi@example.com", "central@example.com", "admin@example.com", "shopper@example.com", "producer2@example.com"} {
-			tok[e] = app.Token(e)
-		}
-		otherProduct := productOf(t, app, banhSlug)
-		with := func(changes map[string]any) map[string]any {
-			b := importBody(past, "")
-			for k, v := range changes {
-				if v == nil {
-					delete(b, k)
-				} else {
-					b[k] = v
-				}
-			}
-			return b
-		}
+		with := importWith(today.AddDays(-40))
 		central5 := map[string]any{"authority_level": "central", "stars": 5, "score": 92, "authority_name": registry.CentralAuthority}
-		cases := []struct {
-			name    string
-			actor   string
-			body    map[string]any
-			want    int
-			audited bool
-		}{
-			{"anonymous", "", with(nil), 401, false},
-			{"shopper", "shopper@example.com", with(nil), 403, false},
-			{"producer", "producer2@example.com", with(nil), 403, false},
-			{"5★ in the Ministry's name by a province", "officer@example.com", with(central5), 403, true},
-			{"5★ at province level", "officer@example.com", with(map[string]any{"stars": 5, "score": 92}), 400, true},
-			{"Ministry's name on a province certificate", "officer@example.com", with(map[string]any{"authority_name": "bộ nông nghiệp và môi trường"}), 400, true},
-			{"another province's producer", "officer.hanoi@example.com", with(nil), 403, true},
-			{"province certificate by a central officer", "central@example.com", with(nil), 403, true},
-			{"province certificate by an admin", "admin@example.com", with(nil), 403, true},
-			{"another producer's product", "officer@example.com", with(map[string]any{"product_id": otherProduct}), 400, true},
-			{"a product that does not exist", "officer@example.com", with(map[string]any{"product_id": 987654321}), 400, true},
-			{"unknown producer", "officer@example.com", with(map[string]any{"producer_slug": "khong-co-chu-the-nay"}), 400, true},
-			{"decided today", "officer@example.com", with(map[string]any{"decision_date": today}), 400, true},
-			{"decided in the future", "officer@example.com", with(map[string]any{"decision_date": today.AddDays(3)}), 400, true},
-			{"district with no district name", "officer@example.com", with(map[string]any{"authority_level": "district", "stars": 3, "score": 60,
-				"decision_date": day.New(2024, 3, 1)}), 400, true},
-			{"a former name after the 2025 reform", "officer@example.com", with(map[string]any{"authority_name": "UBND huyện Cao Lộc"}), 400, true},
-			{"unknown product group", "officer@example.com", with(map[string]any{"group_code": "Z.9"}), 400, true},
+		const officer = "officer@example.com"
+		webtest.RunScenarios(t, app, []webtest.Scenario{
+			refusedImport("anonymous", "", with(nil), 401, false),
+			refusedImport("shopper", "shopper@example.com", with(nil), 403, false),
+			refusedImport("producer", "producer2@example.com", with(nil), 403, false),
+			refusedImport("5★ in the Ministry's name by a province", officer, with(central5), 403, true),
+			refusedImport("5★ at province level", officer, with(map[string]any{"stars": 5, "score": 92}), 400, true),
+			refusedImport("Ministry's name on a province certificate", officer, with(map[string]any{"authority_name": "bộ nông nghiệp và môi trường"}), 400, true),
+			refusedImport("another province's producer", "officer.hanoi@example.com", with(nil), 403, true),
+			refusedImport("province certificate by a central officer", "central@example.com", with(nil), 403, true),
+			refusedImport("province certificate by an admin", "admin@example.com", with(nil), 403, true),
+			refusedImport("another producer's product", officer, with(map[string]any{"product_id": productOf(t, app, banhSlug)}), 400, true),
+			refusedImport("a product that does not exist", officer, with(map[string]any{"product_id": 987654321}), 400, true),
+			refusedImport("unknown producer", officer, with(map[string]any{"producer_slug": "khong-co-chu-the-nay"}), 400, true),
+			refusedImport("decided today", officer, with(map[string]any{"decision_date": today}), 400, true),
+			refusedImport("decided in the future", officer, with(map[string]any{"decision_date": today.AddDays(3)}), 400, true),
+			refusedImport("district with no district name", officer, with(map[string]any{"authority_level": "district", "stars": 3, "score": 60,
+				"decision_date": day.New(2024, 3, 1)}), 400, true),
+			refusedImport("a former name after the 2025 reform", officer, with(map[string]any{"authority_name": "UBND huyện Cao Lộc"}), 400, true),
+			refusedImport("unknown product group", officer, with(map[string]any{"group_code": "Z.9"}), 400, true),
 			// Text no person typed is refused before authentication, for every route
 			// (refuseBadText): nothing is written, not even a refused-attempt audit entry.
-			{"NUL in the product name", "officer@example.com", with(map[string]any{"product_name": "Lạp\x00sườn"}), 400, false},
-			{"control character in the number", "officer@example.com", with(map[string]any{"number": "12/\x07QĐ"}), 400, false},
-			{"huge score", "officer@example.com", with(map[string]any{"score": 1e300}), 400, true},
-			{"three decimals", "officer@example.com", with(map[string]any{"score": 75.123}), 400, true},
-			{"missing decision number", "officer@example.com", with(map[string]any{"decision_no": nil}), 400, true},
-		}
-		for _, tc := range cases {
-			certs := countRows(t, app, &registry.Certificate{}, "")
-			refused := refusedAudits(t, app, "certificate.import")
-			res := app.API(webtest.Req{Method: "POST", Path: "/api/v1/registry/certificates/import", Body: tc.body, Token: tok[tc.actor]})
-			if res.StatusCode != tc.want {
-				t.Errorf("%s: status %d, want %d: %.300s", tc.name, res.StatusCode, tc.want, res.Body)
-			}
-			if n := countRows(t, app, &registry.Certificate{}, ""); n != certs {
-				t.Errorf("%s: %d certificates after the refusal, want %d", tc.name, n, certs)
-			}
-			if got := refusedAudits(t, app, "certificate.import") - refused; tc.audited && got != 1 {
-				t.Errorf("%s: %d refused-import audit entries, want 1", tc.name, got)
-			}
-		}
+			refusedImport("NUL in the product name", officer, with(map[string]any{"product_name": "Lạp\x00sườn"}), 400, false),
+			refusedImport("control character in the number", officer, with(map[string]any{"number": "12/\x07QĐ"}), 400, false),
+			refusedImport("huge score", officer, with(map[string]any{"score": 1e300}), 400, true),
+			refusedImport("three decimals", officer, with(map[string]any{"score": 75.123}), 400, true),
+			refusedImport("missing decision number", officer, with(map[string]any{"decision_no": nil}), 400, true),
+		})
 
 		// Go-live: once the province's day is set, a decision on or after it is refused.
 		goLive := today.AddDays(-30)
-		r.do(tok["admin@example.com"], "PUT", "/api/v1/admin/authorities/20", map[string]any{"name": "UBND tỉnh Lạng Sơn", "go_live_on": goLive}, http.StatusOK)
+		regClient{t, app}.do(app.TokenOf("admin@example.com"), "PUT", "/api/v1/admin/authorities/20", map[string]any{"name": "UBND tỉnh Lạng Sơn", "go_live_on": goLive}, http.StatusOK)
+		var afterGoLive []webtest.Scenario
 		for _, d := range []day.Date{goLive, goLive.AddDays(5)} {
-			certs := countRows(t, app, &registry.Certificate{}, "")
-			refused := refusedAudits(t, app, "certificate.import")
-			res := r.do(tok["officer@example.com"], "POST", "/api/v1/registry/certificates/import", with(map[string]any{"decision_date": d}), http.StatusBadRequest)
-			if !strings.Contains(string(res.Body), "registry.err.after_go_live") && !strings.Contains(string(res.Body), "bắt đầu dùng sổ") {
-				t.Errorf("decision of %s after go-live %s: the problem does not say why: %s", d, goLive, res.Body)
+			sc := refusedImport(fmt.Sprintf("decision of %s after go-live %s", d, goLive), officer, with(map[string]any{"decision_date": d}), 400, true)
+			check := sc.Check
+			sc.Check = func(t *testing.T, app *webtest.App, res *webtest.Response) {
+				if !strings.Contains(string(res.Body), "registry.err.after_go_live") && !strings.Contains(string(res.Body), "bắt đầu dùng sổ") {
+					t.Errorf("the problem does not say why: %s", res.Body)
+				}
+				check(t, app, res)
 			}
-			if countRows(t, app, &registry.Certificate{}, "") != certs || refusedAudits(t, app, "certificate.import") != refused+1 {
-				t.Errorf("decision of %s after go-live: not refused cleanly", d)
-			}
+			afterGoLive = append(afterGoLive, sc)
 		}
 		// The day before go-live is still the past: accepted, as a pending import.
-		var c struct{ Code, Status string }
-		r.do(tok["officer@example.com"], "POST", "/api/v1/registry/certificates/import", with(map[string]any{"decision_date": goLive.AddDays(-1)}), http.StatusCreated).JSON(t, &c)
-		if c.Status != "pending" {
-			t.Errorf("a fresh import is %q, want pending", c.Status)
-		}
+		webtest.RunScenarios(t, app, append(afterGoLive, webtest.Scenario{Name: "the day before go-live", As: officer, Method: "POST",
+			URL: "/api/v1/registry/certificates/import", Body: with(map[string]any{"decision_date": goLive.AddDays(-1)}), Status: http.StatusCreated,
+			Contains: []string{`"status":"pending"`}}))
 	})
+}
+
+// importWith returns a function giving importBody (dated decided) with
+// changes: a nil value removes the field.
+func importWith(decided day.Date) func(changes map[string]any) map[string]any {
+	return func(changes map[string]any) map[string]any {
+		b := importBody(decided, "")
+		for k, v := range changes {
+			if v == nil {
+				delete(b, k)
+			} else {
+				b[k] = v
+			}
+		}
+		return b
+	}
+}
+
+// refusedImport is an import as the account as (a visitor when "") that
+// must be refused with want, leave no certificate behind, and (when
+// audited) write one refused-import audit entry.
+func refusedImport(name, as string, body map[string]any, want int, audited bool) webtest.Scenario {
+	var certs, refused int64
+	return webtest.Scenario{Name: name, As: as, Method: "POST", URL: "/api/v1/registry/certificates/import", Body: body, Status: want,
+		Before: func(t *testing.T, app *webtest.App) {
+			certs, refused = countRows(t, app, &registry.Certificate{}, ""), refusedAudits(t, app, "certificate.import")
+		},
+		Check: func(t *testing.T, app *webtest.App, _ *webtest.Response) {
+			if n := countRows(t, app, &registry.Certificate{}, ""); n != certs {
+				t.Errorf("%d certificates after the refusal, want %d", n, certs)
+			}
+			if got := refusedAudits(t, app, "certificate.import") - refused; audited && got != 1 {
+				t.Errorf("%d refused-import audit entries, want 1", got)
+			}
+		}}
 }
 
 // TestImportNumberIsUniquePerAuthority: one authority, one number, whatever

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,85 +194,106 @@ func TestOfficerCertificateListFilters(t *testing.T) {
 func TestCertificateExportColumns(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		today := day.Today()
-		revoked := addCert(t, app, registry.Certificate{Number: "EXPORT-1", ProductName: "Khâu nhục thử xuất", DecisionNo: "77/QĐ-UBND",
-			DecisionDate: today.AddDays(-200), RevokedOn: today.AddDays(-3), RevocationDecision: "78/QĐ-UBND", RevocationReason: "Vi phạm an toàn thực phẩm"})
-		b := app.Browser()
-		b.Login("officer@example.com")
-		res := b.Get("/registry/certificates/export.csv")
-		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
-			t.Fatalf("export: %d, disposition %q", res.StatusCode, res.Header.Get("Content-Disposition"))
-		}
-		tab := parseExport(t, res.Body)
-		if strings.Join(tab.Header, ",") != strings.Join(registry.CSVHeader, ",") {
-			t.Fatalf("header %v, want %v", tab.Header, registry.CSVHeader)
-		}
-		for _, col := range []string{"status", "verify_url", "authority_name", "decision_no", "decision_date", "valid_from", "valid_until",
-			"revoked_on", "revocation_decision", "revocation_reason", "certificate_number"} {
-			found := false
-			for _, h := range tab.Header {
-				found = found || h == col
-			}
-			if !found {
-				t.Errorf("the export has no %s column", col)
-			}
-		}
-		var row map[string]string
-		for _, r := range tab.Rows {
-			if r["code"] == revoked.Code {
-				row = r
-			}
-		}
-		want := map[string]string{"name": "Khâu nhục thử xuất", "status": "revoked", "verify_url": app.Config.BaseURL + "/verify/" + revoked.Code,
-			"certificate_number": "EXPORT-1", "authority_name": "UBND Tỉnh Lạng Sơn", "authority_level": "province", "decision_no": "77/QĐ-UBND",
-			"decision_date": revoked.DecisionDate.String(), "valid_from": revoked.ValidFrom.String(), "valid_until": revoked.ValidUntil.String(),
-			"revoked_on": revoked.RevokedOn.String(), "revocation_decision": "78/QĐ-UBND", "revocation_reason": "Vi phạm an toàn thực phẩm"}
-		for k, v := range want {
-			if row[k] != v {
-				t.Errorf("revoked row %s = %q, want %q", k, row[k], v)
-			}
-		}
-		for _, r := range tab.Rows {
-			if r["status"] == "active" && (r["revoked_on"] != "" || r["revocation_decision"] != "") {
-				t.Errorf("an active row carries a revocation: %v", r)
-			}
-		}
-		var api struct {
-			Items []registry.NationalRecord `json:"items"`
-		}
-		app.API(webtest.Req{Method: "GET", Path: "/api/v1/certificates/export?status=revoked", Token: app.Token("officer@example.com")}).JSON(t, &api)
-		ok := false
-		for _, r := range api.Items {
-			if r.Code == revoked.Code {
-				ok = r.Status == "revoked" && r.RevocationDecision == "78/QĐ-UBND" && r.VerifyURL == want["verify_url"] && r.AuthorityName == "UBND Tỉnh Lạng Sơn"
-			}
-			if r.Status != "revoked" {
-				t.Errorf("status=revoked exported a %s certificate", r.Status)
-			}
-		}
-		if !ok {
-			t.Errorf("the API export lacks the revoked certificate's columns: %+v", api.Items)
-		}
-
-		// An import awaiting a second officer is in the officer's list and its
-		// CSV as pending (someone must confirm it), never in the national export.
-		pending := addCert(t, app, registry.Certificate{Number: "EXPORT-PENDING", ProductName: "Nhập cũ chờ xác nhận", ImportPending: true, DecisionDate: today.AddDays(-400)})
-		inPage := map[string]string{}
-		for _, r := range parseExport(t, b.Get("/registry/certificates/export.csv?status=pending").Body).Rows {
-			inPage[r["code"]] = r["status"]
-		}
-		if inPage[pending.Code] != "pending" {
-			t.Errorf("the page export of pending certificates: %v, want %s pending", inPage, pending.Code)
-		}
-		if page := string(b.Get("/registry/certificates?q=" + url.QueryEscape("Nhập cũ chờ")).Body); !strings.Contains(page, pending.Code) {
-			t.Error("the officer's list does not show the pending import")
-		}
-		national := app.API(webtest.Req{Method: "GET", Path: "/api/v1/certificates/export?format=csv", Token: app.Token("officer@example.com")})
-		for _, code := range parseExport(t, national.Body).codes() {
-			if code == pending.Code {
-				t.Error("the national export carries an import no second officer has confirmed")
-			}
-		}
+		e := &exportColumns{app: app, revoked: addCert(t, app, registry.Certificate{Number: "EXPORT-1", ProductName: "Khâu nhục thử xuất", DecisionNo: "77/QĐ-UBND",
+			DecisionDate: today.AddDays(-200), RevokedOn: today.AddDays(-3), RevocationDecision: "78/QĐ-UBND", RevocationReason: "Vi phạm an toàn thực phẩm"})}
+		webtest.RunSteps(t, []webtest.Step{
+			{Name: "the page's CSV has every column, and the revoked row says revoked and why", Run: e.pageCSV},
+			{Name: "the API's export of revoked certificates carries the same columns", Run: e.apiExport},
+			{Name: "a pending import is in the officer's list and CSV, never in the national export", Run: e.pendingImport},
+		})
 	})
+}
+
+// exportColumns is what TestCertificateExportColumns's steps share: a
+// revoked certificate.
+type exportColumns struct {
+	app     *webtest.App
+	revoked registry.Certificate
+}
+
+// wantRow is the revoked certificate's row in an export.
+func (e *exportColumns) wantRow() map[string]string {
+	r := e.revoked
+	return map[string]string{"name": "Khâu nhục thử xuất", "status": "revoked", "verify_url": e.app.Config.BaseURL + "/verify/" + r.Code,
+		"certificate_number": "EXPORT-1", "authority_name": "UBND Tỉnh Lạng Sơn", "authority_level": "province", "decision_no": "77/QĐ-UBND",
+		"decision_date": r.DecisionDate.String(), "valid_from": r.ValidFrom.String(), "valid_until": r.ValidUntil.String(),
+		"revoked_on": r.RevokedOn.String(), "revocation_decision": "78/QĐ-UBND", "revocation_reason": "Vi phạm an toàn thực phẩm"}
+}
+
+func (e *exportColumns) pageCSV(t *testing.T) {
+	res := e.app.For(t).As("officer@example.com").Get("/registry/certificates/export.csv")
+	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export: %d, disposition %q", res.StatusCode, res.Header.Get("Content-Disposition"))
+	}
+	tab := parseExport(t, res.Body)
+	if strings.Join(tab.Header, ",") != strings.Join(registry.CSVHeader, ",") {
+		t.Fatalf("header %v, want %v", tab.Header, registry.CSVHeader)
+	}
+	for _, col := range []string{"status", "verify_url", "authority_name", "decision_no", "decision_date", "valid_from", "valid_until",
+		"revoked_on", "revocation_decision", "revocation_reason", "certificate_number"} {
+		if !slices.Contains(tab.Header, col) {
+			t.Errorf("the export has no %s column", col)
+		}
+	}
+	var row map[string]string
+	for _, r := range tab.Rows {
+		if r["code"] == e.revoked.Code {
+			row = r
+		}
+	}
+	for k, v := range e.wantRow() {
+		if row[k] != v {
+			t.Errorf("revoked row %s = %q, want %q", k, row[k], v)
+		}
+	}
+	for _, r := range tab.Rows {
+		if r["status"] == "active" && (r["revoked_on"] != "" || r["revocation_decision"] != "") {
+			t.Errorf("an active row carries a revocation: %v", r)
+		}
+	}
+}
+
+func (e *exportColumns) apiExport(t *testing.T) {
+	app := e.app.For(t)
+	var api struct {
+		Items []registry.NationalRecord `json:"items"`
+	}
+	app.API(webtest.Req{Method: "GET", Path: "/api/v1/certificates/export?status=revoked", Token: app.TokenOf("officer@example.com")}).JSON(t, &api)
+	ok := false
+	for _, r := range api.Items {
+		if r.Code == e.revoked.Code {
+			ok = r.Status == "revoked" && r.RevocationDecision == "78/QĐ-UBND" && r.VerifyURL == e.wantRow()["verify_url"] && r.AuthorityName == "UBND Tỉnh Lạng Sơn"
+		}
+		if r.Status != "revoked" {
+			t.Errorf("status=revoked exported a %s certificate", r.Status)
+		}
+	}
+	if !ok {
+		t.Errorf("the API export lacks the revoked certificate's columns: %+v", api.Items)
+	}
+}
+
+// pendingImport: an import awaiting a second officer is in the officer's
+// list and its CSV as pending (someone must confirm it), never in the
+// national export.
+func (e *exportColumns) pendingImport(t *testing.T) {
+	app := e.app.For(t)
+	b := app.As("officer@example.com")
+	pending := addCert(t, app, registry.Certificate{Number: "EXPORT-PENDING", ProductName: "Nhập cũ chờ xác nhận", ImportPending: true, DecisionDate: day.Today().AddDays(-400)})
+	inPage := map[string]string{}
+	for _, r := range parseExport(t, b.Get("/registry/certificates/export.csv?status=pending").Body).Rows {
+		inPage[r["code"]] = r["status"]
+	}
+	if inPage[pending.Code] != "pending" {
+		t.Errorf("the page export of pending certificates: %v, want %s pending", inPage, pending.Code)
+	}
+	if page := string(b.Get("/registry/certificates?q=" + url.QueryEscape("Nhập cũ chờ")).Body); !strings.Contains(page, pending.Code) {
+		t.Error("the officer's list does not show the pending import")
+	}
+	national := app.API(webtest.Req{Method: "GET", Path: "/api/v1/certificates/export?format=csv", Token: app.TokenOf("officer@example.com")})
+	if slices.Contains(parseExport(t, national.Body).codes(), pending.Code) {
+		t.Error("the national export carries an import no second officer has confirmed")
+	}
 }
 
 // TestCertificateExportDoors: the page export works with the officer's

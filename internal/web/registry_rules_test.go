@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/webtest"
@@ -235,95 +237,116 @@ func TestMixedCouncilIsRefusedAtDecision(t *testing.T) {
 // the Decision 148 tree, and hostile codes are a clear 400 that saves nothing.
 func TestLeafGroupsOnly(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		r := regClient{t, app}
-		producer, officer := app.Token("producer@example.com"), app.Token("officer@example.com")
-		p := app.Browser()
-		p.Login("producer@example.com")
-		countProducts := func() int64 {
-			var n int64
-			app.DB.Table("products").Count(&n)
-			return n
-		}
-		type door struct {
-			name string
-			send func(group string, i int) int
-		}
-		doors := []door{
-			{"application API", func(g string, i int) int {
-				return app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/applications", Token: producer,
-					Body: map[string]any{"product_name": "Nhóm thử", "group_code": g}}).StatusCode
-			}},
-			{"application page", func(g string, i int) int {
-				return p.Post("/portal/registry", "/portal/registry", url.Values{"product_name": {"Nhóm thử"}, "group_code": {g}, "kind": {"new"}}).StatusCode
-			}},
-			{"product API", func(g string, i int) int {
-				sku := "LEAF-" + string(rune('A'+i%26)) + string(rune('A'+i/26))
-				return app.API(webtest.Req{Method: "POST", Path: "/api/v1/portal/products", Token: producer,
-					Body: map[string]any{"name": "Nhóm thử", "group_code": g, "variants": []map[string]any{{"sku": sku, "name": "Gói", "price": 10000, "stock": 1}}}}).StatusCode
-			}},
-			{"product page", func(g string, i int) int {
-				sku := "LEAFP-" + string(rune('A'+i%26)) + string(rune('A'+i/26))
-				return p.Post("/portal/products/new", "/portal/products", url.Values{"name": {"Nhóm thử"}, "group_code": {g},
-					"sku": {sku}, "variant_name": {"Gói"}, "price": {"10000"}, "stock": {"1"}}).StatusCode
-			}},
-		}
-		codes := []struct {
-			group string
-			ok    bool
-		}{
-			{"I", false}, {"I.3", false}, {"II.1", false}, {"Z.9", false}, {"", false},
-			{"I.3.c\x00", false}, {"I.3\x07c", false}, {" I.3 ", false}, {"I.3.\u202ec", false}, {"\xff\xfe", false}, {strings.Repeat("I.", 3000), false},
-			{"I.3.c", true}, {"I.6", true}, {"III.1", true}, {"VI", true},
-		}
-		i := 0
-		for _, d := range doors {
-			for _, c := range codes {
-				i++
-				before, products := countsOf(t, app), countProducts()
-				got := d.send(c.group, i)
-				switch {
-				case c.ok && got/100 != 2 && got != http.StatusSeeOther:
-					t.Errorf("%s, group %q: %d, want it accepted", d.name, c.group, got)
-				case !c.ok && got/100 != 4:
-					t.Errorf("%s, group %q: %d, want 4xx", d.name, c.group, got)
-				case !c.ok:
-					before.same(t, d.name+" "+c.group, countsOf(t, app))
-					if n := countProducts(); n != products {
-						t.Errorf("%s, group %q: %d products, want %d", d.name, c.group, n, products)
-					}
-				}
-			}
-		}
-		// The historic import, an officer's door: the same record is refused
-		// for its group alone, and accepted with a leaf.
-		imp := func(g string, want int) *webtest.Response {
-			return r.do(officer, "POST", "/api/v1/registry/certificates/import", map[string]any{"producer_slug": "hkd-tran-dieu-huong", "product_name": "Lạp sườn",
-				"group_code": g, "authority_level": "province", "authority_name": "UBND tỉnh Lạng Sơn", "decision_no": "DEMO-LEAF", "decision_date": "2024-03-01",
-				"stars": 3, "score": 61.5, "criteria_version": "148"}, want)
-		}
-		for _, g := range []string{"I", "I.3", "I.3.c\x00", "Z"} {
-			before := countsOf(t, app)
-			var p problemJSON
-			imp(g, http.StatusBadRequest).JSON(t, &p)
-			if len(p.Errors) != 1 || p.Errors[0].Name != "group_code" {
-				t.Errorf("import with group %q refused for %+v, want the group alone", g, p.Errors)
-			}
-			before.same(t, "import with group "+g, countsOf(t, app))
-		}
-		imp("I.3.d", http.StatusCreated)
-		// The forms offer leaves only.
-		for _, path := range []string{"/portal/registry", "/portal/products/new"} {
-			page := string(p.Get(path).Body)
-			if strings.Contains(page, `<option value="I.3">`) || strings.Contains(page, `<option value="I">`) || !strings.Contains(page, `<option value="I.6">`) {
-				t.Errorf("%s: the group choice must list leaves only", path)
-			}
-		}
-		// The page says what is wrong.
-		res := p.Post("/portal/registry", "/portal/registry", url.Values{"product_name": {"Nhóm thử"}, "group_code": {"I.3"}, "kind": {"new"}})
-		if !strings.Contains(string(res.Body), "nhóm chi tiết nhất") {
-			t.Errorf("the page does not say why group I.3 was refused")
-		}
+		webtest.RunScenarios(t, app, leafGroupDoors())
+		webtest.RunScenarios(t, app, leafGroupImports())
+		webtest.RunScenarios(t, app, []webtest.Scenario{
+			{Name: "the application form offers leaves only", As: producerEmail, URL: "/portal/registry", Status: 200,
+				Contains: []string{`<option value="I.6">`}, NotContains: []string{`<option value="I.3">`, `<option value="I">`}},
+			{Name: "the product form offers leaves only", As: producerEmail, URL: "/portal/products/new", Status: 200,
+				Contains: []string{`<option value="I.6">`}, NotContains: []string{`<option value="I.3">`, `<option value="I">`}},
+			{Name: "the page says why group I.3 was refused", As: producerEmail, Method: "POST", URL: "/portal/registry", FormPage: "/portal/registry",
+				Form: url.Values{"product_name": {"Nhóm thử"}, "group_code": {"I.3"}, "kind": {"new"}}, Status: http.StatusBadRequest,
+				Contains: []string{"nhóm chi tiết nhất"}},
+		})
 	})
+}
+
+const producerEmail = "producer@example.com"
+
+// leafGroupDoors sends each group code to each door that takes one
+// (applications and products, API and pages): a leaf is accepted, anything
+// else is a 400 that changes nothing.
+func leafGroupDoors() []webtest.Scenario {
+	type door struct {
+		name string
+		send func(sc *webtest.Scenario, group string, i int)
+	}
+	doors := []door{
+		{"application API", func(sc *webtest.Scenario, g string, i int) {
+			sc.URL, sc.Body = "/api/v1/portal/applications", map[string]any{"product_name": "Nhóm thử", "group_code": g}
+		}},
+		{"application page", func(sc *webtest.Scenario, g string, i int) {
+			sc.URL, sc.FormPage, sc.Form = "/portal/registry", "/portal/registry", url.Values{"product_name": {"Nhóm thử"}, "group_code": {g}, "kind": {"new"}}
+		}},
+		{"product API", func(sc *webtest.Scenario, g string, i int) {
+			sku := "LEAF-" + string(rune('A'+i%26)) + string(rune('A'+i/26))
+			sc.URL, sc.Body = "/api/v1/portal/products", map[string]any{"name": "Nhóm thử", "group_code": g,
+				"variants": []map[string]any{{"sku": sku, "name": "Gói", "price": 10000, "stock": 1}}}
+		}},
+		{"product page", func(sc *webtest.Scenario, g string, i int) {
+			sku := "LEAFP-" + string(rune('A'+i%26)) + string(rune('A'+i/26))
+			sc.URL, sc.FormPage, sc.Form = "/portal/products", "/portal/products/new", url.Values{"name": {"Nhóm thử"}, "group_code": {g},
+				"sku": {sku}, "variant_name": {"Gói"}, "price": {"10000"}, "stock": {"1"}}
+		}},
+	}
+	codes := []struct {
+		group string
+		ok    bool
+	}{
+		{"I", false}, {"I.3", false}, {"II.1", false}, {"Z.9", false}, {"", false},
+		{"I.3.c\x00", false}, {"I.3\x07c", false}, {" I.3 ", false}, {"I.3.\u202ec", false}, {"\xff\xfe", false}, {strings.Repeat("I.", 3000), false},
+		{"I.3.c", true}, {"I.6", true}, {"III.1", true}, {"VI", true},
+	}
+	var out []webtest.Scenario
+	i := 0
+	for _, d := range doors {
+		for _, c := range codes {
+			i++
+			sc := webtest.Scenario{Name: fmt.Sprintf("%s, group %q", d.name, c.group), As: producerEmail, Method: "POST", Status: http.StatusBadRequest}
+			d.send(&sc, c.group, i)
+			switch {
+			case c.ok && webtest.IsAPI(sc.URL):
+				sc.Status = http.StatusCreated
+			case c.ok:
+				sc.Status = http.StatusSeeOther
+			default:
+				sc.Before, sc.Check = registryUnchanged(sc.Name)
+			}
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// leafGroupImports: the historic import, an officer's door, refuses the
+// same record for its group alone, and accepts it with a leaf.
+func leafGroupImports() []webtest.Scenario {
+	body := func(g string) map[string]any {
+		return map[string]any{"producer_slug": "hkd-tran-dieu-huong", "product_name": "Lạp sườn",
+			"group_code": g, "authority_level": "province", "authority_name": "UBND tỉnh Lạng Sơn", "decision_no": "DEMO-LEAF", "decision_date": "2024-03-01",
+			"stars": 3, "score": 61.5, "criteria_version": "148"}
+	}
+	var out []webtest.Scenario
+	for _, g := range []string{"I", "I.3", "I.3.c\x00", "Z"} {
+		before, same := registryUnchanged("import with group " + g)
+		out = append(out, webtest.Scenario{Name: fmt.Sprintf("import with group %q", g), As: "officer@example.com", Method: "POST",
+			URL: "/api/v1/registry/certificates/import", Body: body(g), Status: http.StatusBadRequest, Before: before,
+			Check: func(t *testing.T, app *webtest.App, res *webtest.Response) {
+				var p problemJSON
+				res.JSON(t, &p)
+				if len(p.Errors) != 1 || p.Errors[0].Name != "group_code" {
+					t.Errorf("import with group %q refused for %+v, want the group alone", g, p.Errors)
+				}
+				same(t, app, res)
+			}})
+	}
+	return append(out, webtest.Scenario{Name: "import with a leaf", As: "officer@example.com", Method: "POST",
+		URL: "/api/v1/registry/certificates/import", Body: body("I.3.d"), Status: http.StatusCreated})
+}
+
+// registryUnchanged is a scenario's Before and Check hooks proving that a
+// refused request left the registry's counts and the products as they were.
+func registryUnchanged(what string) (before func(*testing.T, *webtest.App), check func(*testing.T, *webtest.App, *webtest.Response)) {
+	var counts regCounts
+	var products int64
+	return func(t *testing.T, app *webtest.App) {
+			counts, products = countsOf(t, app), countRows(t, app, &catalog.Product{}, "")
+		}, func(t *testing.T, app *webtest.App, _ *webtest.Response) {
+			counts.same(t, what, countsOf(t, app))
+			if n := countRows(t, app, &catalog.Product{}, ""); n != products {
+				t.Errorf("%s: %d products, want %d", what, n, products)
+			}
+		}
 }
 
 // TestDecisionDateWindow: a decision is dated on or after the submission of

@@ -56,93 +56,107 @@ func verifyFull(t *testing.T, app *webtest.App, code string) verifyFullJSON {
 // its chain, and a superseded certificate whose successor was revoked.
 func TestVerifyTellsTheWholeStory(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		today := day.Today()
-		l := lifecycle{regClient: regClient{t, app}, producer: app.Token("producer@example.com"), officer: app.Token("officer@example.com")}
-		mine := producerOfUser(t, app, "producer@example.com")
-
-		valid := addCert(t, app, registry.Certificate{Number: "V-VALID", DecisionDate: today.AddDays(-10)})
-		soon := addCert(t, app, registry.Certificate{Number: "V-SOON", DecisionDate: today.AddMonths(-registry.ValidityMonths).AddDays(30)})
-		expired := addCert(t, app, registry.Certificate{Number: "V-EXPIRED", DecisionDate: today.AddMonths(-40)})
-		revoked := addCert(t, app, registry.Certificate{Number: "V-REVOKED", DecisionDate: today.AddDays(-100), RevokedOn: today.AddDays(-5),
-			RevocationDecision: "45/QĐ-UBND", RevocationReason: "Không duy trì truy xuất nguồn gốc"})
-		newer := addCert(t, app, registry.Certificate{Number: "V-NEWER", Stars: 4, DecisionDate: today.AddDays(-20)})
-		superseded := addCert(t, app, registry.Certificate{Number: "V-SUPERSEDED", DecisionDate: today.AddDays(-400), SupersededOn: today.AddDays(-20), SupersededByID: &newer.ID})
-
-		// Expired, then renewed through the real path, then upgraded: the
-		// expired certificate points to the newest, the upgrade.
-		lapsed := addCert(t, app, registry.Certificate{Number: "V-LAPSED", ProducerID: mine, ProductName: "Miến dong thử gia hạn", GroupCode: "I.3.b",
-			DecisionDate: today.AddMonths(-38)})
-		renewal := l.apply(map[string]any{"kind": "renewal", "product_name": "Miến dong thử gia hạn", "group_code": "I.3.b", "previous_certificate": lapsed.Code})
-		l.toScored(renewal.Code, true, sheet(26, 15, 24, true))
-		renewed := l.decide(l.officer, "V-1/QĐ-UBND", today, renewal.Code).Results[0].Certificate.Code
-		upgrade := l.apply(map[string]any{"kind": "upgrade", "product_name": "Miến dong thử gia hạn", "group_code": "I.3.b", "previous_certificate": renewed})
-		l.toScored(upgrade.Code, true, sheet(32, 20, 28, true))
-		upgraded := l.decide(l.officer, "V-2/QĐ-UBND", today, upgrade.Code).Results[0].Certificate.Code
-
-		// Upgraded, and the upgrade revoked: the old one is superseded by a revoked certificate.
-		old := addCert(t, app, registry.Certificate{Number: "V-OLD", ProducerID: mine, ProductName: "Na thử nâng hạng", GroupCode: "I.1.a", DecisionDate: today.AddDays(-300)})
-		up := l.apply(map[string]any{"kind": "upgrade", "product_name": "Na thử nâng hạng", "group_code": "I.1.a", "previous_certificate": old.Code})
-		l.toScored(up.Code, true, sheet(32, 20, 28, true))
-		bad := l.decide(l.officer, "V-3/QĐ-UBND", today, up.Code).Results[0].Certificate.Code
-		l.do(l.officer, "POST", "/api/v1/registry/certificates/"+bad+"/revoke", map[string]any{"decision_no": "V-4/QĐ-UBND", "date": today, "reason": "Chất lượng khác mẫu"}, http.StatusOK)
-
-		since := func(d day.Date) *string { s := d.String(); return &s }
-		cases := []struct {
-			name, code, number, status string
-			since                      *string
-			soon                       bool
-			revocation                 string // decision number
-			successor, successorStatus string
-			page                       []string // what the Vietnamese page says
-		}{
-			{name: "valid", code: valid.Code, number: "V-VALID", status: "active", page: []string{"Còn hiệu lực", "V-VALID"}},
-			{name: "expiring soon", code: soon.Code, number: "V-SOON", status: "active", soon: true,
-				page: []string{"Còn hiệu lực", "Sắp hết hạn: còn 29 ngày", soon.ValidUntil.VN()}},
-			{name: "expired", code: expired.Code, number: "V-EXPIRED", status: "expired", since: since(expired.ValidUntil.AddDays(1)),
-				page: []string{"Đã hết hạn", "từ ngày " + expired.ValidUntil.AddDays(1).VN()}},
-			{name: "revoked", code: revoked.Code, number: "V-REVOKED", status: "revoked", since: since(revoked.RevokedOn), revocation: "45/QĐ-UBND",
-				page: []string{"Đã bị thu hồi", "Quyết định thu hồi số 45/QĐ-UBND ngày " + revoked.RevokedOn.VN(), "Không duy trì truy xuất nguồn gốc"}},
-			{name: "superseded", code: superseded.Code, number: "V-SUPERSEDED", status: "superseded", since: since(superseded.SupersededOn),
-				successor: newer.Code, successorStatus: "active", page: []string{"Đã được thay thế", "Giấy chứng nhận mới nhất:", "V-NEWER"}},
-			{name: "expired before its renewal", code: lapsed.Code, number: "V-LAPSED", status: "expired", since: since(lapsed.ValidUntil.AddDays(1)),
-				successor: upgraded, successorStatus: "active", page: []string{"Đã hết hạn", "Giấy chứng nhận mới nhất:", "/verify/" + upgraded}},
-			{name: "superseded by a revoked one", code: old.Code, number: "V-OLD", status: "superseded", since: since(today),
-				successor: bad, successorStatus: "revoked", page: []string{"Đã được thay thế", "/verify/" + bad, "Đã bị thu hồi từ ngày " + today.VN()}},
-		}
-		b := app.Browser()
-		for _, tc := range cases {
-			v := verifyFull(t, app, strings.ToLower(tc.code))
-			if v.Number != tc.number || v.Status != tc.status || v.Valid != (tc.status == "active") || v.ExpiresSoon != tc.soon || v.Authority == "" {
-				t.Errorf("%s: %+v", tc.name, v)
-			}
-			if (v.StatusSince == nil) != (tc.since == nil) || (v.StatusSince != nil && *v.StatusSince != *tc.since) {
-				t.Errorf("%s: status_since %v, want %v", tc.name, v.StatusSince, tc.since)
-			}
-			if tc.revocation == "" && v.Revocation != nil || tc.revocation != "" && (v.Revocation == nil || v.Revocation.DecisionNo != tc.revocation || v.Revocation.Reason == "") {
-				t.Errorf("%s: revocation %+v, want decision %q", tc.name, v.Revocation, tc.revocation)
-			}
-			switch {
-			case tc.successor == "" && v.Successor != nil:
-				t.Errorf("%s: successor %+v, want none", tc.name, v.Successor)
-			case tc.successor != "" && (v.Successor == nil || v.Successor.Code != tc.successor || v.Successor.Status != tc.successorStatus ||
-				v.Successor.Valid != (tc.successorStatus == "active") || v.Successor.Number == ""):
-				t.Errorf("%s: successor %+v, want %s %s", tc.name, v.Successor, tc.successor, tc.successorStatus)
-			}
-			page := html.UnescapeString(string(b.Get("/verify/" + tc.code).Body))
-			for _, want := range tc.page {
-				if !strings.Contains(page, want) {
-					t.Errorf("%s: the page does not say %q", tc.name, want)
-				}
-			}
+		stories, lapsed, renewed := verifyStories(t, app)
+		for _, tc := range stories {
+			t.Run(tc.name, func(t *testing.T) { tc.check(t, app.For(t), app.For(t).As("")) })
 		}
 		// The renewal is linked as the direct successor of the lapsed certificate.
-		if v := verifyFull(t, app, lapsed.Code); v.SupersededBy != renewed {
+		if v := verifyFull(t, app, lapsed); v.SupersededBy != renewed {
 			t.Errorf("lapsed certificate: direct successor %q, want the renewal %s", v.SupersededBy, renewed)
 		}
-		if res := app.API(webtest.Req{Method: "GET", Path: "/api/v1/verify/ZZZZZZZZZZ"}); res.StatusCode != http.StatusNotFound {
-			t.Errorf("unknown code: %d", res.StatusCode)
-		}
+		webtest.RunScenarios(t, app, []webtest.Scenario{{Name: "unknown code", URL: "/api/v1/verify/ZZZZZZZZZZ", Status: http.StatusNotFound}})
 	})
+}
+
+// verifyStory is one state of a certificate and what verify must tell of it.
+type verifyStory struct {
+	name, code, number, status string
+	since                      *string
+	soon                       bool
+	revocation                 string // decision number
+	successor, successorStatus string
+	page                       []string // what the Vietnamese page says
+}
+
+// verifyStories makes a certificate in every state: valid, expiring soon,
+// expired, revoked, superseded, expired and renewed later through the real
+// path (then upgraded), and superseded by a revoked upgrade. It returns
+// them with the lapsed certificate's code and its renewal's.
+func verifyStories(t *testing.T, app *webtest.App) (stories []verifyStory, lapsedCode, renewed string) {
+	today := day.Today()
+	l := lifecycle{regClient: regClient{t, app}, producer: app.TokenOf("producer@example.com"), officer: app.TokenOf("officer@example.com")}
+	mine := producerOfUser(t, app, "producer@example.com")
+
+	valid := addCert(t, app, registry.Certificate{Number: "V-VALID", DecisionDate: today.AddDays(-10)})
+	soon := addCert(t, app, registry.Certificate{Number: "V-SOON", DecisionDate: today.AddMonths(-registry.ValidityMonths).AddDays(30)})
+	expired := addCert(t, app, registry.Certificate{Number: "V-EXPIRED", DecisionDate: today.AddMonths(-40)})
+	revoked := addCert(t, app, registry.Certificate{Number: "V-REVOKED", DecisionDate: today.AddDays(-100), RevokedOn: today.AddDays(-5),
+		RevocationDecision: "45/QĐ-UBND", RevocationReason: "Không duy trì truy xuất nguồn gốc"})
+	newer := addCert(t, app, registry.Certificate{Number: "V-NEWER", Stars: 4, DecisionDate: today.AddDays(-20)})
+	superseded := addCert(t, app, registry.Certificate{Number: "V-SUPERSEDED", DecisionDate: today.AddDays(-400), SupersededOn: today.AddDays(-20), SupersededByID: &newer.ID})
+
+	// Expired, then renewed through the real path, then upgraded: the
+	// expired certificate points to the newest, the upgrade.
+	lapsed := addCert(t, app, registry.Certificate{Number: "V-LAPSED", ProducerID: mine, ProductName: "Miến dong thử gia hạn", GroupCode: "I.3.b",
+		DecisionDate: today.AddMonths(-38)})
+	renewal := l.apply(map[string]any{"kind": "renewal", "product_name": "Miến dong thử gia hạn", "group_code": "I.3.b", "previous_certificate": lapsed.Code})
+	l.toScored(renewal.Code, true, sheet(26, 15, 24, true))
+	renewed = l.decide(l.officer, "V-1/QĐ-UBND", today, renewal.Code).Results[0].Certificate.Code
+	upgrade := l.apply(map[string]any{"kind": "upgrade", "product_name": "Miến dong thử gia hạn", "group_code": "I.3.b", "previous_certificate": renewed})
+	l.toScored(upgrade.Code, true, sheet(32, 20, 28, true))
+	upgraded := l.decide(l.officer, "V-2/QĐ-UBND", today, upgrade.Code).Results[0].Certificate.Code
+
+	// Upgraded, and the upgrade revoked: the old one is superseded by a revoked certificate.
+	old := addCert(t, app, registry.Certificate{Number: "V-OLD", ProducerID: mine, ProductName: "Na thử nâng hạng", GroupCode: "I.1.a", DecisionDate: today.AddDays(-300)})
+	up := l.apply(map[string]any{"kind": "upgrade", "product_name": "Na thử nâng hạng", "group_code": "I.1.a", "previous_certificate": old.Code})
+	l.toScored(up.Code, true, sheet(32, 20, 28, true))
+	bad := l.decide(l.officer, "V-3/QĐ-UBND", today, up.Code).Results[0].Certificate.Code
+	l.do(l.officer, "POST", "/api/v1/registry/certificates/"+bad+"/revoke", map[string]any{"decision_no": "V-4/QĐ-UBND", "date": today, "reason": "Chất lượng khác mẫu"}, http.StatusOK)
+
+	since := func(d day.Date) *string { s := d.String(); return &s }
+	return []verifyStory{
+		{name: "valid", code: valid.Code, number: "V-VALID", status: "active", page: []string{"Còn hiệu lực", "V-VALID"}},
+		{name: "expiring soon", code: soon.Code, number: "V-SOON", status: "active", soon: true,
+			page: []string{"Còn hiệu lực", "Sắp hết hạn: còn 29 ngày", soon.ValidUntil.VN()}},
+		{name: "expired", code: expired.Code, number: "V-EXPIRED", status: "expired", since: since(expired.ValidUntil.AddDays(1)),
+			page: []string{"Đã hết hạn", "từ ngày " + expired.ValidUntil.AddDays(1).VN()}},
+		{name: "revoked", code: revoked.Code, number: "V-REVOKED", status: "revoked", since: since(revoked.RevokedOn), revocation: "45/QĐ-UBND",
+			page: []string{"Đã bị thu hồi", "Quyết định thu hồi số 45/QĐ-UBND ngày " + revoked.RevokedOn.VN(), "Không duy trì truy xuất nguồn gốc"}},
+		{name: "superseded", code: superseded.Code, number: "V-SUPERSEDED", status: "superseded", since: since(superseded.SupersededOn),
+			successor: newer.Code, successorStatus: "active", page: []string{"Đã được thay thế", "Giấy chứng nhận mới nhất:", "V-NEWER"}},
+		{name: "expired before its renewal", code: lapsed.Code, number: "V-LAPSED", status: "expired", since: since(lapsed.ValidUntil.AddDays(1)),
+			successor: upgraded, successorStatus: "active", page: []string{"Đã hết hạn", "Giấy chứng nhận mới nhất:", "/verify/" + upgraded}},
+		{name: "superseded by a revoked one", code: old.Code, number: "V-OLD", status: "superseded", since: since(today),
+			successor: bad, successorStatus: "revoked", page: []string{"Đã được thay thế", "/verify/" + bad, "Đã bị thu hồi từ ngày " + today.VN()}},
+	}, lapsed.Code, renewed
+}
+
+// check reads the story's certificate back from the JSON (its code in
+// lower case) and from the page b (a visitor) shows.
+func (tc verifyStory) check(t *testing.T, app *webtest.App, b *webtest.Browser) {
+	v := verifyFull(t, app, strings.ToLower(tc.code))
+	if v.Number != tc.number || v.Status != tc.status || v.Valid != (tc.status == "active") || v.ExpiresSoon != tc.soon || v.Authority == "" {
+		t.Errorf("%s: %+v", tc.name, v)
+	}
+	if (v.StatusSince == nil) != (tc.since == nil) || (v.StatusSince != nil && *v.StatusSince != *tc.since) {
+		t.Errorf("%s: status_since %v, want %v", tc.name, v.StatusSince, tc.since)
+	}
+	if tc.revocation == "" && v.Revocation != nil || tc.revocation != "" && (v.Revocation == nil || v.Revocation.DecisionNo != tc.revocation || v.Revocation.Reason == "") {
+		t.Errorf("%s: revocation %+v, want decision %q", tc.name, v.Revocation, tc.revocation)
+	}
+	switch {
+	case tc.successor == "" && v.Successor != nil:
+		t.Errorf("%s: successor %+v, want none", tc.name, v.Successor)
+	case tc.successor != "" && (v.Successor == nil || v.Successor.Code != tc.successor || v.Successor.Status != tc.successorStatus ||
+		v.Successor.Valid != (tc.successorStatus == "active") || v.Successor.Number == ""):
+		t.Errorf("%s: successor %+v, want %s %s", tc.name, v.Successor, tc.successor, tc.successorStatus)
+	}
+	page := html.UnescapeString(string(b.Get("/verify/" + tc.code).Body))
+	for _, want := range tc.page {
+		if !strings.Contains(page, want) {
+			t.Errorf("%s: the page does not say %q", tc.name, want)
+		}
+	}
 }
 
 // TestRegistryDatesInTheReadersFormat: Vietnamese pages write 31/12/2025,

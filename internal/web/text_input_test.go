@@ -2,14 +2,12 @@ package web_test
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -33,7 +31,7 @@ var badText = []struct{ name, value string }{
 func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		creds := signInEveryRole(t, app)
-		before := snapshotTables(t, app)
+		before := app.Snapshot()
 		sent := 0
 		for _, rt := range app.Server.Routes() {
 			switch rt.Method {
@@ -86,13 +84,7 @@ func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 		if sent < 1000 {
 			t.Fatalf("only %d requests sent: the route walk is broken", sent)
 		}
-		if after := snapshotTables(t, app); !equalSnapshots(before, after) {
-			for name, sum := range after {
-				if before[name] != sum {
-					t.Errorf("table %s changed", name)
-				}
-			}
-		}
+		app.Unchanged(before)
 	})
 }
 
@@ -237,39 +229,4 @@ func signInEveryRole(t *testing.T, app *webtest.App) allCreds {
 		out[role] = roleCreds{token: app.Token(email), cookies: b.Client.Jar.Cookies(u), csrf: csrf}
 	}
 	return out
-}
-
-// snapshotTables hashes every row of every table, to prove nothing changed.
-func snapshotTables(t *testing.T, app *webtest.App) map[string][32]byte {
-	t.Helper()
-	tables, err := app.DB.Migrator().GetTables()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][32]byte{}
-	for _, name := range tables {
-		var rows []map[string]any
-		if err := app.DB.Table(name).Find(&rows).Error; err != nil {
-			t.Fatalf("read %s: %v", name, err)
-		}
-		lines := make([]string, len(rows))
-		for i, r := range rows {
-			lines[i] = fmt.Sprint(r)
-		}
-		sort.Strings(lines)
-		out[name] = sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	}
-	return out
-}
-
-func equalSnapshots(a, b map[string][32]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

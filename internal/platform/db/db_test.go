@@ -14,14 +14,6 @@ import (
 	"github.com/chocop/ocop/internal/platform/dbtest"
 )
 
-// eachURL runs fn with a fresh, empty database URL per dialect.
-func eachURL(t *testing.T, fn func(t *testing.T, url string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, dbtest.SQLiteURL(t)) })
-	if dbtest.PostgresURL(t) != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, dbtest.NewPostgresDatabase(t)) })
-	}
-}
-
 func open(t *testing.T, url string) *gorm.DB {
 	t.Helper()
 	g, err := db.Open(context.Background(), url)
@@ -36,7 +28,7 @@ func open(t *testing.T, url string) *gorm.DB {
 // at once: both must succeed and each migration must be applied once (on
 // PostgreSQL the advisory lock serialises them; SQLite serialises writers).
 func TestConcurrentMigrate(t *testing.T) {
-	eachURL(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		a, b := open(t, url), open(t, url)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
@@ -99,7 +91,7 @@ func TestTxRollsBackOnError(t *testing.T) {
 // never run their Exclusive functions at the same time, on both dialects,
 // and a wait for the lock ends with its context.
 func TestExclusiveSerialisesPools(t *testing.T) {
-	eachURL(t, func(t *testing.T, url string) {
+	dbtest.EachURL(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		a, b := open(t, url), open(t, url)
 		var inside, overlaps atomic.Int32

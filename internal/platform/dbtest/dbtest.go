@@ -22,14 +22,43 @@ import (
 	"github.com/chocop/ocop/internal/platform/db"
 )
 
+// The dialects the tests run on, as the names of their subtests.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// EachDialect is the one loop over the dialects: it runs fn once per
+// available dialect, as subtests named "sqlite" and "postgres" (the latter
+// when OCOP_TEST_POSTGRES_URL is set). Each, EachURL, Template.Each and
+// webtest.Each are this loop with a database made for fn.
+func EachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	t.Helper()
+	t.Run(DialectSQLite, func(t *testing.T) { fn(t, DialectSQLite) })
+	if PostgresURL(t) != "" {
+		t.Run(DialectPostgres, func(t *testing.T) { fn(t, DialectPostgres) })
+	}
+}
+
 // Each runs fn once per available dialect, each on its own fresh migrated
 // database, as subtests named "sqlite" and "postgres".
 func Each(t *testing.T, fn func(t *testing.T, g *gorm.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
-	if PostgresURL(t) != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
-	}
+	EachURL(t, func(t *testing.T, u string) { fn(t, open(t, u)) })
+}
+
+// EachURL runs fn once per available dialect with the URL of a fresh, empty
+// (not migrated) database, dropped after the test: for tests of migrating and
+// of the command line, which open the database themselves.
+func EachURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
+	EachDialect(t, func(t *testing.T, dialect string) {
+		if dialect == DialectSQLite {
+			fn(t, SQLiteURL(t))
+			return
+		}
+		fn(t, NewPostgresDatabase(t))
+	})
 }
 
 // SQLite returns a migrated SQLite database in a temporary file, removed after the test.

@@ -2,6 +2,7 @@ package dbtest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -76,5 +77,39 @@ func TestRunsCleanUpOnlyTheirOwnDatabases(t *testing.T) {
 	}
 	if err := dbtest.DropDatabase(ctx, base, tpl); err != nil || exists(tpl) {
 		t.Fatalf("drop template %s: %v", tpl, err)
+	}
+}
+
+// TestTemplateCopiesAreIndependent: a Template is filled once per dialect,
+// and each test gets a copy of its own: what one test writes, the next
+// does not see.
+func TestTemplateCopiesAreIndependent(t *testing.T) {
+	fills := map[string]int{}
+	tpl := dbtest.NewTemplate(func(ctx context.Context, g *gorm.DB) error {
+		fills[fmt.Sprint(db.DialectOf(g))]++
+		return errors.Join(g.WithContext(ctx).Exec("CREATE TABLE template_test (note TEXT NOT NULL)").Error,
+			g.WithContext(ctx).Exec("INSERT INTO template_test (note) VALUES ('filled')").Error)
+	})
+	for i := range 2 {
+		tpl.Each(t, func(t *testing.T, g *gorm.DB) {
+			var n int64
+			if err := g.Raw("SELECT COUNT(*) FROM template_test").Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Fatalf("copy %d holds %d template rows, want exactly the one the template was filled with", i, n)
+			}
+			if err := g.Exec("INSERT INTO template_test (note) VALUES ('written by a test')").Error; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	for dialect, n := range fills {
+		if n != 1 {
+			t.Errorf("%s template filled %d times, want once", dialect, n)
+		}
+	}
+	if len(fills) == 0 {
+		t.Fatal("the template was never filled")
 	}
 }

@@ -16,17 +16,17 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/web/kit"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestMergeGuestCartHook proves the hook the sign-in handler calls: the
 // guest cart behind the cookie joins the account's cart and the cookie is
 // cleared.
 func TestMergeGuestCartHook(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		p := seededProducer(t, g)
+		p := approvedProducer(t, g)
 		accounts := account.NewService(g, nil)
 		h := &Handlers{Kit: &kit.Kit{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
 			Orders: order.NewService(g, time.Hour, payment.CommissionBP)}

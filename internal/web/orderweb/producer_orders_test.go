@@ -13,16 +13,14 @@ import (
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/seed/seedtest"
 )
 
-// seededProducer loads the demo data into g and returns its first approved producer.
-func seededProducer(t *testing.T, g *gorm.DB) producer.Producer {
+// approvedProducer returns the first approved producer of the demo data in g.
+func approvedProducer(t *testing.T, g *gorm.DB) producer.Producer {
 	t.Helper()
-	seedtest.Demo(t, g)
 	var p producer.Producer
 	if err := g.Where("status = ?", producer.StatusApproved).Order("id").Take(&p).Error; err != nil {
 		t.Fatal(err)
@@ -36,9 +34,9 @@ func seededProducer(t *testing.T, g *gorm.DB) producer.Producer {
 // province names, and that a database error is returned rather than
 // orders shown without their addresses.
 func TestProducerOrdersReadAddressesAtOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		p := seededProducer(t, g)
+		p := approvedProducer(t, g)
 		shopper, err := account.NewService(g, nil).UserByEmail(ctx, "shopper@example.com")
 		if err != nil {
 			t.Fatal(err)

@@ -8,14 +8,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -27,12 +25,11 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"gorm.io/gorm"
 
-	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/config"
-	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/web"
 	"github.com/chocop/ocop/seed"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // App is a running application under test.
@@ -42,90 +39,90 @@ type App struct {
 	Config config.Config
 	Server *web.Server
 	HTTP   *httptest.Server
+
+	signedIn *signedIn // shared by every view of the app (For)
+}
+
+// signedIn keeps, per e-mail, a bearer token and a signed-in browser's
+// client, so that a table of requests signs each account in once (argon2id
+// makes a sign-in cost tens of milliseconds).
+type signedIn struct {
+	mu      sync.Mutex
+	tokens  map[string]string
+	clients map[string]*http.Client
+}
+
+// For returns a view of the app whose failures are reported to t (a
+// subtest): the same server, database and signed-in accounts.
+func (a *App) For(t testing.TB) *App {
+	c := *a
+	c.T = t
+	return &c
+}
+
+// TokenOf returns a bearer token of the account email (demo password),
+// signing it in on first use and reusing the token after that.
+func (a *App) TokenOf(email string) string {
+	a.T.Helper()
+	a.signedIn.mu.Lock()
+	tok, ok := a.signedIn.tokens[email]
+	a.signedIn.mu.Unlock()
+	if ok {
+		return tok
+	}
+	tok = a.Token(email)
+	a.signedIn.mu.Lock()
+	defer a.signedIn.mu.Unlock()
+	a.signedIn.tokens[email] = tok
+	return tok
+}
+
+// As returns the app's browser for the account email (demo password),
+// signed in on first use and kept after that; "" is the app's visitor, who
+// is not signed in.
+func (a *App) As(email string) *Browser {
+	a.T.Helper()
+	a.signedIn.mu.Lock()
+	c, ok := a.signedIn.clients[email]
+	a.signedIn.mu.Unlock()
+	if ok {
+		return &Browser{app: a, Client: c}
+	}
+	b := a.Browser()
+	if email != "" {
+		b.Login(email)
+	}
+	a.signedIn.mu.Lock()
+	defer a.signedIn.mu.Unlock()
+	a.signedIn.clients[email] = b.Client
+	return b
 }
 
 // Option adjusts the configuration before the server is built.
 type Option func(*config.Config)
 
 // Each runs fn against a fresh app per dialect (subtests "sqlite" and
-// "postgres"). Every app gets its own database, a copy of one that is
-// migrated and seeded once per test binary and dialect, so a test costs a
-// copy rather than a migration and an argon2id-hashing demo seed.
+// "postgres", dbtest.EachDialect). Every app gets its own database, a copy
+// of one that is migrated and seeded once per test binary and dialect
+// (seedtest), so a test costs a copy rather than a migration and an
+// argon2id-hashing demo seed.
 func Each(t *testing.T, fn func(t *testing.T, app *App), opts ...Option) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		sqliteTpl.once.Do(func() { sqliteTpl.data, sqliteTpl.err = dbtest.SQLiteTemplate(context.Background(), fill) })
-		if sqliteTpl.err != nil {
-			t.Fatalf("webtest: SQLite template: %v", sqliteTpl.err)
-		}
-		fn(t, start(t, dbtest.SQLiteFrom(t, sqliteTpl.data), opts))
-	})
-	if base := dbtest.PostgresURL(t); base != "" {
-		t.Run("postgres", func(t *testing.T) {
-			pgTpl.once.Do(func() {
-				pgTpl.base = base
-				pgTpl.name, pgTpl.err = dbtest.PostgresTemplate(context.Background(), base, fill)
-			})
-			if pgTpl.err != nil {
-				t.Fatalf("webtest: PostgreSQL template: %v", pgTpl.err)
-			}
-			u := dbtest.NewPostgresDatabaseFrom(t, pgTpl.name)
-			g, err := db.Open(context.Background(), u, db.MaxConns(dbtest.MaxConns))
-			if err != nil {
-				t.Fatalf("webtest: open: %v", err)
-			}
-			t.Cleanup(func() { _ = db.Close(g) }) // teardown of a throwaway database: nothing to recover
-			fn(t, start(t, g, opts))
-		})
-	}
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) { fn(t, start(t, g, opts)) })
 }
-
-// The seeded databases that Each copies, built on first use.
-var (
-	sqliteTpl struct {
-		once sync.Once
-		data []byte
-		err  error
-	}
-	pgTpl struct {
-		once       sync.Once
-		base, name string
-		err        error
-	}
-)
 
 // Main runs the package's tests and then drops the PostgreSQL template that
-// Each made, which outlives every single test. A package whose tests use
-// Each calls it from TestMain:
+// Each made, which outlives every single test (dbtest.Main). A package whose
+// tests use Each calls it from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
-func Main(m *testing.M) int {
-	code := m.Run()
-	if pgTpl.name != "" {
-		if err := dbtest.DropDatabase(context.Background(), pgTpl.base, pgTpl.name); err != nil {
-			fmt.Fprintln(os.Stderr, "webtest:", err)
-			code = max(code, 1)
-		}
-	}
-	return code
-}
-
-// fill loads the reference and demo data.
-func fill(ctx context.Context, g *gorm.DB) error {
-	if err := seed.Reference(ctx, g); err != nil {
-		return fmt.Errorf("reference data: %w", err)
-	}
-	if err := seed.Demo(ctx, g, account.NewService(g, nil)); err != nil {
-		return fmt.Errorf("demo data: %w", err)
-	}
-	return nil
-}
+func Main(m *testing.M) int { return dbtest.Main(m) }
 
 // New builds the app on g (migrated), loads reference and demo data, and
 // starts it on a loopback port (for browser tests and real HTTP clients).
 func New(t testing.TB, g *gorm.DB, opts ...Option) *App {
 	t.Helper()
-	if err := fill(context.Background(), g); err != nil {
+	if err := seedtest.Fill(context.Background(), g); err != nil {
 		t.Fatalf("webtest: %v", err)
 	}
 	return start(t, g, opts)
@@ -143,7 +140,7 @@ func start(t testing.TB, g *gorm.DB, opts []Option) *App {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	app := &App{T: t, DB: g}
+	app := &App{T: t, DB: g, signedIn: &signedIn{tokens: map[string]string{}, clients: map[string]*http.Client{}}}
 	// The base URL must be known before the server is built (links, QR codes),
 	// so the listener is made first.
 	ts := httptest.NewUnstartedServer(nil)
