@@ -13,10 +13,12 @@ import (
 	"github.com/chocop/ocop/seed"
 )
 
-// TestStatusSQLAgreesWithStatusOn holds the SQL form of every status, which
-// the officers' list filters with, to Certificate.StatusOn: on each day
-// around the boundaries, each certificate is selected by exactly the one
-// status StatusOn gives it.
+// TestStatusSQLAgreesWithStatusOn holds the SQL forms of a status to
+// Certificate.StatusOn, the definition: StatusSQL, which the officers' list
+// filters with, and ActiveSQL, which every public query (badges, search, the
+// storefront's stars) narrows with. On each day around the boundaries, each
+// certificate is selected by exactly the one status StatusOn gives it, and
+// by ActiveSQL exactly when that status is active.
 func TestStatusSQLAgreesWithStatusOn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		if err := seed.Reference(context.Background(), g); err != nil {
@@ -59,20 +61,35 @@ func TestStatusSQLAgreesWithStatusOn(t *testing.T) {
 		for _, d := range days {
 			for _, st := range []registry.CertStatus{registry.CertActive, registry.CertExpired, registry.CertRevoked, registry.CertSuperseded, registry.CertPending} {
 				cond, args := registry.StatusSQL("c", st, d)
-				var ids []int64
-				if err := g.Table("certificates c").Where("c.number LIKE ?", "STATUS-%").Where(cond, args...).Pluck("c.id", &ids).Error; err != nil {
-					t.Fatal(err)
-				}
-				selected := map[int64]bool{}
-				for _, id := range ids {
-					selected[id] = true
-				}
+				selected := selectedIDs(t, g.Table("certificates c").Where("c.number LIKE ?", "STATUS-%").Where(cond, args...), "c.id")
 				for _, c := range certs {
 					if want := c.StatusOn(d) == st; selected[c.ID] != want {
 						t.Errorf("%s on %s: StatusSQL(%s) selects it = %v, StatusOn says %s", c.Number, d, st, selected[c.ID], c.StatusOn(d))
 					}
 				}
 			}
+			// ActiveSQL without a table prefix, as the badge and search queries use it.
+			active, args := registry.ActiveSQL("", d)
+			selected := selectedIDs(t, g.Model(&registry.Certificate{}).Where("number LIKE ?", "STATUS-%").Where(active, args...), "id")
+			for _, c := range certs {
+				if want := c.StatusOn(d) == registry.CertActive; selected[c.ID] != want {
+					t.Errorf("%s on %s: ActiveSQL selects it = %v, StatusOn says %s", c.Number, d, selected[c.ID], c.StatusOn(d))
+				}
+			}
 		}
 	})
+}
+
+// selectedIDs runs q and returns the set of the ids it selects.
+func selectedIDs(t *testing.T, q *gorm.DB, column string) map[int64]bool {
+	t.Helper()
+	var ids []int64
+	if err := q.Pluck(column, &ids).Error; err != nil {
+		t.Fatal(err)
+	}
+	selected := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		selected[id] = true
+	}
+	return selected
 }
