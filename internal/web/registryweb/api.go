@@ -71,11 +71,7 @@ func (h *Handlers) APIMyApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]applicationJSON, 0, len(as))
-	for _, a := range as {
-		out = append(out, appJSON(a))
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	return c.JSON(http.StatusOK, map[string]any{"items": appsJSON(as)})
 }
 
 // APIMyApplication is one of the producer's applications with its dossier, sheets and history.
@@ -145,11 +141,7 @@ func (h *Handlers) APIQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]applicationJSON, 0, len(as))
-	for _, a := range as {
-		out = append(out, appJSON(a))
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	return c.JSON(http.StatusOK, map[string]any{"items": appsJSON(as)})
 }
 
 // APIOfficerApplication is one application in the officer's scope, in full.

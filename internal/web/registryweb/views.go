@@ -125,6 +125,16 @@ func (h *Handlers) certJSON(c registry.Certificate, on day.Date) certificateJSON
 // verifyURL is the URL printed as a QR code on packages.
 func (h *Handlers) verifyURL(code string) string { return h.BaseURL + "/verify/" + code }
 
+// appsJSON is a list of applications as the API shows them.
+func appsJSON(as []registry.Application) []applicationJSON {
+	out := make([]applicationJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, appJSON(a))
+	}
+	return out
+}
+
+// appJSON is one application as the API shows it.
 func appJSON(a registry.Application) applicationJSON {
 	return applicationJSON{Code: a.Code, Kind: string(a.Kind), Status: string(a.Status), ProductName: a.ProductName, ProductID: a.ProductID,
 		GroupCode: a.GroupCode, Description: a.Description, ProvinceCode: a.ProvinceCode, CommuneCode: a.CommuneCode,
