@@ -120,8 +120,11 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	c.ShutdownTimeout = dur("OCOP_SHUTDOWN_TIMEOUT", "15s")
 	// The read cache is bounded in bytes so a flood of distinct queries
-	// cannot grow the process; 32 MiB keeps a whole instance near 100 MiB.
-	cacheMB := or(getenv("OCOP_READ_CACHE_MB"), "32")
+	// cannot grow the process. 16 MiB holds hundreds of product pages and
+	// thousands of lists, more than five seconds of traffic ask for, and
+	// keeps a flooded instance under 120 MiB (docs/performance.md): the
+	// garbage collector lets the heap reach twice what is live.
+	cacheMB := or(getenv("OCOP_READ_CACHE_MB"), "16")
 	if n, err := strconv.Atoi(cacheMB); err != nil || n < 0 || n > 65536 {
 		bad("OCOP_READ_CACHE_MB", "a whole number of MiB from 0 (no cache) to 65536", cacheMB)
 	} else {

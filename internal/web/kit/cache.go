@@ -16,11 +16,6 @@ import (
 // checkout is the authoritative check.
 const PublicCacheTTL = 5 * time.Second
 
-// DefaultCacheBytes is the read cache's default bound (OCOP_READ_CACHE_MB):
-// about 600 product pages in both languages, or thousands of search
-// answers, while the process stays well under 120 MiB.
-const DefaultCacheBytes = 32 << 20
-
 // loadTimeout bounds one cache fill.
 const loadTimeout = 10 * time.Second
 
