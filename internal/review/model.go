@@ -30,6 +30,7 @@ type Review struct {
 	OrderItemID  int64      `gorm:"not null;uniqueIndex"` // once per line
 	UserID       int64      `gorm:"not null"`
 	AuthorName   string     `gorm:"not null"`
+	ProductName  string     `gorm:"not null"` // as the order line named it
 	VariantName  string     `gorm:"not null"`
 	Rating       int        `gorm:"not null"`
 	Body         string     `gorm:"not null"`

@@ -78,7 +78,7 @@ func (s *Service) Create(ctx context.Context, a Author, groupCode string, varian
 		return Review{}, err
 	}
 	r := Review{Code: newCode(), ProductID: productID, ProducerID: line.ProducerID, OrderItemID: line.ItemID, UserID: a.UserID,
-		AuthorName: a.Name, VariantName: line.VariantName, Rating: in.Rating, Body: in.Body, CreatedAt: auditchain.Now(), Photos: stored}
+		AuthorName: a.Name, ProductName: line.ProductName, VariantName: line.VariantName, Rating: in.Rating, Body: in.Body, CreatedAt: auditchain.Now(), Photos: stored}
 	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if _, _, err := s.reviewable(ctx, tx, a.UserID, groupCode, variantID); err != nil {
 			return err

@@ -14,6 +14,7 @@ CREATE TABLE reviews (
     order_item_id BIGINT NOT NULL UNIQUE REFERENCES order_items(id),
     user_id       BIGINT NOT NULL REFERENCES users(id),
     author_name   TEXT NOT NULL,
+    product_name  TEXT NOT NULL DEFAULT '',  -- as the order line named it
     variant_name  TEXT NOT NULL DEFAULT '',
     rating        SMALLINT NOT NULL CHECK (rating BETWEEN 1 AND 5),
     body          TEXT NOT NULL DEFAULT '',
