@@ -54,10 +54,12 @@ func reviewedDB(b *testing.B, products, cards, perProduct int) (*gorm.DB, []int6
 
 // reviewsOf writes n reviews of v's product, each on an order line of its own.
 func reviewsOf(b *testing.B, g *gorm.DB, userID int64, v catalog.Variant, n int, now time.Time) {
+	var commune string
+	must(b, g.Table("communes").Where("province_code = ?", "20").Limit(1).Pluck("code", &commune).Error)
 	grp := order.Group{Code: fmt.Sprintf("DHB%d", v.ID), UserID: userID, Status: order.GroupPaid, PaymentMethod: order.MethodVietQR,
-		RecipientName: "B", Phone: "0912345678", ProvinceCode: "20", CommuneCode: "x", Street: "x", ExpiresAt: now, CreatedAt: now, UpdatedAt: now}
+		ItemsTotal: 1000, Total: 1000, RecipientName: "B", Phone: "0912345678", ProvinceCode: "20", CommuneCode: commune, Street: "x", ExpiresAt: now, CreatedAt: now, UpdatedAt: now}
 	must(b, g.Create(&grp).Error)
-	o := order.Order{Code: grp.Code + "-1", GroupID: grp.ID, ProducerID: v.ProducerID, Status: order.StatusDelivered, CreatedAt: now, UpdatedAt: now}
+	o := order.Order{Code: grp.Code + "-1", GroupID: grp.ID, ProducerID: v.ProducerID, Status: order.StatusDelivered, ItemsTotal: 1000, Total: 1000, CreatedAt: now, UpdatedAt: now}
 	must(b, g.Create(&o).Error)
 	items := make([]order.Item, n)
 	for i := range items {
