@@ -34,12 +34,14 @@ import (
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/stats"
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
+	"github.com/chocop/ocop/internal/web/statsweb"
 )
 
 // Server is the HTTP layer: the domain services, each area's handlers
@@ -62,6 +64,7 @@ type Server struct {
 	reg  *registryweb.Handlers
 	ord  *orderweb.Handlers
 	adm  *adminweb.Handlers
+	sta  *statsweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -76,6 +79,7 @@ type services struct {
 	certification *registry.Service // applications, decisions, certificates
 	orders        *order.Service
 	payments      *payment.Service
+	stats         *stats.Service // the public figures, gathered from the areas above
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -118,11 +122,12 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
+	producers, regions, products := producer.NewStore(g), region.NewStore(g), catalog.NewService(g, badges)
 	return services{
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
-		producers:     producer.NewStore(g),
-		regions:       region.NewStore(g),
-		products:      catalog.NewService(g, badges),
+		producers:     producers,
+		regions:       regions,
+		products:      products,
 		photos:        catalog.NewPhotoService(g, blobs),
 		badges:        badges,
 		certification: registry.NewService(g, blobs, nil),
@@ -134,6 +139,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
 		}),
+		stats: stats.NewService(badges, producers, products, orders, regions, nil),
 	}
 }
 
@@ -150,6 +156,7 @@ func (s *Server) newAreas() {
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
