@@ -140,7 +140,7 @@ func Scale(ctx context.Context, g *gorm.DB, n int, out io.Writer) error {
 			continue
 		}
 		stars := 3 + map[bool]int{true: 1}[i%5 == 0] + map[bool]int{true: 1}[i%97 == 0]
-		c := cert(i, p, "SCALE", today.AddDays(-(i%900)), stars)
+		c := cert(i, p, "SCALE", today.AddDays(-(i % 900)), stars)
 		if i%31 == 0 { // a few revoked, as provinces do (statistics must not count them)
 			c.RevokedOn, c.RevocationDecision, c.RevocationReason = today.AddDays(-(1 + i%60)), "DEMO-THU-HOI", "Demo: bao bì khác với bao bì đã được công nhận"
 		}
