@@ -257,3 +257,8 @@ func currentOn(certs []registry.Certificate, d day.Date, in func(registry.Certif
 	}
 	return out
 }
+
+// Stars is how many products count at the stars a CSV row names ("★★★").
+func (f Figures) Stars(label string) int {
+	return int(f.ByStars[strconv.Itoa(len([]rune(label)))])
+}

@@ -81,10 +81,15 @@ func (h *Handlers) Dashboard(c echo.Context) error {
 	}
 	v.Tables = append(v.Tables, dashTable(t, lang, "years", []string{t("dash.col.figure"), strconv.Itoa(ty.Year), strconv.Itoa(ly.Year)}, rows, bars, hbars))
 
-	if len(d.Provinces) > 0 {
+	if d.Province == "" { // a central officer: every province side by side
 		bars, rows = nil, nil
+		got := map[string]registry.ProvinceRow{}
 		for _, p := range d.Provinces {
-			name := v.Names[p.Province]
+			got[p.Province] = p
+		}
+		for _, pr := range ps { // every province, those without figures too: side by side means all 34
+			p := got[pr.Code]
+			name := v.Names[pr.Code]
 			rows = append(rows, []string{name, num(lang, p.ValidProducts), num(lang, p.Waiting), num(lang, p.CertifiedThisYear),
 				num(lang, p.CertifiedLastYear), num(lang, p.Expiring)})
 			bars = append(bars, Bar{Label: name, Value: p.ValidProducts, Text: num(lang, p.ValidProducts)})
