@@ -162,3 +162,33 @@ func TestDashboardScope(t *testing.T) {
 		webtest.Scenario{URL: "/registry/dashboard", As: "central@example.com", Status: 200, Contains: []string{`id="dash-provinces"`, "Tỉnh Lạng Sơn", "Thành phố Hà Nội", "Tỉnh Cao Bằng"}})
 	webtest.Scenarios(t, table)
 }
+
+// TestStatsPagesShowNoRawKeys: the statistics pages, refusals and the
+// dashboards of both levels, in both languages, show messages, never keys.
+func TestStatsPagesShowNoRawKeys(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		for _, p := range []struct{ as, path, lang string }{
+			{"", "/thong-ke", "vi"}, {"", "/stats", "en"}, {"", "/thong-ke?province=20", "vi"}, {"", "/stats?province=20", "en"},
+			{"", "/thong-ke?year=1", "vi"}, {"", "/stats?province=99", "en"},
+			{"officer@example.com", "/registry/dashboard", "vi"}, {"central@example.com", "/registry/dashboard", "vi"},
+		} {
+			b := app.Browser()
+			if p.as != "" {
+				b.Login(p.as)
+			}
+			res := b.Get(p.path)
+			if !bytes.Contains(res.Body, []byte(`<html lang="`+p.lang+`"`)) {
+				t.Errorf("%s: not in %s", p.path, p.lang)
+			}
+			if keys := rawKeys(t, res.Body); len(keys) > 0 {
+				t.Errorf("%s as %q shows raw message keys: %v", p.path, p.as, keys)
+			}
+		}
+		b := app.Browser()
+		b.Login("officer@example.com")
+		b.Get("/lang/en")
+		if res := b.Get("/registry/dashboard"); !bytes.Contains(res.Body, []byte("OCOP dashboard")) || len(rawKeys(t, res.Body)) > 0 {
+			t.Errorf("the English dashboard: %v", rawKeys(t, res.Body))
+		}
+	})
+}
