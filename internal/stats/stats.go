@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/day"
@@ -173,92 +175,96 @@ var Stars = []string{"3", "4", "5"}
 // Kinds are the producer kinds in the order shown.
 var Kinds = []producer.Kind{producer.KindCooperative, producer.KindEnterprise, producer.KindHousehold, producer.KindCooperativeGroup}
 
-// Public gathers every figure for f on today.
+// Public gathers every figure for f on today. The areas' queries are
+// independent of each other, so they run at once, each on its own
+// connection: the answer takes as long as the slowest, not the sum.
 func (s *Service) Public(ctx context.Context, f Filter) (Figures, error) {
 	d := s.today()
 	out := Figures{Day: d, Filter: f}
 	sc := registry.StatsScope{Province: f.Province, Commune: f.Commune}
-	p, err := s.badges.Products(ctx, sc, d)
-	if err != nil {
-		return out, fmt.Errorf("stats: products: %w", err)
+	var (
+		p     registry.ProductFigures
+		kinds []producer.KindCount
+		list  catalog.ListedFigures
+		sales order.Sales
+		named map[string]names
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	step := func(what string, fn func(ctx context.Context) error) {
+		g.Go(func() error {
+			if err := fn(gctx); err != nil {
+				return fmt.Errorf("stats: %s: %w", what, err)
+			}
+			return nil
+		})
+	}
+	step("products", func(ctx context.Context) (err error) { p, err = s.badges.Products(ctx, sc, d); return })
+	step("trend", func(ctx context.Context) (err error) { out.Trend, err = s.badges.Trend(ctx, sc, d); return })
+	step("expiring", func(ctx context.Context) (err error) { out.Expiring, err = s.badges.Expiring(ctx, sc, d); return })
+	step("owners", func(ctx context.Context) (err error) {
+		owners, args := s.badges.OwnersSQL(sc, d)
+		kinds, err = s.producers.CountKinds(ctx, owners, args...)
+		return
+	})
+	step("listings", func(ctx context.Context) (err error) {
+		list, err = s.catalog.ListedIn(ctx, f.Province, f.Commune)
+		return
+	})
+	step("sales", func(ctx context.Context) (err error) {
+		sales, err = s.orders.SalesIn(ctx, f.Province, f.Commune, d)
+		return
+	})
+	step("groups", func(ctx context.Context) (err error) { out.ByGroup, err = s.groups(ctx); return })
+	step("places", func(ctx context.Context) (err error) { named, err = s.placeNames(ctx, f.Province); return })
+	if err := g.Wait(); err != nil {
+		return out, err
 	}
 	out.Products, out.ByYear, out.ByGroupLeaf = p.Products, p.ByYear, p.ByGroup
 	out.ByStars = fillKeys(Stars, p.ByStars)
-	if out.Trend, err = s.badges.Trend(ctx, sc, d); err != nil {
-		return out, fmt.Errorf("stats: trend: %w", err)
-	}
-	if out.Expiring, err = s.badges.Expiring(ctx, sc, d); err != nil {
-		return out, fmt.Errorf("stats: expiring: %w", err)
-	}
-	owners, args := s.badges.OwnersSQL(sc, d)
-	kinds, err := s.producers.CountKinds(ctx, owners, args...)
-	if err != nil {
-		return out, fmt.Errorf("stats: owners: %w", err)
-	}
 	out.Owners = fillKinds(kinds)
-	listed, err := s.catalog.ListedIn(ctx, f.Province, f.Commune)
-	if err != nil {
-		return out, fmt.Errorf("stats: listings: %w", err)
-	}
-	out.ListedProducts, out.Sellers = listed.Products, listed.Producers
-	sales, err := s.orders.SalesIn(ctx, f.Province, f.Commune, d)
-	if err != nil {
-		return out, fmt.Errorf("stats: sales: %w", err)
-	}
+	out.ListedProducts, out.Sellers = list.Products, list.Producers
 	out.SalesByMonth = sales.ByMonth
-	if out.ByGroup, err = s.groups(ctx, p.ByGroup); err != nil {
-		return out, err
-	}
-	names, err := s.placeNames(ctx, f.Province)
-	if err != nil {
-		return out, err
-	}
+	addLeaves(out.ByGroup, p.ByGroup)
+	out.ByPlace, out.Listed, out.SalesByPlace = []Place{}, []MarketPlace{}, []SalesPlace{}
 	for _, t := range p.ByPlace {
-		n := names[t.Key]
+		n := named[t.Key]
 		out.ByPlace = append(out.ByPlace, Place{Code: t.Key, Name: n.Name, NameEn: n.NameEn, N: t.N})
 	}
-	for _, l := range listed.ByPlace {
-		n := names[l.Place]
+	for _, l := range list.ByPlace {
+		n := named[l.Place]
 		out.Listed = append(out.Listed, MarketPlace{Code: l.Place, Name: n.Name, NameEn: n.NameEn, Products: l.Products, Producers: l.Producers})
 	}
 	for _, sp := range sales.ByPlace {
-		n := names[sp.Key]
+		n := named[sp.Key]
 		out.SalesByPlace = append(out.SalesByPlace, SalesPlace{Code: sp.Key, Name: n.Name, NameEn: n.NameEn, Orders: sp.Orders, Sales: sp.Sales})
-	}
-	if out.ByPlace == nil {
-		out.ByPlace = []Place{}
-	}
-	if out.Listed == nil {
-		out.Listed = []MarketPlace{}
-	}
-	if out.SalesByPlace == nil {
-		out.SalesByPlace = []SalesPlace{}
 	}
 	return out, nil
 }
 
-// groups rolls leaf counts up to the six first-level groups, every one
-// present, in the tree's order.
-func (s *Service) groups(ctx context.Context, leaves []registry.Tally) ([]Group, error) {
+// groups lists the six first-level groups of the tree, in its order.
+func (s *Service) groups(ctx context.Context) ([]Group, error) {
 	tree, err := s.catalog.Groups(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("stats: groups: %w", err)
-	}
 	var out []Group
-	at := map[string]int{}
 	for _, g := range tree {
 		if g.Level == 1 {
-			at[g.Code] = len(out)
 			out = append(out, Group{Code: g.Code, Name: g.Name, NameEn: g.NameEn})
 		}
+	}
+	return out, err
+}
+
+// addLeaves rolls leaf counts up to their first-level group.
+func addLeaves(groups []Group, leaves []registry.Tally) {
+	at := map[string]int{}
+	for i, g := range groups {
+		at[g.Code] = i
 	}
 	for _, l := range leaves {
 		top, _, _ := strings.Cut(l.Key, ".")
 		if i, ok := at[top]; ok {
-			out[i].N += l.N
+			groups[i].N += l.N
 		}
 	}
-	return out, nil
 }
 
 type names struct{ Name, NameEn string }

@@ -22,6 +22,11 @@ type Handlers struct {
 	*kit.Kit
 	Stats    *stats.Service
 	Registry *registry.Service // the officers' dashboard
+	// Cache keeps each filter's figures for a few seconds per instance (nil:
+	// none), so a burst of readers (the IOC polling, a page shared in a
+	// group chat) costs one set of queries. The figures move with decisions
+	// and orders, never within seconds in a way anyone could act on.
+	Cache *kit.ReadCache
 }
 
 // cacheFor is how long a client or proxy may keep a statistics answer:

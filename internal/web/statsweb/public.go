@@ -2,6 +2,7 @@ package statsweb
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -72,7 +73,7 @@ func (h *Handlers) public(c echo.Context, lang string) error {
 	if v.Communes, err = h.Stats.Communes(ctx, f.Province); err != nil {
 		return err
 	}
-	figs, err := h.Stats.Public(ctx, f)
+	figs, err := h.figuresFor(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -130,8 +131,18 @@ func (h *Handlers) figures(c echo.Context) (stats.Filter, stats.Figures, error) 
 	if err != nil {
 		return f, stats.Figures{}, err
 	}
-	figs, err := h.Stats.Public(ctx, f)
+	figs, err := h.figuresFor(ctx, f)
 	return f, figs, err
+}
+
+// figuresFor is the figures for f, from the cache when there is one.
+func (h *Handlers) figuresFor(ctx context.Context, f stats.Filter) (stats.Figures, error) {
+	if h.Cache == nil {
+		return h.Stats.Public(ctx, f)
+	}
+	return kit.Cached(h.Cache, ctx, f.Province+"/"+f.Commune, func(ctx context.Context) (stats.Figures, error) {
+		return h.Stats.Public(ctx, f)
+	})
 }
 
 // sendCSV writes a table as CSV: UTF-8 with a byte-order mark, so that
