@@ -156,7 +156,10 @@ func (s *Server) newAreas() {
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
-	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification, Cache: kit.NewReadCache(kit.PublicCacheTTL, 1_000)}
+	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
+	if s.cfg.StatsCache > 0 {
+		s.sta.Cache = kit.NewReadCache(s.cfg.StatsCache, 1_000)
+	}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
