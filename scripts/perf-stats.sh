@@ -13,7 +13,7 @@ BIN=$(mktemp -d)/ocop
 go build -o "$BIN" ./cmd/ocop
 psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 export OCOP_DATABASE_URL="$PG/$DB?sslmode=disable" OCOP_DATA_DIR=$(mktemp -d) OCOP_ENV=prod OCOP_LOG_LEVEL=warn \
-  OCOP_ADDR=127.0.0.1:$PORT OCOP_BASE_URL=http://127.0.0.1:$PORT OCOP_METRICS_ADDR=off OCOP_VIETQR_DISABLED=1 OCOP_STRIPE_SECRET_KEY=sk_test_perf
+  OCOP_ADDR=127.0.0.1:$PORT OCOP_BASE_URL=http://127.0.0.1:$PORT OCOP_METRICS_ADDR=off OCOP_BANK_WEBHOOK_SECRET=perf-only-0123456789abcdef
 "$BIN" seed --demo --scale 20000
 psql "$PG/$DB" -qc "VACUUM ANALYZE"
 SERVER=
