@@ -1,10 +1,19 @@
 package registry_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"github.com/chocop/ocop/internal/account"
+	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/stats/statstest"
+	"github.com/chocop/ocop/seed/seedtest"
 )
 
 // TestStageMedians: the days at a stage run from entering it to entering
@@ -40,4 +49,86 @@ func TestStageMedians(t *testing.T) {
 	if _, ok := got[registry.StatusDecided]; ok {
 		t.Error("the last status of an application was measured")
 	}
+}
+
+// TestDashboardCountsTheRows: a provincial officer's dashboard counts their
+// province's applications and certificates, exactly as the test counts them
+// from the rows (StatusOn per certificate); a central officer's counts every
+// province, side by side; a shopper has none.
+func TestDashboardCountsTheRows(t *testing.T) {
+	seedtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		ctx := context.Background()
+		today := day.Today()
+		statstest.Fill(t, g, today)
+		svc := registry.NewService(g, nil, func() day.Date { return today })
+		user := func(email string) *account.User {
+			var u account.User
+			if err := g.Where("email = ?", email).First(&u).Error; err != nil {
+				t.Fatal(err)
+			}
+			return &u
+		}
+		var certs []registry.Certificate
+		var apps []registry.Application
+		if err := g.Find(&certs).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Find(&apps).Error; err != nil {
+			t.Fatal(err)
+		}
+		months := registry.MonthsFrom(today, 12)
+		for _, tc := range []struct{ email, province string }{{"officer@example.com", "20"}, {"central@example.com", ""}} {
+			d, err := svc.Dashboard(ctx, user(tc.email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			waiting := map[registry.AppStatus]int64{}
+			for _, a := range apps {
+				if tc.province == "" || a.ProvinceCode == tc.province {
+					waiting[a.Status]++
+				}
+			}
+			for _, st := range d.Pipeline {
+				if st.Waiting != waiting[st.Status] {
+					t.Errorf("%s: %d waiting at %s, counted %d", tc.email, st.Waiting, st.Status, waiting[st.Status])
+				}
+			}
+			expiring, certified := map[string]int64{}, int64(0)
+			for _, c := range certs {
+				if tc.province != "" && c.ProvinceCode != tc.province {
+					continue
+				}
+				if m := c.ValidUntil.String()[:7]; c.ValidOn(today) && m <= months[11] {
+					expiring[m]++
+				}
+				if !c.ImportPending && !c.DecisionDate.Before(day.New(today.Time().Year(), 1, 1)) && !c.DecisionDate.After(today) {
+					certified++
+				}
+			}
+			var total int64
+			for _, e := range d.Expiring {
+				total += e.N
+				if e.N != expiring[e.Month] {
+					t.Errorf("%s: %d expiring in %s, counted %d", tc.email, e.N, e.Month, expiring[e.Month])
+				}
+				for _, c := range e.Certs {
+					if tc.province != "" && c.ProvinceCode != tc.province {
+						t.Errorf("%s sees %s of province %s", tc.email, c.Code, c.ProvinceCode)
+					}
+				}
+			}
+			if d.ThisYear.Certified != certified {
+				t.Errorf("%s: %d certified this year, counted %d", tc.email, d.ThisYear.Certified, certified)
+			}
+			if tc.province == "" && (len(d.Provinces) == 0 || total == 0) {
+				t.Errorf("central: %d provinces, %d expiring", len(d.Provinces), total)
+			}
+			if tc.province != "" && len(d.Provinces) != 0 {
+				t.Errorf("a provincial officer sees %d provinces side by side", len(d.Provinces))
+			}
+		}
+		if _, err := svc.Dashboard(ctx, user("shopper@example.com")); !errors.Is(err, errs.ErrForbidden) {
+			t.Errorf("a shopper's dashboard: %v", err)
+		}
+	})
 }
