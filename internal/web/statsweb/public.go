@@ -53,12 +53,6 @@ func pathOf(lang string) (here, other string) {
 func (h *Handlers) public(c echo.Context, lang string) error {
 	kit.SetLang(c, lang)
 	ctx := c.Request().Context()
-	v := publicView{Province: c.QueryParam(stats.ParamProvince), Commune: c.QueryParam(stats.ParamCommune)}
-	v.Path, v.Other = pathOf(lang)
-	var err error
-	if v.Provinces, err = h.Stats.Provinces(ctx); err != nil {
-		return err
-	}
 	f, err := h.Stats.ParseFilter(ctx, c.QueryParams())
 	if err != nil {
 		ve, ok := errs.AsValidation(err)
@@ -66,23 +60,53 @@ func (h *Handlers) public(c echo.Context, lang string) error {
 			return err
 		}
 		// The form stays, with what was asked and the reason beside the field.
-		v.ErrorField, v.ErrorMessage = ve.Fields[0].Field, ve.Fields[0].Message
+		v := publicView{Province: c.QueryParam(stats.ParamProvince), Commune: c.QueryParam(stats.ParamCommune),
+			ErrorField: ve.Fields[0].Field, ErrorMessage: ve.Fields[0].Message}
+		v.Path, v.Other = pathOf(lang)
+		if v.Provinces, err = h.Stats.Provinces(ctx); err != nil {
+			return err
+		}
 		return h.Render(c, http.StatusBadRequest, "stats", v)
 	}
-	v.Province, v.Commune, v.Query = f.Province, f.Commune, query(f)
-	if v.Communes, err = h.Stats.Communes(ctx, f.Province); err != nil {
+	v, err := cached(h, ctx, "page/"+lang+"/"+f.Province+"/"+f.Commune, func(ctx context.Context) (publicView, error) {
+		return h.view(ctx, lang, f)
+	})
+	if err != nil {
 		return err
+	}
+	return h.Render(c, http.StatusOK, "stats", v)
+}
+
+// view is everything the page shows for f in lang: the same for every
+// visitor, so it is cached whole (the layout adds who is signed in).
+func (h *Handlers) view(ctx context.Context, lang string, f stats.Filter) (publicView, error) {
+	v := publicView{Province: f.Province, Commune: f.Commune, Query: query(f)}
+	v.Path, v.Other = pathOf(lang)
+	var err error
+	if v.Provinces, err = h.Stats.Provinces(ctx); err != nil {
+		return v, err
+	}
+	if v.Communes, err = h.Stats.Communes(ctx, f.Province); err != nil {
+		return v, err
 	}
 	figs, err := h.figuresFor(ctx, f)
 	if err != nil {
-		return err
+		return v, err
 	}
 	v.Figures = &figs
 	v.Tables = tables(h.translator(lang), lang, figs)
 	for i := range v.Tables {
 		v.Tables[i].CSV = v.Path + "/" + v.Tables[i].ID + ".csv" + v.Query
 	}
-	return h.Render(c, http.StatusOK, "stats", v)
+	return v, nil
+}
+
+// cached is fn's answer under key, from the cache when there is one.
+func cached[T any](h *Handlers, ctx context.Context, key string, fn func(context.Context) (T, error)) (T, error) {
+	if h.Cache == nil {
+		return fn(ctx)
+	}
+	return kit.Cached(h.Cache, ctx, key, fn)
 }
 
 func (h *Handlers) translator(lang string) func(string, ...any) string {
@@ -137,10 +161,7 @@ func (h *Handlers) figures(c echo.Context) (stats.Filter, stats.Figures, error) 
 
 // figuresFor is the figures for f, from the cache when there is one.
 func (h *Handlers) figuresFor(ctx context.Context, f stats.Filter) (stats.Figures, error) {
-	if h.Cache == nil {
-		return h.Stats.Public(ctx, f)
-	}
-	return kit.Cached(h.Cache, ctx, f.Province+"/"+f.Commune, func(ctx context.Context) (stats.Figures, error) {
+	return cached(h, ctx, "figures/"+f.Province+"/"+f.Commune, func(ctx context.Context) (stats.Figures, error) {
 		return h.Stats.Public(ctx, f)
 	})
 }
