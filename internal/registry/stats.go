@@ -87,25 +87,59 @@ func (s *BadgeStore) Products(ctx context.Context, sc StatsScope, d day.Date) (P
 	if sc.Province != "" {
 		place = "COALESCE(x.commune_code, '')"
 	}
-	var rows []struct {
-		Stars     int
-		GroupCode string
-		Place     string
-		Year      int
-		N         int64
-	}
-	q := "SELECT x.stars, x.group_code, " + place + " AS place, " + yearOf(s.db, "x.decision_date") + " AS year, COUNT(*) AS n FROM (" +
-		cur + ") x WHERE x.rn = 1 GROUP BY x.stars, x.group_code, " + place + ", " + yearOf(s.db, "x.decision_date")
-	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return f, err
-	}
+	year := yearOf(s.db, "x.decision_date")
 	stars, groups, places, years := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
-	for _, r := range rows {
-		f.Products += r.N
-		stars[strconv.Itoa(r.Stars)] += r.N
-		groups[r.GroupCode] += r.N
-		places[r.Place] += r.N
-		years[strconv.Itoa(r.Year)] += r.N
+	if db.DialectOf(s.db) == db.Postgres {
+		// One pass, four answers of a few rows each: GROUPING says which
+		// dimension a row counts (a bit set for each column not grouped on).
+		var rows []struct {
+			Set       int
+			Stars     *int
+			GroupCode *string
+			Place     *string
+			Year      *int
+			N         int64
+		}
+		q := "SELECT GROUPING(x.stars, x.group_code, " + place + ", " + year + ") AS set, x.stars, x.group_code, " + place + " AS place, " +
+			year + " AS year, COUNT(*) AS n FROM (" + cur + ") x WHERE x.rn = 1 GROUP BY GROUPING SETS ((x.stars), (x.group_code), (" +
+			place + "), (" + year + "))"
+		if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+			return f, err
+		}
+		for _, r := range rows {
+			switch {
+			case r.Set == 0b0111 && r.Stars != nil:
+				f.Products += r.N
+				stars[strconv.Itoa(*r.Stars)] += r.N
+			case r.Set == 0b1011 && r.GroupCode != nil:
+				groups[*r.GroupCode] += r.N
+			case r.Set == 0b1101 && r.Place != nil:
+				places[*r.Place] += r.N
+			case r.Set == 0b1110 && r.Year != nil:
+				years[strconv.Itoa(*r.Year)] += r.N
+			}
+		}
+	} else {
+		// SQLite has no GROUPING SETS: one row per combination, added up here.
+		var rows []struct {
+			Stars     int
+			GroupCode string
+			Place     string
+			Year      int
+			N         int64
+		}
+		q := "SELECT x.stars, x.group_code, " + place + " AS place, " + year + " AS year, COUNT(*) AS n FROM (" +
+			cur + ") x WHERE x.rn = 1 GROUP BY x.stars, x.group_code, " + place + ", " + year
+		if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+			return f, err
+		}
+		for _, r := range rows {
+			f.Products += r.N
+			stars[strconv.Itoa(r.Stars)] += r.N
+			groups[r.GroupCode] += r.N
+			places[r.Place] += r.N
+			years[strconv.Itoa(r.Year)] += r.N
+		}
 	}
 	f.ByStars, f.ByGroup, f.ByPlace, f.ByYear = tallies(stars), tallies(groups), tallies(places), tallies(years)
 	return f, nil
