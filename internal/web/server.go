@@ -158,9 +158,14 @@ func (s *Server) newAreas() {
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
 	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
 	if s.cfg.StatsCache > 0 {
-		s.sta.Cache = kit.NewReadCache(s.cfg.StatsCache, 1_000)
+		s.sta.Cache = kit.NewReadCache(s.cfg.StatsCache, statsCacheBytes)
 	}
 }
+
+// statsCacheBytes bounds the statistics' read cache: a national page's
+// view is a few hundred kilobytes, a commune's far less, so the busy
+// filters of both languages fit.
+const statsCacheBytes = 8 << 20
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
 // derived from the database URL: the same on every instance of one
