@@ -28,7 +28,7 @@ const (
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
-	auth, cat, reg, ord, adm, rev := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev
+	auth, cat, reg, ord, adm, rev, sta := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev, s.sta
 
 	authn := kit.Authenticate(s.svc.accounts)
 	csrf := s.plumbing.CSRF()
@@ -76,6 +76,12 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/verify/:code/certificate.pdf", reg.CertificatePDF)
 	pages.GET("/verify/:code/scan", reg.CertificateScan) // the scanned paper decision of a confirmed import
 
+	// Public statistics: the page's address names its language; each table's CSV beside it.
+	pages.GET("/thong-ke", sta.PublicVI)
+	pages.GET("/thong-ke/:table", sta.CSVVI)
+	pages.GET("/stats", sta.PublicEN)
+	pages.GET("/stats/:table", sta.CSVEN)
+
 	pages.GET("/cart", ord.CartPage)
 	pages.POST("/cart/items", ord.CartAdd)
 	pages.POST("/cart/items/:variant_id", ord.CartSet)
@@ -122,6 +128,7 @@ func (s *Server) routes() *echo.Echo {
 	// /registry: officers, scoped to their province (central: forwarded applications).
 	officers := pages.Group("/registry", officer)
 	officers.GET("", reg.Home)
+	officers.GET("/dashboard", sta.Dashboard)
 	officers.GET("/applications", reg.QueuePage)
 	officers.GET("/applications/:code", reg.ApplicationPage)
 	officers.POST("/applications/:code/propose", reg.Propose)
@@ -174,6 +181,9 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/producers/:slug", cat.APIProducer)
 	api.GET("/categories", cat.APICategories)
 	api.GET("/regions", cat.APIRegions)
+
+	api.GET("/stats", sta.APIStats)
+	api.GET("/stats/:table", sta.APITable)
 
 	api.GET("/verify/:code", reg.APIVerify)
 	api.GET("/certificates", reg.APISearchCertificates)
