@@ -56,6 +56,9 @@ func (s *Service) Advance(ctx context.Context, producerID, actorID int64, code, 
 			if o.IsService {
 				return &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.service_not_shipped"}
 			}
+			if !CanMove(o.Status, StatusShipped) { // the state first: a parcel that cannot ship has no number to check
+				return &errs.Reasoned{Err: fmt.Errorf("order %s: %s → shipped: %w", o.Code, o.Status, errs.ErrConflict), Reason: "order.illegal_move"}
+			}
 			checked, err := checkShipment(sh)
 			if err != nil {
 				return err

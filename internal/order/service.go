@@ -121,7 +121,7 @@ func (s *Service) GroupsOf(ctx context.Context, userID int64, limit int) ([]Grou
 func (s *Service) GroupsPage(ctx context.Context, userID int64, page, size int) (groups []Group, more bool, err error) {
 	page = max(page, 1)
 	err = s.db.WithContext(ctx).Preload("Orders", func(d *gorm.DB) *gorm.DB { return d.Order("id") }).
-		Where("user_id = ?", userID).Order("id DESC").Offset((page-1)*size).Limit(size+1).Find(&groups).Error
+		Where("user_id = ?", userID).Order("id DESC").Offset((page - 1) * size).Limit(size + 1).Find(&groups).Error
 	if len(groups) > size {
 		groups, more = groups[:size], true
 	}

@@ -135,7 +135,9 @@ func RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			// The whole path and query come back after sign-in (a province
 			// chosen in the cart must not be lost), if SafeNext keeps them.
-			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(SafeNext(c.Request().URL.RequestURI(), "/")))
+			// '/' needs no escaping in a query value, and keeps the link readable.
+			next := strings.ReplaceAll(url.QueryEscape(SafeNext(c.Request().URL.RequestURI(), "/")), "%2F", "/")
+			return c.Redirect(http.StatusSeeOther, "/login?next="+next)
 		}
 		return next(c)
 	}
