@@ -84,6 +84,11 @@ func (s *Service) Advance(ctx context.Context, producerID, actorID int64, code, 
 func (g Group) CanCancel() bool {
 	switch g.Status {
 	case GroupPending:
+		for _, o := range g.Orders {
+			if !CanMove(o.Status, StatusCancelled) {
+				return false
+			}
+		}
 		return true
 	case GroupPaid:
 		open := false

@@ -68,7 +68,6 @@ func (h *Handlers) checkoutView(c echo.Context, f checkoutRequest) (checkoutView
 // default one, else the account's name; a province chosen in the cart
 // (?province_code=) wins over the saved one's, keeping name and phone.
 func (h *Handlers) CheckoutPage(c echo.Context) error {
-	ctx := c.Request().Context()
 	u := kit.UserOf(c)
 	f := checkoutRequest{RecipientName: u.Name, PaymentMethod: order.MethodVietQR}
 	if h.VietQRDisabled {
@@ -82,7 +81,11 @@ func (h *Handlers) CheckoutPage(c echo.Context) error {
 		f.RecipientName, f.Phone, f.ProvinceCode, f.CommuneCode, f.Street = saved.RecipientName, saved.Phone, saved.ProvinceCode, saved.CommuneCode, saved.Street
 	}
 	if p := c.QueryParam("province_code"); p != "" && p != f.ProvinceCode {
-		if _, err := h.Regions.Province(ctx, p); err == nil {
+		known, err := h.knownProvince(c, p)
+		if err != nil {
+			return err
+		}
+		if known {
 			f.ProvinceCode, f.CommuneCode, f.Street = p, "", ""
 		}
 	}
@@ -119,7 +122,11 @@ func (h *Handlers) startAddress(c echo.Context) (order.SavedAddress, bool, error
 func (h *Handlers) CheckoutSummary(c echo.Context) error {
 	province := c.QueryParam("province_code")
 	if province != "" {
-		if _, err := h.Regions.Province(c.Request().Context(), province); err != nil {
+		known, err := h.knownProvince(c, province)
+		if err != nil {
+			return err
+		}
+		if !known {
 			province = "" // an unknown province prices nothing; the form says so on submit
 		}
 	}
@@ -136,6 +143,19 @@ func (h *Handlers) CheckoutSummary(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTML(http.StatusOK, html)
+}
+
+// knownProvince reports whether code is a province (a query parameter
+// anyone can type); a database error is returned, not taken for "unknown".
+func (h *Handlers) knownProvince(c echo.Context, code string) (bool, error) {
+	if len(code) != 2 {
+		return false, nil
+	}
+	_, err := h.Regions.Province(c.Request().Context(), code)
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // CheckoutCommunes answers the province picker (htmx) with the province's communes as options.
