@@ -136,6 +136,18 @@ func (s *Service) DefaultAddress(ctx context.Context, userID int64) (SavedAddres
 	return out[0], true, nil
 }
 
+// LastRecipient is the recipient name and phone of the user's most recent
+// order group ("", "" when none): the checkout's start when the address
+// book is empty, since an account holds no phone of its own.
+func (s *Service) LastRecipient(ctx context.Context, userID int64) (name, phone string, err error) {
+	var gs []Group
+	err = s.db.WithContext(ctx).Select("recipient_name, phone").Where("user_id = ?", userID).Order("id DESC").Limit(1).Find(&gs).Error
+	if err != nil || len(gs) == 0 {
+		return "", "", err
+	}
+	return gs[0].RecipientName, gs[0].Phone, nil
+}
+
 // SaveAddress adds a (code "") or changes an entry of the user's address
 // book. makeDefault makes it the default; the first entry is the default
 // whatever is asked. More than MaxSavedAddresses is a 409.

@@ -205,7 +205,8 @@ func TestAddressBookPages(t *testing.T) {
 					}
 				}},
 		})
-		// "Save this address" at checkout: once, even when the same address is used twice.
+		// "Save this address" at checkout: once, even when the same address is used twice;
+		// with an empty book the next checkout starts from the last order's phone.
 		form := checkoutForm(t, app, "20", 50000+18000)
 		form.Set("save_address", "true")
 		webtest.RunScenarios(t, app, []webtest.Scenario{
@@ -215,7 +216,15 @@ func TestAddressBookPages(t *testing.T) {
 					if len(es) != 1 || es[0].Street != "12 Lê Lợi" || es[0].Phone != "0912345678" || !es[0].IsDefault {
 						t.Fatalf("saved at checkout: %+v", es)
 					}
+					if err := app.DB.Where("user_id = ?", book.user).Delete(&order.SavedAddress{}).Error; err != nil {
+						t.Fatal(err)
+					}
+					if res := addToCart(t, app, app.TokenOf(shopperEmail), v.ID, 1); res.StatusCode != 200 {
+						t.Fatalf("cart: %d", res.StatusCode)
+					}
 				}},
+			{Name: "without saved addresses: the account's name and the last phone", As: shopperEmail, URL: "/checkout", Status: 200,
+				Contains: []string{`value="Lê Thị Mua"`, `value="0912345678"`}},
 		})
 	})
 }

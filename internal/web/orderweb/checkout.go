@@ -65,7 +65,7 @@ func (h *Handlers) checkoutView(c echo.Context, f checkoutRequest) (checkoutView
 
 // CheckoutPage is the address and payment form with the cart's lines and
 // totals. It starts from the saved address chosen (?address=), else the
-// default one, else the account's name; a province chosen in the cart
+// default one, else the account's name and the last order's phone; a province chosen in the cart
 // (?province_code=) wins over the saved one's, keeping name and phone.
 func (h *Handlers) CheckoutPage(c echo.Context) error {
 	u := kit.UserOf(c)
@@ -79,6 +79,10 @@ func (h *Handlers) CheckoutPage(c echo.Context) error {
 	}
 	if ok {
 		f.RecipientName, f.Phone, f.ProvinceCode, f.CommuneCode, f.Street = saved.RecipientName, saved.Phone, saved.ProvinceCode, saved.CommuneCode, saved.Street
+	} else if _, phone, err := h.Orders.LastRecipient(c.Request().Context(), u.ID); err != nil {
+		return err
+	} else {
+		f.Phone = phone // the account's name, and the phone the shopper gave last time
 	}
 	if p := c.QueryParam("province_code"); p != "" && p != f.ProvinceCode {
 		known, err := h.knownProvince(c, p)
