@@ -38,6 +38,7 @@ import (
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
+	"github.com/chocop/ocop/internal/web/jobsweb"
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
@@ -63,6 +64,7 @@ type Server struct {
 	reg  *registryweb.Handlers
 	ord  *orderweb.Handlers
 	adm  *adminweb.Handlers
+	jobs *jobsweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -156,6 +158,7 @@ func (s *Server) newAreas() {
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+	s.jobs = &jobsweb.Handlers{Kit: k, Jobs: s.engine}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
