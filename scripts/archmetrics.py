@@ -23,6 +23,7 @@ OWNER = {
     "order": ["carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"],
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
+    "webhook": ["webhook_endpoints"],
     "jobs": ["job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification",
              "river_client", "river_client_queue"],
 }

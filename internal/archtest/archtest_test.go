@@ -28,7 +28,8 @@ var owner = map[string][]string{
 	"payment": {"webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries", "provider_calls", "platform_settings"},
 	// The job engine (internal/platform/jobs): its audit log and River's own
 	// tables (migration 60), which only River's client touches.
-	"jobs": {"job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification", "river_client", "river_client_queue"},
+	"webhook": {"webhook_endpoints"},
+	"jobs":    {"job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification", "river_client", "river_client_queue"},
 }
 
 // sqlRef finds SQL-looking mentions of a table: after FROM, JOIN, UPDATE,

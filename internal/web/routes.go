@@ -151,6 +151,9 @@ func (s *Server) routes() *echo.Echo {
 	admins.GET("/payouts.csv", ord.PayoutCSV)
 	admins.GET("/jobs", s.jobs.Page)
 	admins.POST("/jobs/:id/retry", s.jobs.Retry)
+	admins.GET("/webhooks", s.hooks.Page)
+	admins.POST("/webhooks", s.hooks.Register)
+	admins.POST("/webhooks/:id/disable", s.hooks.Disable)
 
 	// /api/v1: the same capabilities as JSON, described by the OpenAPI document.
 	api := e.Group("/api/v1", kit.BodyLimit(kit.DefaultBodyLimit), authn)

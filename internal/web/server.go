@@ -42,6 +42,8 @@ import (
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
+	"github.com/chocop/ocop/internal/web/webhookweb"
+	"github.com/chocop/ocop/internal/webhook"
 )
 
 // Server is the HTTP layer: the domain services, each area's handlers
@@ -59,12 +61,13 @@ type Server struct {
 	svc      services
 
 	// The areas' handlers.
-	auth *authweb.Handlers
-	cat  *catalogweb.Handlers
-	reg  *registryweb.Handlers
-	ord  *orderweb.Handlers
-	adm  *adminweb.Handlers
-	jobs *jobsweb.Handlers
+	auth  *authweb.Handlers
+	cat   *catalogweb.Handlers
+	reg   *registryweb.Handlers
+	ord   *orderweb.Handlers
+	adm   *adminweb.Handlers
+	jobs  *jobsweb.Handlers
+	hooks *webhookweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -79,6 +82,7 @@ type services struct {
 	certification *registry.Service // applications, decisions, certificates
 	orders        *order.Service
 	payments      *payment.Service
+	webhooks      *webhook.Service // outgoing webhooks: EnqueueTx from the services that emit events
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -126,6 +130,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
 	return services{
+		webhooks:      webhook.NewService(g, engine),
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producer.NewStore(g),
 		regions:       region.NewStore(g),
@@ -159,6 +164,7 @@ func (s *Server) newAreas() {
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
 	s.jobs = &jobsweb.Handlers{Kit: k, Jobs: s.engine}
+	s.hooks = &webhookweb.Handlers{Kit: k, Webhooks: svc.webhooks}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
