@@ -21,7 +21,7 @@ import (
 // a new migration number of ours that raises the target.
 const (
 	riverMigration int64 = 60
-	riverVersion         = 8 // River v0.51's newest schema version, on both drivers
+	riverVersion   int   = 8 // River v0.51's newest schema version, on both drivers
 )
 
 // riverMigrations returns the Go migrations for dialect d. They run outside

@@ -124,7 +124,7 @@ func New(g *gorm.DB, opts Options) (*Engine, error) {
 		// Discarded jobs are kept a month so that an admin can read why they
 		// failed and retry them (River's default is a week).
 		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
-		WorkerMiddleware:            []rivertype.WorkerMiddleware{&e.discards},
+		Middleware:                  []rivertype.Middleware{&e.discards},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
