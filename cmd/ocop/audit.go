@@ -11,6 +11,7 @@ import (
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/auditchain"
 	"github.com/chocop/ocop/internal/platform/db"
+	"github.com/chocop/ocop/internal/platform/jobs"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/review"
 )
@@ -42,7 +43,7 @@ func auditCmd(ctx context.Context, load loader, args []string, stdout io.Writer)
 // failing, so one broken table does not hide the state of the other.
 func verifyAudit(ctx context.Context, g *gorm.DB, stdout io.Writer) error {
 	var broken []error
-	for _, verify := range []func(context.Context, *gorm.DB) (auditchain.Report, error){registry.VerifyAudit, payment.VerifyAudit, review.VerifyAudit} {
+	for _, verify := range []func(context.Context, *gorm.DB) (auditchain.Report, error){registry.VerifyAudit, payment.VerifyAudit, review.VerifyAudit, jobs.VerifyAudit} {
 		rep, err := verify(ctx, g)
 		if err != nil {
 			return err

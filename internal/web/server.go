@@ -30,6 +30,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/cursor"
 	"github.com/chocop/ocop/internal/platform/i18n"
+	"github.com/chocop/ocop/internal/platform/jobs"
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
@@ -39,11 +40,14 @@ import (
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
+	"github.com/chocop/ocop/internal/web/jobsweb"
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
 	"github.com/chocop/ocop/internal/web/reviewweb"
 	"github.com/chocop/ocop/internal/web/statsweb"
+	"github.com/chocop/ocop/internal/web/webhookweb"
+	"github.com/chocop/ocop/internal/webhook"
 )
 
 // Server is the HTTP layer: the domain services, each area's handlers
@@ -57,17 +61,19 @@ type Server struct {
 	assets   *kit.Assets
 	apiDoc   []byte
 	metrics  *metrics
-	jobs     []job
+	engine   *jobs.Engine // background jobs (River): enqueued by services, worked after Run starts it
 	svc      services
 
 	// The areas' handlers.
-	auth *authweb.Handlers
-	cat  *catalogweb.Handlers
-	reg  *registryweb.Handlers
-	ord  *orderweb.Handlers
-	adm  *adminweb.Handlers
-	rev  *reviewweb.Handlers
-	sta  *statsweb.Handlers
+	auth  *authweb.Handlers
+	cat   *catalogweb.Handlers
+	reg   *registryweb.Handlers
+	ord   *orderweb.Handlers
+	adm   *adminweb.Handlers
+	rev   *reviewweb.Handlers
+	sta   *statsweb.Handlers
+	jobs  *jobsweb.Handlers
+	hooks *webhookweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -83,7 +89,8 @@ type services struct {
 	orders        *order.Service
 	payments      *payment.Service
 	reviews       *review.Service
-	stats         *stats.Service // the public figures, gathered from the areas above
+	stats         *stats.Service   // the public figures, gathered from the areas above
+	webhooks      *webhook.Service // outgoing webhooks: EnqueueTx from the services that emit events
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -111,15 +118,19 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(),
 		plumbing: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
-		svc:      newServices(cfg, g, blobs)}
+	}
+	if s.engine, err = s.newEngine(); err != nil {
+		return nil, err
+	}
+	s.svc = newServices(cfg, g, blobs, s.engine)
 	s.newAreas()
-	s.registerJobs()
+	s.RegisterJobs(s.engine)
 	s.router = s.routes()
 	return s, nil
 }
 
 // newServices builds the domain services on g; uploads go to blobs.
-func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.Engine) services {
 	var sc *stripe.Client
 	if cfg.StripeSecretKey != "" {
 		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
@@ -129,6 +140,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 	producers, regions := producer.NewStore(g), region.NewStore(g)
 	products, photos := catalog.NewService(g, badges), catalog.NewPhotoService(g, blobs)
 	return services{
+		webhooks:      webhook.NewService(g, engine),
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producers,
 		regions:       regions,
@@ -144,6 +156,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 			Stripe:            sc,
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
+			Jobs:              engine,
 		}),
 		stats: stats.NewService(badges, producers, products, orders, regions, nil),
 	}
@@ -168,6 +181,8 @@ func (s *Server) newAreas() {
 	if s.cfg.StatsCache > 0 {
 		s.sta.Cache = kit.NewReadCache(s.cfg.StatsCache, statsCacheBytes)
 	}
+	s.jobs = &jobsweb.Handlers{Kit: k, Jobs: s.engine}
+	s.hooks = &webhookweb.Handlers{Kit: k, Webhooks: svc.webhooks}
 }
 
 // statsCacheBytes bounds the statistics' read cache: a national page's
@@ -213,9 +228,12 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()
 	}
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	s.startJobs(jobsCtx)
+	if err := s.startJobs(ctx); err != nil {
+		for _, srv := range servers {
+			srv.Close() // nothing was served yet: the start-up error is the one to report
+		}
+		return err
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -234,6 +252,11 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		if err := srv.Shutdown(sctx); err != nil {
 			errList = append(errList, fmt.Errorf("shutdown: %w", err))
 		}
+	}
+	// Running jobs get what is left of the grace period; those cut short are
+	// retried later, here or on another instance.
+	if err := s.engine.Stop(sctx); err != nil {
+		errList = append(errList, err)
 	}
 	for range running {
 		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
