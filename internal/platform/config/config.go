@@ -32,8 +32,12 @@ type Config struct {
 	Env         Env    // OCOP_ENV: dev or prod
 	LogLevel    string // OCOP_LOG_LEVEL: debug, info, warn, error
 	DataDir     string // OCOP_DATA_DIR: uploads and other files on local disk
+	// ReadCacheBytes bounds the public read cache (OCOP_READ_CACHE_MB, in
+	// MiB; 0 turns caching off).
+	ReadCacheBytes int64
 
 	PaymentTTL          time.Duration // OCOP_PAYMENT_TTL: how long an unpaid order group holds stock
+	StatsCache          time.Duration // OCOP_STATS_CACHE: how long an instance reuses a filter's statistics; 0 = never
 	StripeSecretKey     string        `secret:"true"` // OCOP_STRIPE_SECRET_KEY
 	StripeWebhookSecret string        `secret:"true"` // OCOP_STRIPE_WEBHOOK_SECRET
 	StripeAPIBase       string        // OCOP_STRIPE_API_BASE: stripe-mock in tests
@@ -106,6 +110,12 @@ func Load(getenv Getenv) (Config, error) {
 		return d
 	}
 	c.PaymentTTL = dur("OCOP_PAYMENT_TTL", "30m")
+	statsCache := or(getenv("OCOP_STATS_CACHE"), "5s")
+	if d, err := time.ParseDuration(statsCache); err != nil || d < 0 || d > time.Hour {
+		bad("OCOP_STATS_CACHE", "a duration from 0s (no cache) to 1h, such as 5s", statsCache)
+	} else {
+		c.StatsCache = d
+	}
 	// Each instance holds up to this many PostgreSQL connections; a server
 	// usually has 100 for every instance and tool together. At least 2: the
 	// start-up lock holds one while migrations use another.
@@ -116,6 +126,17 @@ func Load(getenv Getenv) (Config, error) {
 		c.DBMaxConns = n
 	}
 	c.ShutdownTimeout = dur("OCOP_SHUTDOWN_TIMEOUT", "15s")
+	// The read cache is bounded in bytes so a flood of distinct queries
+	// cannot grow the process. 16 MiB holds hundreds of product pages and
+	// thousands of lists, more than five seconds of traffic ask for, and
+	// keeps a flooded instance under 120 MiB (docs/performance.md): the
+	// garbage collector lets the heap reach twice what is live.
+	cacheMB := or(getenv("OCOP_READ_CACHE_MB"), "16")
+	if n, err := strconv.Atoi(cacheMB); err != nil || n < 0 || n > 65536 {
+		bad("OCOP_READ_CACHE_MB", "a whole number of MiB from 0 (no cache) to 65536", cacheMB)
+	} else {
+		c.ReadCacheBytes = int64(n) << 20
+	}
 
 	if c.Env != EnvDev && c.Env != EnvProd {
 		bad("OCOP_ENV", "dev or prod", string(c.Env))
