@@ -196,6 +196,17 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 	return u, err
 }
 
+// UserByID returns the user with id, or errs.ErrNotFound (a job acting for
+// the user who started it reads them again, disabled or not).
+func (s *Service) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Take(&u, id).Error
+	if db.IsNotFound(err) {
+		return u, fmt.Errorf("user %d: %w", id, errs.ErrNotFound)
+	}
+	return u, err
+}
+
 // StartSession records a new browser session for userID and returns the
 // cookie token.
 func (s *Service) StartSession(ctx context.Context, userID int64, userAgent string) (string, error) {

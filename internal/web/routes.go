@@ -7,6 +7,7 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/registry/importfile"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
@@ -15,6 +16,9 @@ import (
 const (
 	photoLimit   = catalog.MaxPhotoBytes + 64<<10    // one photo
 	dossierLimit = registry.MaxDocumentSize + 64<<10 // one dossier file and the form around it
+	// A bulk import file: a little over its 5 MB limit still comes in, so
+	// that the officer reads why it is refused rather than a bare 413.
+	bulkLimit = importfile.MaxBytes + 1<<20
 )
 
 // routes is the route table: every route of every area, grouped by URL.
@@ -35,7 +39,7 @@ func (s *Server) routes() *echo.Echo {
 	officer := kit.RequireRole(account.RoleOfficer)
 	adminOnly := kit.RequireRole(account.RoleAdmin)
 	clears := cat.ClearsCache // a portal write empties the storefront's read cache
-	photoUpload, dossierUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit)
+	photoUpload, dossierUpload, bulkUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit), kit.BodyLimit(bulkLimit)
 
 	// Operations and files. No session, no CSRF. /metrics is not here: it
 	// has a listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
@@ -129,6 +133,13 @@ func (s *Server) routes() *echo.Echo {
 	officers.POST("/certificates/:code/revocation-proposals", reg.ProposeRevocation)
 	officers.GET("/proposals", reg.ProposalsPage)
 	officers.GET("/imports", reg.ImportsPage)
+	officers.GET("/imports/template/:format", reg.BulkTemplate)
+	officers.GET("/imports/bulk", reg.BulkPage)
+	e.POST("/registry/imports/bulk", reg.BulkCheck, bulkUpload, authn, csrf, officer)
+	officers.GET("/imports/bulk/:code", reg.BulkBatchPage)
+	officers.GET("/imports/bulk/:code/progress", reg.BulkProgress)
+	officers.POST("/imports/bulk/:code/start", reg.BulkStart)
+	e.POST("/registry/imports/confirm", reg.ConfirmBatch, dossierUpload, authn, csrf, officer)
 	// The scan of the original decision comes with the confirmation: a dossier-sized body limit.
 	e.POST("/registry/imports/:code/confirm", reg.ConfirmImport, dossierUpload, authn, csrf, officer)
 
@@ -220,6 +231,10 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/registry/certificates/import", reg.APIImport, kit.RequireRole(account.RoleOfficer, account.RoleAdmin))
 	api.GET("/registry/imports", reg.APIPendingImports, officer)
 	e.POST("/api/v1/registry/certificates/:code/import/confirm", reg.APIConfirmImport, dossierUpload, authn, officer)
+	e.POST("/api/v1/registry/imports/bulk", reg.APIBulkCheck, bulkUpload, authn, officer)
+	api.GET("/registry/imports/bulk/:code", reg.APIBulk, officer)
+	api.POST("/registry/imports/bulk/:code/start", reg.APIBulkStart, officer)
+	e.POST("/api/v1/registry/imports/confirm", reg.APIConfirmBatch, dossierUpload, authn, officer)
 
 	// /api/v1/admin.
 	api.GET("/admin/authorities", adm.APIAuthorities, adminOnly)
