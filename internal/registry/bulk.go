@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -203,7 +204,11 @@ func (s *Service) checkRow(ctx context.Context, actor *account.User, format impo
 		problems = append(problems, RowError{Column: fe.Field, Key: fe.Message})
 	}
 	in, convErrs := importOfCells(r.Cells, format)
-	problems = append(problems, convErrs...)
+	for _, e := range convErrs {
+		if !slices.ContainsFunc(r.Errors, func(fe errs.FieldError) bool { return fe.Field == e.Column }) {
+			problems = append(problems, e) // a refused cell is not also "missing"
+		}
+	}
 	input := RowInput{Cells: r.Cells}
 	if len(problems) == 0 {
 		plan, err := s.CheckImport(ctx, actor, in)
