@@ -54,7 +54,7 @@ func bulkFixture(t *testing.T, app *webtest.App) (rows []bulkRow, goLive day.Dat
 		row([]string{"product_id:registry.err.product_not_producers"}, huongSlug, banhProduct, "Sản phẩm của người khác", "I.3.d", "province", "", "BULK-1/QĐ-UBND", past, "BULK/005", "4", "75", "148"),
 		row([]string{"group_code:catalog.group_not_leaf"}, huongSlug, "", "Nhóm không phải lá", "I.3", "province", "", "BULK-1/QĐ-UBND", past, "BULK/006", "4", "75", "148"),
 		row([]string{"decision_date:registry.err.after_go_live"}, huongSlug, "", "Sau ngày dùng sổ", "I.3.d", "province", "", "BULK-3/QĐ-UBND", today.AddDays(-10).String(), "BULK/007", "4", "75", "148"),
-		row([]string{"number:registry.err.number_exists"}, huongSlug, "", "Số đã có", "I.3.d", "province", "", "BULK-1/QĐ-UBND", past, " " + strings.ToLower(existing) + " ", "4", "75", "148"),
+		row([]string{"number:registry.err.number_exists"}, huongSlug, "", "Số đã có", "I.3.d", "province", "", "BULK-1/QĐ-UBND", past, " "+strings.ToLower(existing)+" ", "4", "75", "148"),
 		row([]string{"number:registry.bulk.err.duplicate_in_file"}, banhSlug, "", "Trùng số trong tệp", "I.3.d", "province", "", "BULK-1/QĐ-UBND", past, "bulk/001", "4", "75", "148"),
 		row([]string{"authority_level:registry.err.central_only"}, huongSlug, "", "5 sao của tỉnh", "I.3.d", "central", registry.CentralAuthority, "BULK-C/QĐ-BNN", past, "BULK/009", "5", "92", "148"),
 		row([]string{"product_name:registry.bulk.err.cell_formula"}, huongSlug, "", `=HYPERLINK("http://evil","x")`, "I.3.d", "province", "", "BULK-1/QĐ-UBND", past, "BULK/010", "4", "75", "148"),
