@@ -16,17 +16,6 @@ import (
 	"github.com/chocop/ocop/internal/registry/importfile"
 )
 
-// BulkJobs puts the import of a checked batch on the job queue, in the
-// transaction that marks the batch queued (so a batch is queued exactly
-// when its job exists). The web layer gives the job engine's enqueuer; with
-// none, StartBulkImport runs the import itself after the commit.
-type BulkJobs interface {
-	EnqueueBulkImport(ctx context.Context, tx *gorm.DB, bulkID int64) error
-}
-
-// SetBulkJobs sets the queue bulk imports are run from.
-func (s *Service) SetBulkJobs(j BulkJobs) { s.bulkJobs = j }
-
 // StartBulkImport queues the import of a checked batch's valid rows. Only
 // the first start counts (a compare-and-set on the status): a second click,
 // or the same batch started by two officers, is a conflict and imports
@@ -44,8 +33,8 @@ func (s *Service) StartBulkImport(ctx context.Context, actor *account.User, code
 		if res.RowsAffected != 1 {
 			return reasoned(errs.ErrConflict, "registry.bulk.err.started")
 		}
-		if s.bulkJobs != nil {
-			if err := s.bulkJobs.EnqueueBulkImport(ctx, tx, b.ID); err != nil {
+		if s.jobs != nil { // the job exists exactly when the batch is queued
+			if err := s.jobs.EnqueueTx(ctx, tx, BulkImportArgs{BulkID: b.ID}, nil); err != nil {
 				return err
 			}
 		}
@@ -55,7 +44,7 @@ func (s *Service) StartBulkImport(ctx context.Context, actor *account.User, code
 	if err != nil {
 		return b, err
 	}
-	if s.bulkJobs == nil {
+	if s.jobs == nil {
 		if err := s.RunBulkImport(ctx, b.ID); err != nil {
 			return b, err
 		}
