@@ -30,6 +30,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/cursor"
 	"github.com/chocop/ocop/internal/platform/i18n"
+	"github.com/chocop/ocop/internal/platform/jobs"
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
@@ -53,7 +54,7 @@ type Server struct {
 	assets   *kit.Assets
 	apiDoc   []byte
 	metrics  *metrics
-	jobs     []job
+	engine   *jobs.Engine // background jobs (River): enqueued by services, worked after Run starts it
 	svc      services
 
 	// The areas' handlers.
@@ -103,15 +104,19 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(),
 		plumbing: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
-		svc:      newServices(cfg, g, blobs)}
+	}
+	if s.engine, err = s.newEngine(); err != nil {
+		return nil, err
+	}
+	s.svc = newServices(cfg, g, blobs, s.engine)
 	s.newAreas()
-	s.registerJobs()
+	s.RegisterJobs(s.engine)
 	s.router = s.routes()
 	return s, nil
 }
 
 // newServices builds the domain services on g; uploads go to blobs.
-func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.Engine) services {
 	var sc *stripe.Client
 	if cfg.StripeSecretKey != "" {
 		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
@@ -133,6 +138,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 			Stripe:            sc,
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
+			Jobs:              engine,
 		}),
 	}
 }
@@ -190,9 +196,12 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()
 	}
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	s.startJobs(jobsCtx)
+	if err := s.startJobs(ctx); err != nil {
+		for _, srv := range servers {
+			srv.Close() // nothing was served yet: the start-up error is the one to report
+		}
+		return err
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -211,6 +220,11 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		if err := srv.Shutdown(sctx); err != nil {
 			errList = append(errList, fmt.Errorf("shutdown: %w", err))
 		}
+	}
+	// Running jobs get what is left of the grace period; those cut short are
+	// retried later, here or on another instance.
+	if err := s.engine.Stop(sctx); err != nil {
+		errList = append(errList, err)
 	}
 	for range running {
 		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
