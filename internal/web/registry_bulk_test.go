@@ -12,6 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/chocop/ocop/internal/platform/day"
+	platformjobs "github.com/chocop/ocop/internal/platform/jobs"
+	"github.com/chocop/ocop/internal/platform/jobs/jobstest"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
@@ -202,9 +204,15 @@ func TestBulkImportFromDryRunToConfirmation(t *testing.T) {
 			t.Fatalf("the dry run wrote %d certificates", n-certs)
 		}
 
-		var done bulkResult
-		r.do(officer, "POST", "/api/v1/registry/imports/bulk/"+dry.Code+"/start", nil, http.StatusAccepted).JSON(t, &done)
-		done = bulkGet(t, app, officer, dry.Code)
+		var queued bulkResult
+		r.do(officer, "POST", "/api/v1/registry/imports/bulk/"+dry.Code+"/start", nil, http.StatusAccepted).JSON(t, &queued)
+		if queued.Status != "queued" || queued.Percent != 0 || countRows(t, app, &registry.Certificate{}, "") != certs {
+			t.Fatalf("before its job ran, the import is %s at %d%%", queued.Status, queued.Percent)
+		}
+		jobs := jobstest.New(t, app.DB, platformjobs.Options{})
+		app.Server.RegisterJobs(jobs)
+		jobstest.Drain(t, jobs)
+		done := bulkGet(t, app, officer, dry.Code)
 		if done.Status != "done" || done.CreatedRows != 3 || done.Percent != 100 {
 			t.Fatalf("after the import: %s, %d created, %d%%", done.Status, done.CreatedRows, done.Percent)
 		}
@@ -232,6 +240,10 @@ func TestBulkImportFromDryRunToConfirmation(t *testing.T) {
 			}
 		}
 		r.do(officer, "POST", "/api/v1/registry/imports/bulk/"+again.Code+"/start", nil, http.StatusAccepted)
+		jobstest.Drain(t, jobs)
+		if got := bulkGet(t, app, officer, again.Code); got.Status != "done" || got.CreatedRows != 0 {
+			t.Errorf("the repeated upload's import: %s, %d created", got.Status, got.CreatedRows)
+		}
 		if n := countRows(t, app, &registry.Certificate{}, ""); n != certs+3 {
 			t.Errorf("%d certificates after the repeated upload, want %d", n, certs+3)
 		}

@@ -123,6 +123,8 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
+	certification := registry.NewService(g, blobs, nil)
+	certification.SetJobs(engine) // bulk imports run as jobs
 	return services{
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producer.NewStore(g),
@@ -130,7 +132,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 		products:      catalog.NewService(g, badges),
 		photos:        catalog.NewPhotoService(g, blobs),
 		badges:        badges,
-		certification: registry.NewService(g, blobs, nil),
+		certification: certification,
 		orders:        orders,
 		payments: payment.NewService(g, orders, payment.Config{
 			Collection:        payment.Collection{BIN: cfg.CollectionBankBIN, Account: cfg.CollectionAccount, Holder: cfg.CollectionHolder},
