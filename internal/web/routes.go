@@ -36,7 +36,12 @@ func (s *Server) routes() *echo.Echo {
 	csrf := s.plumbing.CSRF()
 	user := kit.RequireUser
 	producerOnly := kit.RequireProducer(s.svc.producers) // a suspended producer only reads
-	officer := kit.RequireRole(account.RoleOfficer)
+	// A commune officer sees their commune's applications at the proposal
+	// stage and records proposals: these routes only.
+	officer := kit.RequireOfficer("/registry", "/registry/applications", "/registry/applications/:code",
+		"/registry/applications/:code/propose", "/registry/applications/:code/remarks", "/registry/applications/:code/documents/:id",
+		"/api/v1/registry/applications", "/api/v1/registry/applications/:code", "/api/v1/registry/applications/:code/propose",
+		"/api/v1/registry/applications/:code/remarks", "/api/v1/registry/applications/:code/audit", "/api/v1/registry/applications/:code/documents/:id")
 	adminOnly := kit.RequireRole(account.RoleAdmin)
 	clears := cat.ClearsCache // a portal write empties the storefront's read cache
 	photoUpload, dossierUpload, bulkUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit), kit.BodyLimit(bulkLimit)
@@ -153,6 +158,7 @@ func (s *Server) routes() *echo.Echo {
 	admins.POST("/producers/:slug/suspend", adm.SuspendProducer)
 	admins.GET("/authorities", adm.Authorities)
 	admins.POST("/authorities/:key", adm.SetAuthority)
+	admins.POST("/officers", adm.CreateOfficer)
 	admins.GET("/settings", ord.AdminSettings)
 	admins.POST("/settings/commission", ord.AdminSetCommission)
 	admins.POST("/settings/shipping", ord.AdminSetShipping)
@@ -244,6 +250,7 @@ func (s *Server) routes() *echo.Echo {
 	// /api/v1/admin.
 	api.GET("/admin/authorities", adm.APIAuthorities, adminOnly)
 	api.PUT("/admin/authorities/:key", adm.APISetAuthority, adminOnly)
+	api.POST("/admin/officers", adm.APICreateOfficer, adminOnly)
 	api.GET("/admin/commission", ord.APICommission, adminOnly)
 	api.PUT("/admin/commission", ord.APISetCommission, adminOnly)
 	api.GET("/admin/shipping-rates", ord.APIShippingRates, adminOnly)
