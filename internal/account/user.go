@@ -50,7 +50,7 @@ type User struct {
 	OfficerLevel        OfficerLevel
 	OfficerProvinceCode *string
 	OfficerCommuneCode  *string // a commune officer's commune (their province is OfficerProvinceCode)
-	Locale              string `gorm:"not null"`
+	Locale              string  `gorm:"not null"`
 	DisabledAt          *time.Time
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
