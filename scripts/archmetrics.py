@@ -22,6 +22,7 @@ OWNER = {
                  "registry_import_scans", "registry_imports", "registry_revocation_proposals", "province_settings",
                  "registry_bulk_imports", "registry_bulk_rows"],
     "order": ["carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"],
+    "review": ["reviews", "review_photos", "review_stats", "review_audit"],
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
     "jobs": ["job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification",
