@@ -26,6 +26,7 @@ type DemoAccount struct {
 	Role     account.Role
 	Level    account.OfficerLevel
 	Province string // officer's province code
+	Commune  string // a commune officer's commune, by full name ("Xã Chi Lăng")
 	Producer string // slug of the producer a producer user belongs to
 }
 
@@ -35,6 +36,7 @@ var DemoAccounts = []DemoAccount{
 	{Email: "admin@example.com", Name: "Quản trị viên", Role: account.RoleAdmin},
 	{Email: "officer@example.com", Name: "Cán bộ Sở NN&MT Lạng Sơn", Role: account.RoleOfficer, Level: account.LevelProvince, Province: region.LangSon},
 	{Email: "central@example.com", Name: "Cán bộ Bộ NN&MT", Role: account.RoleOfficer, Level: account.LevelCentral},
+	{Email: "commune@example.com", Name: "Cán bộ UBND xã Chi Lăng", Role: account.RoleOfficer, Level: account.LevelCommune, Province: region.LangSon, Commune: "Xã Chi Lăng"},
 	{Email: "officer.hanoi@example.com", Name: "Cán bộ Sở NN&MT Hà Nội", Role: account.RoleOfficer, Level: account.LevelProvince, Province: "01"},
 	{Email: "producer@example.com", Name: "Nguyễn Văn Bành", Role: account.RoleProducer, Producer: "htx-dich-vu-va-san-xuat-nong-nghiep-dong-banh"},
 	{Email: "producer2@example.com", Name: "Trần Diệu Hương", Role: account.RoleProducer, Producer: "hkd-tran-dieu-huong"},
@@ -142,8 +144,14 @@ func Demo(ctx context.Context, g *gorm.DB, accounts *account.Service) error {
 		ids[dp.Slug] = p.ID
 	}
 	for _, a := range DemoAccounts {
+		commune := ""
+		if a.Commune != "" {
+			if commune, err = CommuneCode(ctx, g, a.Commune); err != nil {
+				return err
+			}
+		}
 		u, err := accounts.Create(ctx, account.NewUser{Email: a.Email, Name: a.Name, Password: DemoPassword, Role: a.Role,
-			OfficerLevel: a.Level, OfficerProvinceCode: a.Province})
+			OfficerLevel: a.Level, OfficerProvinceCode: a.Province, OfficerCommuneCode: commune})
 		if err != nil {
 			return fmt.Errorf("seed: account %s: %w", a.Email, err)
 		}

@@ -52,6 +52,7 @@ type NewUser struct {
 	// Officer scope, only for RoleOfficer.
 	OfficerLevel        OfficerLevel
 	OfficerProvinceCode string
+	OfficerCommuneCode  string // a commune officer's commune, in OfficerProvinceCode (the caller checks it is)
 }
 
 // Create makes a user. A taken e-mail is errs.ErrConflict.
@@ -78,13 +79,22 @@ func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
 	}
 	if in.Role == RoleOfficer {
 		u.OfficerLevel = in.OfficerLevel
-		if in.OfficerLevel == LevelProvince {
+		switch in.OfficerLevel {
+		case LevelProvince, LevelCommune:
 			if in.OfficerProvinceCode == "" {
 				return User{}, errs.Invalid("province", "validation.required")
 			}
 			code := in.OfficerProvinceCode
 			u.OfficerProvinceCode = &code
-		} else if in.OfficerLevel != LevelCentral {
+			if in.OfficerLevel == LevelCommune {
+				if in.OfficerCommuneCode == "" {
+					return User{}, errs.Invalid("commune", "validation.required")
+				}
+				cc := in.OfficerCommuneCode
+				u.OfficerCommuneCode = &cc
+			}
+		case LevelCentral:
+		default:
 			return User{}, errs.Invalid("officer_level", "validation.oneof")
 		}
 	}
@@ -192,6 +202,17 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
 	if db.IsNotFound(err) {
 		return u, fmt.Errorf("user %q: %w", email, errs.ErrNotFound)
+	}
+	return u, err
+}
+
+// UserByID returns the user with id, or errs.ErrNotFound (a job acting for
+// the user who started it reads them again, disabled or not).
+func (s *Service) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Take(&u, id).Error
+	if db.IsNotFound(err) {
+		return u, fmt.Errorf("user %d: %w", id, errs.ErrNotFound)
 	}
 	return u, err
 }

@@ -30,9 +30,12 @@ func (r Role) Valid() bool {
 // OfficerLevel says where an officer sits.
 type OfficerLevel string
 
-// Officer levels: provincial agriculture departments and the central ministry.
+// Officer levels: commune People's Committees (which check dossiers and
+// propose products to the province, Decision 1489), provincial agriculture
+// departments and the central ministry.
 const (
 	LevelNone     OfficerLevel = ""
+	LevelCommune  OfficerLevel = "commune"
 	LevelProvince OfficerLevel = "province"
 	LevelCentral  OfficerLevel = "central"
 )
@@ -46,7 +49,8 @@ type User struct {
 	Role                Role   `gorm:"not null"`
 	OfficerLevel        OfficerLevel
 	OfficerProvinceCode *string
-	Locale              string `gorm:"not null"`
+	OfficerCommuneCode  *string // a commune officer's commune (their province is OfficerProvinceCode)
+	Locale              string  `gorm:"not null"`
 	DisabledAt          *time.Time
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
@@ -55,7 +59,19 @@ type User struct {
 // IsCentralOfficer reports whether u evaluates at the central (ministry) level.
 func (u User) IsCentralOfficer() bool { return u.Role == RoleOfficer && u.OfficerLevel == LevelCentral }
 
-// OfficerOf reports whether u is a provincial officer of provinceCode.
+// IsCommuneOfficer reports whether u is a commune officer: they see their
+// commune's applications at the proposal stage and nothing else.
+func (u User) IsCommuneOfficer() bool {
+	return u.Role == RoleOfficer && u.OfficerLevel == LevelCommune && u.OfficerCommuneCode != nil
+}
+
+// CommuneOfficerOf reports whether u is a commune officer of communeCode.
+func (u User) CommuneOfficerOf(communeCode string) bool {
+	return u.IsCommuneOfficer() && *u.OfficerCommuneCode == communeCode
+}
+
+// OfficerOf reports whether u is a provincial officer of provinceCode (a
+// commune officer of the province is not: they act only on proposals).
 func (u User) OfficerOf(provinceCode string) bool {
 	return u.Role == RoleOfficer && u.OfficerLevel == LevelProvince &&
 		u.OfficerProvinceCode != nil && *u.OfficerProvinceCode == provinceCode

@@ -41,10 +41,15 @@ func (s *Service) ownApp(ctx context.Context, actor *account.User, code string) 
 }
 
 // officerMayRead reports whether an officer may see application a. Drafts
-// are never an officer's to see.
+// are never an officer's to see; a commune officer sees only their
+// commune's applications at the proposal stage (submitted, or proposed).
 func officerMayRead(actor *account.User, a Application) bool {
 	if a.Status == StatusDraft {
 		return false
+	}
+	if actor.IsCommuneOfficer() {
+		return actor.CommuneOfficerOf(a.CommuneCode) && actor.OfficerProvinceCode != nil && *actor.OfficerProvinceCode == a.ProvinceCode &&
+			(a.Status == StatusSubmitted || a.Status == StatusProposed)
 	}
 	if actor.IsCentralOfficer() {
 		return a.Status == StatusForwarded || a.CentralDecisionID != nil
@@ -69,6 +74,11 @@ func (s *Service) officerApp(ctx context.Context, actor *account.User, code, act
 			return Application{}, aerr
 		}
 		return Application{}, errs.ErrNotFound
+	}
+	if actor.IsCommuneOfficer() && !communeActions[action] {
+		// security: a commune officer reads and proposes, nothing more
+		id := a.ID
+		return Application{}, s.refuse(ctx, actor, action, &id, nil, reasoned(errs.ErrForbidden, "registry.err.commune_only"))
 	}
 	if !officerMayRead(actor, a) {
 		id := a.ID
@@ -137,10 +147,16 @@ func (s *Service) officerReadCert(ctx context.Context, actor *account.User, code
 	return c, nil
 }
 
-// officerProvince is the province a provincial officer acts for, or "" for a central officer.
+// officerProvince is the province a provincial officer acts for, or "" for
+// a central or a commune officer (a commune officer acts for no province:
+// every province-wide list refuses or shows them nothing).
 func officerProvince(actor *account.User) string {
-	if actor.OfficerProvinceCode != nil && !actor.IsCentralOfficer() {
+	if actor.OfficerProvinceCode != nil && actor.OfficerLevel == account.LevelProvince {
 		return *actor.OfficerProvinceCode
 	}
 	return ""
 }
+
+// communeActions are the only application actions of a commune officer.
+var communeActions = map[string]bool{"application.read": true, "application.propose": true, "application.remark": true,
+	"document.read": true, "audit.read": true}

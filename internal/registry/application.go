@@ -51,6 +51,8 @@ type Application struct {
 	SelfPartC             float64
 	PreviousCertificateID *int64
 	ProposalNote          string
+	ProposedBy            *int64 // the officer who proposed it: the commune's, or the province's where the commune has no account
+	ProposedAt            *time.Time
 	CouncilScore          *float64
 	MandatoryPassed       *bool
 	ResultStars           *int

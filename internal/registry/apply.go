@@ -275,6 +275,7 @@ type Detail struct {
 	History     []AuditEntry
 	Certificate *Certificate
 	Council     *Council
+	ProposedBy  string // the proposing officer's e-mail, for officers
 }
 
 // ProducerApplication is one of the actor's own applications; another

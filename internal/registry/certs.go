@@ -134,6 +134,9 @@ func escapeLike(s string) string {
 // Expiring lists the certificates in the officer's scope that are valid
 // today and end within days.
 func (s *Service) Expiring(ctx context.Context, actor *account.User, days int) ([]Certificate, error) {
+	if actor == nil || actor.IsCommuneOfficer() {
+		return nil, errs.ErrForbidden // certificates are the province's business
+	}
 	today := s.today()
 	q := s.db.WithContext(ctx).Where("import_pending = ? AND valid_from <= ? AND valid_until >= ? AND valid_until <= ? AND revoked_on IS NULL AND superseded_on IS NULL",
 		false, today, today, today.AddDays(days))

@@ -44,7 +44,7 @@ type DecisionResult struct {
 // result. All applications move in one transaction: if any is in the wrong
 // state or out of scope, nothing changes.
 func (s *Service) Decide(ctx context.Context, actor *account.User, in DecisionInput) (Decision, []DecisionResult, error) {
-	if actor == nil || actor.Role != account.RoleOfficer {
+	if actor == nil || actor.Role != account.RoleOfficer || actor.IsCommuneOfficer() {
 		return Decision{}, nil, errs.ErrForbidden
 	}
 	// Scope first: an officer outside their province learns nothing else.

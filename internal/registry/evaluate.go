@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -26,9 +27,14 @@ func (s *Service) Queue(ctx context.Context, actor *account.User, f QueueFilter)
 		return nil, errs.Invalid("status", "validation.oneof")
 	}
 	q := s.db.WithContext(ctx).Model(&Application{}).Where("status <> ?", StatusDraft)
-	if actor.IsCentralOfficer() {
+	switch {
+	case actor.IsCommuneOfficer():
+		// Their commune's applications at the proposal stage, nothing else.
+		q = q.Where("province_code = ? AND commune_code = ? AND status IN ?", *actor.OfficerProvinceCode, *actor.OfficerCommuneCode,
+			[]AppStatus{StatusSubmitted, StatusProposed})
+	case actor.IsCentralOfficer():
 		q = q.Where("(status = ? OR central_decision_id IS NOT NULL)", StatusForwarded)
-	} else {
+	default:
 		q = q.Where("province_code = ?", officerProvince(actor))
 	}
 	if f.Status != "" {
@@ -52,10 +58,19 @@ func (s *Service) OfficerApplication(ctx context.Context, actor *account.User, c
 	if err != nil {
 		return d, err
 	}
+	if a.ProposedBy != nil {
+		emails, err := s.accounts.Emails(ctx, []int64{*a.ProposedBy})
+		if err != nil {
+			return d, err
+		}
+		d.ProposedBy = emails[*a.ProposedBy]
+	}
 	return d, s.db.WithContext(ctx).Where("application_id = ?", a.ID).Order("id").Find(&d.History).Error
 }
 
-// Propose records the commune's check of the dossier and its proposal.
+// Propose records the commune's check of the dossier and its proposal, and
+// who proposed: the commune's officer, or a provincial officer where the
+// commune has no account yet.
 func (s *Service) Propose(ctx context.Context, actor *account.User, code, note string) (Application, error) {
 	a, err := s.officerApp(ctx, actor, code, "application.propose")
 	if err != nil {
@@ -66,7 +81,8 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, code, note s
 	}
 	before := snapApp(a)
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := moveApp(tx, &a, StatusProposed, []AppStatus{StatusSubmitted}, map[string]any{"proposal_note": note}); err != nil {
+		if err := moveApp(tx, &a, StatusProposed, []AppStatus{StatusSubmitted},
+			map[string]any{"proposal_note": note, "proposed_by": actor.ID, "proposed_at": time.Now().UTC()}); err != nil {
 			return err
 		}
 		return audit(tx, actor, "application.propose", "ok", &a.ID, nil, before, snapApp(a), note)

@@ -97,37 +97,118 @@ func levelRank(l AuthorityLevel) int {
 //     its authority's number space;
 //   - every refusal is audited.
 func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Import) (Certificate, error) {
-	const action = "certificate.import"
-	if actor == nil || (actor.Role != account.RoleOfficer && actor.Role != account.RoleAdmin) {
-		return Certificate{}, errs.ErrForbidden
+	return s.importHistoric(ctx, actor, in, nil)
+}
+
+// ImportPlan is what an import would record, as the dry run shows it.
+type ImportPlan struct {
+	Producer      producer.Producer
+	AuthorityID   int64
+	AuthorityName string // as it would be printed
+	Number        string // as it would be stored (derived when the paper has none)
+	Supersedes    string // the code of the certificate it would replace
+	ValidUntil    day.Date
+}
+
+// NumberKey is the key the plan's number is unique on within its authority.
+func (p ImportPlan) NumberKey() string { return NumberKey(p.Number) }
+
+// CheckImport is the dry run of ImportHistoric: the same checks, in the
+// same code, writing nothing (no certificate, no audit entry). It returns
+// what the import would record, or the error ImportHistoric would answer.
+func (s *Service) CheckImport(ctx context.Context, actor *account.User, in Import) (ImportPlan, error) {
+	if !mayImport(actor) {
+		return ImportPlan{}, errs.ErrForbidden
 	}
+	pr, err := s.prepareImport(ctx, actor, &in)
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	plan := ImportPlan{Producer: pr.producer, AuthorityID: pr.auth.ID, AuthorityName: in.AuthorityName, Number: in.Number, ValidUntil: ValidUntilFor(in.DecisionDate)}
+	if pr.old != nil {
+		plan.Supersedes = pr.old.Code
+	}
+	return plan, nil
+}
+
+func mayImport(actor *account.User) bool {
+	return actor != nil && (actor.Role == account.RoleOfficer || actor.Role == account.RoleAdmin)
+}
+
+// isRefusal reports whether err is a refusal of the input (a rule broken)
+// rather than a failure to read the database: refusals are audited.
+func isRefusal(err error) bool {
+	_, ok := errs.AsValidation(err)
+	return ok || errs.Reason(err) != ""
+}
+
+// preparedImport is what the checks found: the producer, the authority,
+// and the certificate the import replaces.
+type preparedImport struct {
+	producer producer.Producer
+	auth     Authority
+	old      *Certificate
+}
+
+// prepareImport runs every rule of an import on in (normalising its number
+// and issuer name in place) and writes nothing. Its refusals are not yet
+// audited: ImportHistoric audits them, the dry run does not.
+func (s *Service) prepareImport(ctx context.Context, actor *account.User, in *Import) (preparedImport, error) {
+	var pr preparedImport
 	g := s.db.WithContext(ctx)
-	p, err := s.importProducer(ctx, in)
+	p, err := s.importProducer(ctx, *in)
 	if err != nil {
-		return Certificate{}, s.refuse(ctx, actor, action, nil, nil, err)
+		return pr, err
 	}
+	pr.producer = p
 	if err := importScope(actor, in.Level, p.ProvinceCode); err != nil {
-		return Certificate{}, s.refuse(ctx, actor, action, nil, nil, err)
+		return pr, err
 	}
-	auth, err := authorityFor(g, in.Level, p.ProvinceCode)
+	if pr.auth, err = authorityFor(g, in.Level, p.ProvinceCode); err != nil {
+		return pr, err
+	}
+	fe, err := s.checkImport(g, in, p, pr.auth)
 	if err != nil {
-		return Certificate{}, err
+		return pr, err
 	}
-	fe, err := s.checkImport(g, &in, p, auth)
-	if err != nil {
-		return Certificate{}, err
-	}
-	var old *Certificate
 	if in.SupersededCode != "" && fe == nil {
-		o, err := s.importSuperseded(g, actor, in, p)
+		o, err := s.importSuperseded(g, actor, *in, p)
 		if err != nil {
-			return Certificate{}, s.refuse(ctx, actor, action, nil, nil, err)
+			return pr, err
 		}
-		old = &o
+		pr.old = &o
 	}
 	if fe != nil {
-		return Certificate{}, s.refuse(ctx, actor, action, nil, nil, &errs.ValidationError{Fields: fe})
+		return pr, &errs.ValidationError{Fields: fe}
 	}
+	// The number's constraint refuses a duplicate anyway (and settles a
+	// race); asking first lets the dry run say so too.
+	var n int64
+	if err := g.Model(&Certificate{}).Where("authority_id = ? AND number_key = ?", pr.auth.ID, NumberKey(in.Number)).Count(&n).Error; err != nil {
+		return pr, err
+	}
+	if n > 0 {
+		return pr, reasoned(errs.ErrConflict, "registry.err.number_exists")
+	}
+	return pr, nil
+}
+
+// importHistoric is ImportHistoric; onCreate, when given, runs in the
+// transaction that creates the certificate (a bulk import marks its row
+// done in it, so a retried job never imports a row twice).
+func (s *Service) importHistoric(ctx context.Context, actor *account.User, in Import, onCreate func(tx *gorm.DB, c Certificate) error) (Certificate, error) {
+	const action = "certificate.import"
+	if !mayImport(actor) {
+		return Certificate{}, errs.ErrForbidden
+	}
+	pr, err := s.prepareImport(ctx, actor, &in)
+	if err != nil {
+		if isRefusal(err) {
+			return Certificate{}, s.refuse(ctx, actor, action, nil, nil, err)
+		}
+		return Certificate{}, err
+	}
+	p, auth, old := pr.producer, pr.auth, pr.old
 	addr := strings.TrimSpace(in.OwnerAddress)
 	if addr == "" {
 		if addr, err = ownerAddress(ctx, s.regions, p); err != nil {
@@ -158,7 +239,13 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 		if err := tx.Create(&rec).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, action, "ok", nil, &c.ID, nil, snapCert(c), in.DecisionNo+" ("+auth.Name+"): pending a second officer's confirmation")
+		if err := audit(tx, actor, action, "ok", nil, &c.ID, nil, snapCert(c), in.DecisionNo+" ("+auth.Name+"): pending a second officer's confirmation"); err != nil {
+			return err
+		}
+		if onCreate != nil {
+			return onCreate(tx, c)
+		}
+		return nil
 	})
 	if err != nil && errs.Reason(err) != "" {
 		return Certificate{}, s.refuse(ctx, actor, action, nil, nil, err)
@@ -170,7 +257,7 @@ func (s *Service) ImportHistoric(ctx context.Context, actor *account.User, in Im
 // malformed body, a score with three decimals) and returns err, so that
 // every refused import is in the audit log.
 func (s *Service) RefuseImport(ctx context.Context, actor *account.User, err error) error {
-	if actor == nil || (actor.Role != account.RoleOfficer && actor.Role != account.RoleAdmin) {
+	if !mayImport(actor) {
 		return errs.ErrForbidden
 	}
 	return s.refuse(ctx, actor, "certificate.import", nil, nil, err)

@@ -126,7 +126,7 @@ type PendingImport struct {
 // province's province and district imports for its officers, central
 // imports for central officers. Oldest first.
 func (s *Service) PendingImports(ctx context.Context, actor *account.User) ([]PendingImport, error) {
-	if actor == nil || actor.Role != account.RoleOfficer {
+	if actor == nil || actor.Role != account.RoleOfficer || actor.IsCommuneOfficer() {
 		return nil, errs.ErrForbidden
 	}
 	type row struct {

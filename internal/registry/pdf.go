@@ -41,24 +41,56 @@ const (
 	marginX      = 20.0
 )
 
+// CertificatePage is one certificate to print: its verification, the PNG
+// of its QR code, its verify URL and the words in the reader's language.
+type CertificatePage struct {
+	V     Verification
+	QR    []byte
+	URL   string
+	Words PDFText
+}
+
 // CertificatePDF renders an A4 certificate in the form of an official
 // document, with its QR code (a PNG of the verify URL), and returns the PDF
 // bytes. A certificate that is not valid today carries t.Watermark
 // diagonally across the page, so a printout can never pass for a valid one.
 func CertificatePDF(v Verification, qrPNG []byte, verifyURL string, t PDFText) ([]byte, error) {
+	return CertificatesPDF(v.Certificate.ProductName+" – OCOP "+v.Certificate.Number, []CertificatePage{{V: v, QR: qrPNG, URL: verifyURL, Words: t}})
+}
+
+// CertificatesPDF renders each certificate on its own A4 page of one PDF
+// (a decision's annex printed at once), each page exactly as CertificatePDF
+// draws it alone.
+func CertificatesPDF(title string, pages []CertificatePage) ([]byte, error) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle(title, true)
+	if len(pages) > 0 {
+		pdf.SetAuthor(pages[0].V.Certificate.AuthorityName, true)
+	}
+	pdf.AddUTF8FontFromBytes("dejavu", "", fontRegular)
+	pdf.AddUTF8FontFromBytes("dejavu", "B", fontBold)
+	pdf.SetMargins(marginX, 20, marginX)
+	pdf.SetAutoPageBreak(false, 0)
+	for i, p := range pages {
+		drawCertificate(pdf, p, fmt.Sprintf("qr%d", i))
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// drawCertificate adds one page holding the certificate of p; qrName names
+// its QR image in the document.
+func drawCertificate(pdf *fpdf.Fpdf, p CertificatePage, qrName string) {
+	v, qrPNG, verifyURL, t := p.V, p.QR, p.URL, p.Words
 	c := v.Certificate
 	date := t.Date
 	if date == nil {
 		date = func(d day.Date) string { return d.VN() }
 	}
 	lh := LetterheadOf(c)
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle(c.ProductName+" – OCOP "+c.Number, true)
-	pdf.SetAuthor(c.AuthorityName, true)
-	pdf.AddUTF8FontFromBytes("dejavu", "", fontRegular)
-	pdf.AddUTF8FontFromBytes("dejavu", "B", fontBold)
-	pdf.SetMargins(marginX, 20, marginX)
-	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddPage()
 	pdf.SetDrawColor(180, 40, 40)
 	pdf.SetLineWidth(1.2)
@@ -117,8 +149,8 @@ func CertificatePDF(v Verification, qrPNG []byte, verifyURL string, t PDFText) (
 	signature(pdf, lh)
 	if len(qrPNG) > 0 {
 		opt := fpdf.ImageOptions{ImageType: "PNG"}
-		pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qrPNG))
-		pdf.ImageOptions("qr", 28, 208, 42, 42, false, opt, 0, "")
+		pdf.RegisterImageOptionsReader(qrName, opt, bytes.NewReader(qrPNG))
+		pdf.ImageOptions(qrName, 28, 208, 42, 42, false, opt, 0, "")
 	}
 	pdf.SetXY(marginX, 262)
 	pdf.SetFont("dejavu", "", 8.5)
@@ -127,11 +159,6 @@ func CertificatePDF(v Verification, qrPNG []byte, verifyURL string, t PDFText) (
 	if t.Watermark != "" {
 		watermark(pdf, t.Watermark)
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // header draws the issuer (left) and the national header (right), each

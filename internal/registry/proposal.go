@@ -75,7 +75,7 @@ type ProposalView struct {
 // central officer every province's, a provincial officer their province's.
 // code narrows to one certificate ("" = all).
 func (s *Service) RevocationProposals(ctx context.Context, actor *account.User, code string) ([]ProposalView, error) {
-	if actor == nil || actor.Role != account.RoleOfficer {
+	if actor == nil || actor.Role != account.RoleOfficer || actor.IsCommuneOfficer() {
 		return nil, errs.ErrForbidden
 	}
 	q := s.db.WithContext(ctx).Table("registry_revocation_proposals p").

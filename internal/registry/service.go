@@ -30,6 +30,7 @@ type Service struct {
 	accounts  *account.Service
 	products  Products
 	today     func() day.Date
+	jobs      Jobs // the job engine; nil: a bulk import runs in the request that starts it
 }
 
 // Products is what the registry asks of the catalogue, which owns the

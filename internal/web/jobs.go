@@ -9,6 +9,7 @@ import (
 
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/jobs"
+	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/webhook"
 )
 
@@ -31,6 +32,7 @@ func (s *Server) newEngine() (*jobs.Engine, error) {
 func (s *Server) RegisterJobs(e *jobs.Engine) {
 	river.AddWorker(e.Workers(), payment.NewCallWorker(s.svc.payments))
 	river.AddWorker(e.Workers(), webhook.NewWorker(s.svc.webhooks))
+	river.AddWorker(e.Workers(), registry.NewBulkImportWorker(s.svc.certification))
 	e.Sweep("registry.expiries", 6*time.Hour, func(ctx context.Context) error {
 		_, err := s.svc.certification.SweepExpiries(ctx)
 		return err

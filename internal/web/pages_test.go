@@ -82,6 +82,9 @@ func TestDemoAccountsLand(t *testing.T) {
 				b := app.Browser()
 				res := b.Post("/login", "/login", url.Values{"email": {a.Email}, "password": {seed.DemoPassword}})
 				w := want[a.Role]
+				if a.Level == account.LevelCommune {
+					w.path, w.text = "/registry/applications", "Hồ sơ đánh giá"
+				}
 				if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != w.path {
 					t.Fatalf("sign in: %d to %q, want 303 to %q", res.StatusCode, res.Header.Get("Location"), w.path)
 				}

@@ -7,6 +7,7 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/registry/importfile"
 	"github.com/chocop/ocop/internal/review"
 	"github.com/chocop/ocop/internal/web/kit"
 )
@@ -17,6 +18,9 @@ const (
 	photoLimit   = catalog.MaxPhotoBytes + 64<<10                  // one photo
 	dossierLimit = registry.MaxDocumentSize + 64<<10               // one dossier file and the form around it
 	reviewLimit  = review.MaxPhotos*catalog.MaxPhotoBytes + 64<<10 // a review's photos and text
+	// A bulk import file: a little over its 5 MB limit still comes in, so
+	// that the officer reads why it is refused rather than a bare 413.
+	bulkLimit = importfile.MaxBytes + 1<<20
 )
 
 // routes is the route table: every route of every area, grouped by URL.
@@ -34,10 +38,16 @@ func (s *Server) routes() *echo.Echo {
 	csrf := s.plumbing.CSRF()
 	user := kit.RequireUser
 	producerOnly := kit.RequireProducer(s.svc.producers) // a suspended producer only reads
-	officer := kit.RequireRole(account.RoleOfficer)
+	// A commune officer sees their commune's applications at the proposal
+	// stage and records proposals: these routes only.
+	officer := kit.RequireOfficer("/registry", "/registry/applications", "/registry/applications/:code",
+		"/registry/applications/:code/propose", "/registry/applications/:code/remarks", "/registry/applications/:code/documents/:id",
+		"/api/v1/registry/applications", "/api/v1/registry/applications/:code", "/api/v1/registry/applications/:code/propose",
+		"/api/v1/registry/applications/:code/remarks", "/api/v1/registry/applications/:code/audit", "/api/v1/registry/applications/:code/documents/:id")
 	adminOnly := kit.RequireRole(account.RoleAdmin)
 	clears := cat.ClearsCache // a portal write empties the storefront's read cache
-	photoUpload, dossierUpload, reviewUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit), kit.BodyLimit(reviewLimit)
+	photoUpload, dossierUpload, reviewUpload, bulkUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit), kit.BodyLimit(reviewLimit),
+		kit.BodyLimit(bulkLimit)
 
 	// Operations and files. No session, no CSRF. /metrics is not here: it
 	// has a listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
@@ -144,6 +154,9 @@ func (s *Server) routes() *echo.Echo {
 	officers.POST("/applications/:code/scores", reg.Score)
 	officers.POST("/applications/:code/remarks", reg.Remark)
 	officers.GET("/applications/:code/documents/:id", reg.DownloadDocument)
+	officers.GET("/decisions", reg.DecisionsPage)
+	officers.GET("/decisions/annex", reg.DecisionAnnexPage)
+	officers.GET("/decisions/annex.pdf", reg.DecisionPDF)
 	officers.GET("/decisions/new", reg.DecisionPage)
 	officers.POST("/decisions", reg.Decide)
 	officers.GET("/certificates", reg.CertificatesPage)
@@ -153,6 +166,13 @@ func (s *Server) routes() *echo.Echo {
 	officers.POST("/certificates/:code/revocation-proposals", reg.ProposeRevocation)
 	officers.GET("/proposals", reg.ProposalsPage)
 	officers.GET("/imports", reg.ImportsPage)
+	officers.GET("/imports/template/:format", reg.BulkTemplate)
+	officers.GET("/imports/bulk", reg.BulkPage)
+	e.POST("/registry/imports/bulk", reg.BulkCheck, bulkUpload, authn, csrf, officer)
+	officers.GET("/imports/bulk/:code", reg.BulkBatchPage)
+	officers.GET("/imports/bulk/:code/progress", reg.BulkProgress)
+	officers.POST("/imports/bulk/:code/start", reg.BulkStart)
+	e.POST("/registry/imports/confirm", reg.ConfirmBatch, dossierUpload, authn, csrf, officer)
 	// The scan of the original decision comes with the confirmation: a dossier-sized body limit.
 	e.POST("/registry/imports/:code/confirm", reg.ConfirmImport, dossierUpload, authn, csrf, officer)
 
@@ -163,6 +183,7 @@ func (s *Server) routes() *echo.Echo {
 	admins.POST("/producers/:slug/suspend", adm.SuspendProducer)
 	admins.GET("/authorities", adm.Authorities)
 	admins.POST("/authorities/:key", adm.SetAuthority)
+	admins.POST("/officers", adm.CreateOfficer)
 	admins.GET("/settings", ord.AdminSettings)
 	admins.POST("/settings/commission", ord.AdminSetCommission)
 	admins.POST("/settings/shipping", ord.AdminSetShipping)
@@ -255,6 +276,8 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/registry/applications/:code/scores", reg.APIScore, officer)
 	api.GET("/registry/applications/:code/audit", reg.APIApplicationAudit, officer)
 	api.GET("/registry/applications/:code/documents/:id", reg.DownloadDocument, officer)
+	api.GET("/registry/decisions", reg.APIDecisions, officer)
+	api.GET("/registry/decisions/annex", reg.APIDecisionAnnex, officer)
 	api.POST("/registry/decisions", reg.APIDecide, officer)
 	api.GET("/registry/certificates/expiring", reg.APIExpiring, officer)
 	api.GET("/registry/certificates/:code/audit", reg.APICertificateAudit, officer)
@@ -264,10 +287,15 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/registry/certificates/import", reg.APIImport, kit.RequireRole(account.RoleOfficer, account.RoleAdmin))
 	api.GET("/registry/imports", reg.APIPendingImports, officer)
 	e.POST("/api/v1/registry/certificates/:code/import/confirm", reg.APIConfirmImport, dossierUpload, authn, officer)
+	e.POST("/api/v1/registry/imports/bulk", reg.APIBulkCheck, bulkUpload, authn, officer)
+	api.GET("/registry/imports/bulk/:code", reg.APIBulk, officer)
+	api.POST("/registry/imports/bulk/:code/start", reg.APIBulkStart, officer)
+	e.POST("/api/v1/registry/imports/confirm", reg.APIConfirmBatch, dossierUpload, authn, officer)
 
 	// /api/v1/admin.
 	api.GET("/admin/authorities", adm.APIAuthorities, adminOnly)
 	api.PUT("/admin/authorities/:key", adm.APISetAuthority, adminOnly)
+	api.POST("/admin/officers", adm.APICreateOfficer, adminOnly)
 	api.GET("/admin/commission", ord.APICommission, adminOnly)
 	api.PUT("/admin/commission", ord.APISetCommission, adminOnly)
 	api.GET("/admin/shipping-rates", ord.APIShippingRates, adminOnly)

@@ -139,6 +139,8 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 	badges := registry.NewBadgeStore(g)
 	producers, regions := producer.NewStore(g), region.NewStore(g)
 	products, photos := catalog.NewService(g, badges), catalog.NewPhotoService(g, blobs)
+	certification := registry.NewService(g, blobs, nil)
+	certification.SetJobs(engine) // bulk imports run as jobs
 	return services{
 		webhooks:      webhook.NewService(g, engine),
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
@@ -148,7 +150,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 		photos:        photos,
 		reviews:       review.NewService(g, photos, products),
 		badges:        badges,
-		certification: registry.NewService(g, blobs, nil),
+		certification: certification,
 		orders:        orders,
 		payments: payment.NewService(g, orders, payment.Config{
 			Collection:        payment.Collection{BIN: cfg.CollectionBankBIN, Account: cfg.CollectionAccount, Holder: cfg.CollectionHolder},

@@ -37,6 +37,7 @@ type userJSON struct {
 	Locale              string `json:"locale"`
 	OfficerLevel        string `json:"officer_level,omitempty"`
 	OfficerProvinceCode string `json:"officer_province_code,omitempty"`
+	OfficerCommuneCode  string `json:"officer_commune_code,omitempty"`
 	ProducerSlug        string `json:"producer_slug,omitempty"`
 }
 
@@ -44,6 +45,9 @@ func (h *Handlers) userView(c echo.Context, u account.User) userJSON {
 	v := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Locale: u.Locale, OfficerLevel: string(u.OfficerLevel)}
 	if u.OfficerProvinceCode != nil {
 		v.OfficerProvinceCode = *u.OfficerProvinceCode
+	}
+	if u.OfficerCommuneCode != nil {
+		v.OfficerCommuneCode = *u.OfficerCommuneCode
 	}
 	if u.Role == account.RoleProducer {
 		if p, err := h.Producers.OfUser(c.Request().Context(), u.ID); err == nil {

@@ -91,6 +91,9 @@ func landingFor(u account.User) string {
 	case account.RoleProducer:
 		return "/portal"
 	case account.RoleOfficer:
+		if u.IsCommuneOfficer() {
+			return "/registry/applications" // the commune's work: proposals
+		}
 		return "/registry"
 	case account.RoleAdmin:
 		return "/admin"

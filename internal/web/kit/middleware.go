@@ -158,6 +158,27 @@ func RequireRole(roles ...account.Role) echo.MiddlewareFunc {
 	}
 }
 
+// RequireOfficer lets officers through, but a commune officer only to the
+// routes named in communeRoutes (Echo route paths, such as
+// "/registry/applications/:code"): every other officer route is 403 for
+// them, including routes added later (deny by default). The registry
+// service checks their scope again on each action.
+func RequireOfficer(communeRoutes ...string) echo.MiddlewareFunc {
+	allowed := make(map[string]bool, len(communeRoutes))
+	for _, r := range communeRoutes {
+		allowed[r] = true
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return RequireUser(func(c echo.Context) error {
+			u := UserOf(c)
+			if u.Role != account.RoleOfficer || (u.IsCommuneOfficer() && !allowed[c.Path()]) {
+				return errs.ErrForbidden
+			}
+			return next(c)
+		})
+	}
+}
+
 // Timeout bounds each request's context, so a slow query cannot hold a
 // connection forever.
 func Timeout(d time.Duration) echo.MiddlewareFunc {

@@ -23,6 +23,10 @@ type registryView struct {
 func (h *Handlers) Home(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := kit.UserOf(c)
+	if u.IsCommuneOfficer() {
+		// A commune's work is its queue of proposals; the province's figures are not theirs.
+		return c.Redirect(http.StatusSeeOther, "/registry/applications")
+	}
 	v := registryView{Central: u.IsCentralOfficer(), Stars: []int{5, 4, 3}, Statuses: []string{"submitted", "proposed", "scored", "forwarded", "decided"}}
 	code := ""
 	if !v.Central && u.OfficerProvinceCode != nil {

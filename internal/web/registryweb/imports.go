@@ -110,7 +110,8 @@ func (h *Handlers) APIConfirmImport(c echo.Context) error {
 }
 
 type importsView struct {
-	Items []pendingImportJSON
+	Items   []pendingImportJSON
+	Results []confirmResultJSON // of a batch confirmation just made
 }
 
 // ImportsPage is the officers' page of imports waiting for a second officer.

@@ -183,6 +183,7 @@ func (h *Handlers) QueuePage(c echo.Context) error {
 type officerAppView struct {
 	App      applicationJSON
 	Central  bool
+	Commune  bool   // a commune officer: proposes, never scores
 	Criteria string // the criteria version in force today: the only one a sheet may use
 }
 
@@ -192,7 +193,7 @@ func (h *Handlers) ApplicationPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := officerAppView{App: h.detailJSON(d, h.Registry.Today()), Central: kit.UserOf(c).IsCentralOfficer()}
+	v := officerAppView{App: h.detailJSON(d, h.Registry.Today()), Central: kit.UserOf(c).IsCentralOfficer(), Commune: kit.UserOf(c).IsCommuneOfficer()}
 	v.Criteria, _ = registry.CriteriaOn(h.Registry.Today()) // not an error: false (before 2019) leaves the default sheet
 	v.App.History = h.translateNotes(kit.LangOf(c), v.App.History)
 	return h.Render(c, http.StatusOK, "registry_application", v)

@@ -253,12 +253,26 @@ func (h *Handlers) CertificatePDF(c echo.Context) error {
 		}
 		return err
 	}
-	url := h.verifyURL(v.Certificate.Code)
-	png, err := qr.PNG(url, 512)
+	page, err := h.certificatePage(kit.LangOf(c), v)
 	if err != nil {
 		return err
 	}
-	lang := kit.LangOf(c)
+	pdf, err := registry.CertificatesPDF(v.Certificate.ProductName+" – OCOP "+v.Certificate.Number, []registry.CertificatePage{page})
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="ocop-`+v.Certificate.Code+`.pdf"`)
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// certificatePage is what the PDF prints of v in lang: one page of
+// CertificatesPDF (the certificate's own PDF, or a decision's annex).
+func (h *Handlers) certificatePage(lang string, v registry.Verification) (registry.CertificatePage, error) {
+	url := h.verifyURL(v.Certificate.Code)
+	png, err := qr.PNG(url, 512)
+	if err != nil {
+		return registry.CertificatePage{}, err
+	}
 	t := func(k string) string { return h.Msgs.T(lang, k) }
 	status := t("verify.status." + string(v.Status))
 	if !v.StatusSince.IsZero() {
@@ -281,10 +295,5 @@ func (h *Handlers) CertificatePDF(c echo.Context) error {
 			text.LatestStatus += " — " + t("verify.since") + " " + v.LatestSince.Local(lang)
 		}
 	}
-	pdf, err := registry.CertificatePDF(v, png, url, text)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `inline; filename="ocop-`+v.Certificate.Code+`.pdf"`)
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
+	return registry.CertificatePage{V: v, QR: png, URL: url, Words: text}, nil
 }

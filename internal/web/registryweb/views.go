@@ -26,6 +26,8 @@ type applicationJSON struct {
 	ResultStars         *int             `json:"result_stars"`
 	NoCertificateReason string           `json:"no_certificate_reason,omitempty"`
 	CertificateCode     string           `json:"certificate_code,omitempty"`
+	ProposedBy          string           `json:"proposed_by,omitempty"` // officers only
+	ProposedAt          string           `json:"proposed_at,omitempty"`
 	Documents           []documentJSON   `json:"documents,omitempty"`
 	ScoreSheets         []sheetJSON      `json:"score_sheets,omitempty"`
 	History             []auditJSON      `json:"history,omitempty"`
@@ -136,14 +138,19 @@ func appsJSON(as []registry.Application) []applicationJSON {
 
 // appJSON is one application as the API shows it.
 func appJSON(a registry.Application) applicationJSON {
-	return applicationJSON{Code: a.Code, Kind: string(a.Kind), Status: string(a.Status), ProductName: a.ProductName, ProductID: a.ProductID,
+	out := applicationJSON{Code: a.Code, Kind: string(a.Kind), Status: string(a.Status), ProductName: a.ProductName, ProductID: a.ProductID,
 		GroupCode: a.GroupCode, Description: a.Description, ProvinceCode: a.ProvinceCode, CommuneCode: a.CommuneCode,
 		SelfAssessment: selfJSON{a.SelfPartA, a.SelfPartB, a.SelfPartC}, CouncilScore: a.CouncilScore, ResultStars: a.ResultStars,
 		NoCertificateReason: a.NoCertificateReason}
+	if a.ProposedAt != nil {
+		out.ProposedAt = a.ProposedAt.UTC().Format(time.RFC3339)
+	}
+	return out
 }
 
 func (h *Handlers) detailJSON(d registry.Detail, on day.Date) applicationJSON {
 	out := appJSON(d.Application)
+	out.ProposedBy = d.ProposedBy
 	for _, doc := range d.Documents {
 		out.Documents = append(out.Documents, documentJSON{doc.ID, doc.Kind, doc.FileName, doc.ContentType, doc.Size, doc.Sha256})
 	}
