@@ -5,8 +5,10 @@ package money
 import "strconv"
 
 // VND formats an amount for people the Vietnamese way: 150000 → "150.000 ₫".
+// The space is a no-break space (U+00A0), so "₫" never wraps onto a line of
+// its own on a narrow screen.
 func VND(amount int64) string {
-	return Group(amount) + " ₫"
+	return Group(amount) + "\u00a0₫"
 }
 
 // Group writes amount with "." as the thousands separator.
