@@ -31,10 +31,11 @@ JAR=$WORK/cookies
 csrf() { curl -s -b "$JAR" -c "$JAR" "$BASE$1" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1; }
 curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "_csrf=$(csrf /login)" \
   --data-urlencode email=shopper@example.com --data-urlencode password=ocop-demo "$BASE/login"
-PRODUCT=$(curl -s "$BASE/api/v1/products?limit=1" | sed -n 's/.*"slug":"\([^"]*\)".*/\1/p' | head -1)
-VARIANT=$(curl -s "$BASE/api/v1/products/$PRODUCT" | sed -n 's/.*"variants":\[{"id":\([0-9]*\).*/\1/p' | head -1)
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(eval("(j)=>"+process.argv[1])(JSON.parse(s))))' "$1"; }
+PRODUCT=$(curl -s "$BASE/api/v1/products?limit=1" | json 'j.items[0].slug')
+VARIANT=$(curl -s "$BASE/api/v1/products/$PRODUCT" | json 'j.variants[0].id')
 curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "_csrf=$(csrf /cart)" -d variant_id="$VARIANT" -d quantity=1 "$BASE/cart/items"
-CERT=$(curl -s "$BASE/api/v1/certificates?limit=1" | sed -n 's/.*"code":"\([^"]*\)".*/\1/p' | head -1)
+CERT=$(curl -s "$BASE/api/v1/certificates?limit=1" | json 'j.items[0].code')
 COOKIE=$(awk '!/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
 
 # --headless etc. as Debian's Chromium needs them here; the flags after it
