@@ -146,7 +146,7 @@ func (s *Server) newAreas() {
 		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled}
 	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}
 	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Registry: svc.certification,
-		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000)}
+		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, s.cfg.ReadCacheBytes)}
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}

@@ -32,6 +32,9 @@ type Config struct {
 	Env         Env    // OCOP_ENV: dev or prod
 	LogLevel    string // OCOP_LOG_LEVEL: debug, info, warn, error
 	DataDir     string // OCOP_DATA_DIR: uploads and other files on local disk
+	// ReadCacheBytes bounds the public read cache (OCOP_READ_CACHE_MB, in
+	// MiB; 0 turns caching off).
+	ReadCacheBytes int64
 
 	PaymentTTL          time.Duration // OCOP_PAYMENT_TTL: how long an unpaid order group holds stock
 	StripeSecretKey     string        `secret:"true"` // OCOP_STRIPE_SECRET_KEY
@@ -116,6 +119,17 @@ func Load(getenv Getenv) (Config, error) {
 		c.DBMaxConns = n
 	}
 	c.ShutdownTimeout = dur("OCOP_SHUTDOWN_TIMEOUT", "15s")
+	// The read cache is bounded in bytes so a flood of distinct queries
+	// cannot grow the process. 16 MiB holds hundreds of product pages and
+	// thousands of lists, more than five seconds of traffic ask for, and
+	// keeps a flooded instance under 120 MiB (docs/performance.md): the
+	// garbage collector lets the heap reach twice what is live.
+	cacheMB := or(getenv("OCOP_READ_CACHE_MB"), "16")
+	if n, err := strconv.Atoi(cacheMB); err != nil || n < 0 || n > 65536 {
+		bad("OCOP_READ_CACHE_MB", "a whole number of MiB from 0 (no cache) to 65536", cacheMB)
+	} else {
+		c.ReadCacheBytes = int64(n) << 20
+	}
 
 	if c.Env != EnvDev && c.Env != EnvProd {
 		bad("OCOP_ENV", "dev or prod", string(c.Env))
