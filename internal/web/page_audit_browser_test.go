@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chocop/ocop/internal/web/browsertest"
 	"github.com/chocop/ocop/internal/web/webtest"
@@ -21,6 +22,11 @@ var auditSizes = []struct{ w, h int64 }{{390, 844}, {1366, 768}}
 func TestEveryPageFitsAPhoneAndPassesAxe(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		visits := pageVisits(t, app, walkSetup(t, app))
+		// Hundreds of page loads on a shared, busy machine: one slow load is
+		// not a finding, so each step may take longer than a journey's.
+		old := browsertest.Timeout
+		browsertest.Timeout = time.Minute
+		t.Cleanup(func() { browsertest.Timeout = old })
 		b := browsertest.New(t, app.HTTP.URL)
 		byAccount := map[string][]visit{}
 		var order []string
