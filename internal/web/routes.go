@@ -7,14 +7,16 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/review"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // Upload routes sit outside the 1 MiB groups, with a body limit fit for
 // what they take. A photo is the largest body any route accepts.
 const (
-	photoLimit   = catalog.MaxPhotoBytes + 64<<10    // one photo
-	dossierLimit = registry.MaxDocumentSize + 64<<10 // one dossier file and the form around it
+	photoLimit   = catalog.MaxPhotoBytes + 64<<10                  // one photo
+	dossierLimit = registry.MaxDocumentSize + 64<<10               // one dossier file and the form around it
+	reviewLimit  = review.MaxPhotos*catalog.MaxPhotoBytes + 64<<10 // a review's photos and text
 )
 
 // routes is the route table: every route of every area, grouped by URL.
@@ -26,7 +28,7 @@ const (
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
-	auth, cat, reg, ord, adm := s.auth, s.cat, s.reg, s.ord, s.adm
+	auth, cat, reg, ord, adm, rev, sta := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev, s.sta
 
 	authn := kit.Authenticate(s.svc.accounts)
 	csrf := s.plumbing.CSRF()
@@ -35,7 +37,7 @@ func (s *Server) routes() *echo.Echo {
 	officer := kit.RequireRole(account.RoleOfficer)
 	adminOnly := kit.RequireRole(account.RoleAdmin)
 	clears := cat.ClearsCache // a portal write empties the storefront's read cache
-	photoUpload, dossierUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit)
+	photoUpload, dossierUpload, reviewUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit), kit.BodyLimit(reviewLimit)
 
 	// Operations and files. No session, no CSRF. /metrics is not here: it
 	// has a listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
@@ -74,6 +76,12 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/verify/:code/certificate.pdf", reg.CertificatePDF)
 	pages.GET("/verify/:code/scan", reg.CertificateScan) // the scanned paper decision of a confirmed import
 
+	// Public statistics: the page's address names its language; each table's CSV beside it.
+	pages.GET("/thong-ke", sta.PublicVI)
+	pages.GET("/thong-ke/:table", sta.CSVVI)
+	pages.GET("/stats", sta.PublicEN)
+	pages.GET("/stats/:table", sta.CSVEN)
+
 	pages.GET("/cart", ord.CartPage)
 	pages.POST("/cart/items", ord.CartAdd)
 	pages.POST("/cart/items/:variant_id", ord.CartSet)
@@ -85,6 +93,10 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/orders/:code/qr.png", ord.OrderQR, user)
 	pages.POST("/orders/:code/cancel", ord.OrderCancel, user)
 	pages.POST("/orders/:code/pay", ord.OrderPay, user)
+	pages.GET("/orders/:code/reviews/:variant_id", rev.ReviewPage, user) // a delivered line's review: once
+	e.POST("/orders/:code/reviews/:variant_id", rev.CreateReview, reviewUpload, authn, csrf, user, clears)
+	pages.POST("/cart/buy", ord.BuyNow)                   // "Mua ngay": the line in the cart, then checkout
+	pages.GET("/shipping/estimate", ord.ShippingEstimate) // the product page's estimate (htmx or a plain form)
 
 	// /portal: a producer's own profile, products, registry applications, orders and ledger.
 	portal := pages.Group("/portal", producerOnly)
@@ -110,10 +122,13 @@ func (s *Server) routes() *echo.Echo {
 	portal.GET("/orders", ord.PortalOrders)
 	portal.POST("/orders/:code/:action", ord.PortalAct)
 	portal.GET("/ledger", ord.PortalLedger)
+	portal.GET("/reviews", rev.PortalReviews)
+	portal.POST("/reviews/:code/reply", rev.PortalReply, clears)
 
 	// /registry: officers, scoped to their province (central: forwarded applications).
 	officers := pages.Group("/registry", officer)
 	officers.GET("", reg.Home)
+	officers.GET("/dashboard", sta.Dashboard)
 	officers.GET("/applications", reg.QueuePage)
 	officers.GET("/applications/:code", reg.ApplicationPage)
 	officers.POST("/applications/:code/propose", reg.Propose)
@@ -149,6 +164,8 @@ func (s *Server) routes() *echo.Echo {
 	admins.GET("/payouts", ord.AdminPayouts)
 	admins.POST("/payouts", ord.AdminRecordPayout)
 	admins.GET("/payouts.csv", ord.PayoutCSV)
+	admins.GET("/reviews", rev.AdminReviews)
+	admins.POST("/reviews/:code/hide", rev.AdminHide, clears)
 
 	// /api/v1: the same capabilities as JSON, described by the OpenAPI document.
 	api := e.Group("/api/v1", kit.BodyLimit(kit.DefaultBodyLimit), authn)
@@ -165,6 +182,9 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/categories", cat.APICategories)
 	api.GET("/regions", cat.APIRegions)
 
+	api.GET("/stats", sta.APIStats)
+	api.GET("/stats/:table", sta.APITable)
+
 	api.GET("/verify/:code", reg.APIVerify)
 	api.GET("/certificates", reg.APISearchCertificates)
 	api.GET("/certificates/export", reg.APIExportCertificates, officer)
@@ -178,6 +198,8 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/orders", ord.APIOrders, user)
 	api.GET("/orders/:code", ord.APIOrder, user)
 	api.POST("/orders/:code/cancel", ord.APIOrderCancel, user)
+	e.POST("/api/v1/orders/:code/reviews/:variant_id", rev.APICreate, reviewUpload, authn, user, clears)
+	api.GET("/products/:slug/reviews", rev.APIList)
 
 	// /api/v1/portal: a producer's own rows only.
 	api.GET("/portal/profile", cat.APIPortalProfile, producerOnly)
@@ -202,6 +224,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/portal/orders", ord.APIPortalOrders, producerOnly)
 	api.POST("/portal/orders/:code/:action", ord.APIPortalAct, producerOnly)
 	api.GET("/portal/ledger", ord.APIPortalLedger, producerOnly)
+	api.POST("/portal/reviews/:code/reply", rev.APIReply, producerOnly, clears)
 
 	// /api/v1/registry: officers.
 	api.GET("/registry/applications", reg.APIQueue, officer)
@@ -235,6 +258,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/admin/payouts/balances", ord.APIBalances, adminOnly)
 	api.POST("/admin/payouts", ord.APIRecordPayout, adminOnly)
 	api.GET("/admin/payouts.csv", ord.PayoutCSV, adminOnly)
+	api.POST("/admin/reviews/:code/hide", rev.APIHide, adminOnly, clears)
 
 	// Unknown paths go through authenticate so the 404 page shows who is
 	// signed in, in their language.

@@ -34,12 +34,16 @@ import (
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/review"
+	"github.com/chocop/ocop/internal/stats"
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
+	"github.com/chocop/ocop/internal/web/reviewweb"
+	"github.com/chocop/ocop/internal/web/statsweb"
 )
 
 // Server is the HTTP layer: the domain services, each area's handlers
@@ -62,6 +66,8 @@ type Server struct {
 	reg  *registryweb.Handlers
 	ord  *orderweb.Handlers
 	adm  *adminweb.Handlers
+	rev  *reviewweb.Handlers
+	sta  *statsweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -76,6 +82,8 @@ type services struct {
 	certification *registry.Service // applications, decisions, certificates
 	orders        *order.Service
 	payments      *payment.Service
+	reviews       *review.Service
+	stats         *stats.Service // the public figures, gathered from the areas above
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -118,12 +126,15 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
+	producers, regions := producer.NewStore(g), region.NewStore(g)
+	products, photos := catalog.NewService(g, badges), catalog.NewPhotoService(g, blobs)
 	return services{
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
-		producers:     producer.NewStore(g),
-		regions:       region.NewStore(g),
-		products:      catalog.NewService(g, badges),
-		photos:        catalog.NewPhotoService(g, blobs),
+		producers:     producers,
+		regions:       regions,
+		products:      products,
+		photos:        photos,
+		reviews:       review.NewService(g, photos, products),
 		badges:        badges,
 		certification: registry.NewService(g, blobs, nil),
 		orders:        orders,
@@ -134,6 +145,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
 		}),
+		stats: stats.NewService(badges, producers, products, orders, regions, nil),
 	}
 }
 
@@ -146,11 +158,22 @@ func (s *Server) newAreas() {
 		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled}
 	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}
 	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Registry: svc.certification,
-		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, s.cfg.ReadCacheBytes)}
+		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, s.cfg.ReadCacheBytes),
+		Reviews: svc.reviews, Sales: svc.orders}
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+	s.rev = &reviewweb.Handlers{Kit: k, Reviews: svc.reviews, Producers: svc.producers, Cursors: cursor.New(secret)}
+	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
+	if s.cfg.StatsCache > 0 {
+		s.sta.Cache = kit.NewReadCache(s.cfg.StatsCache, statsCacheBytes)
+	}
 }
+
+// statsCacheBytes bounds the statistics' read cache: a national page's
+// view is a few hundred kilobytes, a commune's far less, so the busy
+// filters of both languages fit.
+const statsCacheBytes = 8 << 20
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
 // derived from the database URL: the same on every instance of one
@@ -254,7 +277,7 @@ func (s *Server) base(e *echo.Echo) {
 		return err
 	}}))
 	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
-	e.Use(s.plumbing.RefuseBadText(photoLimit)) // a photo is the largest body any route takes
+	e.Use(s.plumbing.RefuseBadText(max(photoLimit, reviewLimit))) // a review's photos are the largest body any route takes
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(kit.Timeout(20 * time.Second))
 }

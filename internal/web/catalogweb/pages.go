@@ -75,6 +75,10 @@ type productView struct {
 	JSONLD        template.JS
 	GroupName     string
 	ProducerPlace string
+	Reviews       []reviewView // the newest visible ones (ProductPageReviews)
+	MoreReviews   bool
+	UnitsSold     int64
+	Provinces     []region.Province // the shipping estimate's choice
 }
 
 // ProductPage shows one published product with its variants, producer,
@@ -117,6 +121,12 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 			if r.Slug != full.Slug && len(v.Related) < 4 {
 				v.Related = append(v.Related, cardView{productCardJSON: r, Lang: lang})
 			}
+		}
+		if err := h.productReviews(ctx, &v); err != nil {
+			return v, err
+		}
+		if v.Provinces, err = kit.Cached(h.Cache, ctx, "provinces", h.Regions.Provinces); err != nil {
+			return v, err
 		}
 		v.JSONLD = productLD(v, full)
 		return v, nil
@@ -229,6 +239,7 @@ func productLD(v productView, p productJSON) template.JS {
 	if v.Image != "" {
 		ld["image"] = v.Image
 	}
+	reviewsLD(ld, v)
 	out, err := json.Marshal(ld)
 	if err != nil {
 		return ""
