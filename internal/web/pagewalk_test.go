@@ -38,6 +38,11 @@ var notPages = map[string]bool{
 	"/orders/:code/reviews/:variant_id": true,
 }
 
+// fixedLanguage are pages whose address names their language (the
+// statistics: /thong-ke in Vietnamese, /stats in English), whatever the
+// visitor chose.
+var fixedLanguage = map[string]string{"/thong-ke": "vi", "/stats": "en"}
+
 // isPageRoute reports whether a GET route of Echo's table is a page the
 // walkers open: not the API, files, operations or the not-found catch-all.
 func isPageRoute(path string) bool {
