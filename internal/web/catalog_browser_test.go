@@ -42,7 +42,7 @@ func TestCatalogJourney(t *testing.T) {
 		b.Do("choose the group", chromedp.SetValue(chromedp.CSS("#group_code"), "I.3.c"))
 		b.Fill("Mô tả", "Mứt gừng non làm thủ công.")
 		b.Fill("sku-0", "MG-200")
-		b.Fill("variant-name-0", "Hộp 200 g")
+		b.Fill("variant_name-0", "Hộp 200 g")
 		b.Fill("price-0", "65000")
 		b.Fill("stock-0", "25")
 		b.Click("save-product")

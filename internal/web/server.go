@@ -204,7 +204,7 @@ func cursorSecret(cfg config.Config) []byte {
 }
 
 // Handler is the whole application as an http.Handler, for tests and for Run.
-func (s *Server) Handler() http.Handler { return s.router }
+func (s *Server) Handler() http.Handler { return kit.HeadAsGet(s.router) }
 
 // Run serves the site on cfg.Addr and /metrics on cfg.MetricsAddr (a
 // listener of its own, so metrics never reach the public one) until ctx is
@@ -215,7 +215,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("OCOP_ADDR: listen %s: %w", s.cfg.Addr, err)
 	}
-	servers := []*http.Server{s.httpServer(s.router)}
+	servers := []*http.Server{s.httpServer(s.Handler())}
 	listeners := []net.Listener{ln}
 	if s.cfg.MetricsAddr != config.MetricsOff {
 		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)

@@ -80,17 +80,17 @@ type authorityForm struct {
 func (h *Handlers) SetAuthority(c echo.Context) error {
 	var f authorityForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.Authorities)
 	}
 	var d day.Date
 	if v := strings.TrimSpace(f.GoLiveOn); v != "" {
 		var err error
 		if d, err = day.Parse(v); err != nil {
-			return errs.Invalid("go_live_on", "validation.type")
+			return kit.RenderForm(c, errs.Invalid("go_live_on", "validation.type"), h.Authorities)
 		}
 	}
 	if _, err := h.Registry.SetAuthority(c.Request().Context(), kit.UserOf(c), c.Param("key"), registry.AuthorityUpdate{Name: f.Name, GoLiveOn: d}); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.Authorities)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/authorities")

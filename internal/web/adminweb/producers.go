@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type adminView struct {
@@ -40,15 +41,15 @@ func (h *Handlers) SuspendProducer(c echo.Context) error {
 func (h *Handlers) moveProducer(c echo.Context, to producer.Status) error {
 	var f statusForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.Home)
 	}
 	ctx := c.Request().Context()
 	p, err := h.Producers.BySlug(ctx, c.Param("slug"))
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.Home)
 	}
 	if err := h.Producers.SetStatus(ctx, p.ID, producer.Status(f.From), to); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.Home)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin")

@@ -104,8 +104,8 @@ func New(t testing.TB, baseURL string) *Browser {
 		if err != nil {
 			t.Fatalf("browsertest: start %s: %v", path, err)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("browsertest: %s did not start within 30s", path)
+	case <-time.After(max(30*time.Second, 2*Timeout)):
+		t.Fatalf("browsertest: %s did not start within %s", path, max(30*time.Second, 2*Timeout))
 	}
 	go b.collect()
 	return b

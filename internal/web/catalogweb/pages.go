@@ -24,6 +24,7 @@ type productsView struct {
 	Provinces []region.Province
 	Communes  []region.Commune // of the chosen province, for the commune facet
 	Sorts     []string
+	Canonical string // absolute: search engines and Lighthouse take no relative canonical
 }
 
 // ProductsPage is the storefront's browse and search page.
@@ -41,7 +42,7 @@ func (h *Handlers) ProductsPage(c echo.Context) error {
 		return err
 	}
 	q, list := r.Q, r.L
-	v := productsView{Query: q, Raw: c.QueryParams(), Items: withLang(kit.LangOf(c), list.Items),
+	v := productsView{Query: q, Raw: c.QueryParams(), Items: withLang(kit.LangOf(c), list.Items), Canonical: h.BaseURL + "/products",
 		Sorts: []string{catalog.SortRelevance, catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortStars}}
 	if list.NextCursor != "" {
 		next := c.QueryParams()

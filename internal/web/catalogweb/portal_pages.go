@@ -63,8 +63,6 @@ type productFormView struct {
 	Status   string
 	In       catalog.ProductInput
 	Rows     []catalog.VariantInput
-	Errors   map[string]string
-	Error    string
 	Groups   []catalog.Group
 	Communes []region.Commune
 	Photos   []photoJSON
@@ -197,38 +195,29 @@ func (h *Handlers) portalSaveProduct(c echo.Context, slug string) error {
 			return err
 		}
 	}
-	if len(bad) == 0 {
-		err = h.Valid.Struct(&in)
+	if len(bad) > 0 {
+		ve := &errs.ValidationError{}
+		for f, m := range bad {
+			ve.Fields = append(ve.Fields, errs.FieldError{Field: f, Message: m})
+		}
+		err = ve
+	} else if err = h.Valid.Struct(&in); err == nil {
+		var p catalog.Product
+		if slug == "" {
+			p, err = h.Catalog.Create(ctx, pr.ID, in)
+		} else {
+			p, err = h.Catalog.Update(ctx, pr.ID, slug, in)
+		}
 		if err == nil {
-			var p catalog.Product
-			if slug == "" {
-				p, err = h.Catalog.Create(ctx, pr.ID, in)
-			} else {
-				p, err = h.Catalog.Update(ctx, pr.ID, slug, in)
-			}
-			if err == nil {
-				h.Flash(c, "flash.saved")
-				return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
-			}
+			h.Flash(c, "flash.saved")
+			return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
 		}
-		if _, ok := errs.AsValidation(err); !ok && errs.Reason(err) == "" {
-			return err
-		}
-		bad = kit.FormErrors(err)
 	}
-	v := productFormView{Slug: slug, In: in, Errors: bad}
-	if r := errs.Reason(err); r != "" {
-		v.Error = r
+	// The form again, as it was typed, with each error beside its field.
+	if slug == "" {
+		return kit.RenderForm(c, err, h.PortalNewProductPage)
 	}
-	v, err = h.productForm(c, pr, v)
-	if err != nil {
-		return err
-	}
-	status := http.StatusBadRequest
-	if v.Error != "" {
-		status = http.StatusConflict
-	}
-	return h.Render(c, status, "portal_product_form", v)
+	return kit.RenderForm(c, err, h.PortalEditProductPage)
 }
 
 type statusFormIn struct {
@@ -239,7 +228,7 @@ type statusFormIn struct {
 func (h *Handlers) PortalProductStatus(c echo.Context) error {
 	var f statusFormIn
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalEditProductPage)
 	}
 	pr, err := h.ownProducer(c)
 	if err != nil {
@@ -247,7 +236,7 @@ func (h *Handlers) PortalProductStatus(c echo.Context) error {
 	}
 	p, err := h.Catalog.SetStatus(c.Request().Context(), pr.ID, c.Param("slug"), catalog.ProductStatus(f.To))
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalEditProductPage)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/products/"+p.Slug)
@@ -261,7 +250,7 @@ func (h *Handlers) PortalAddPhoto(c echo.Context) error {
 	}
 	fh, err := c.FormFile("photo")
 	if err != nil {
-		return errs.Invalid("photo", "validation.required")
+		return h.photoRefused(c, c.Param("slug"), errs.Invalid("photo", "validation.required"))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -270,13 +259,22 @@ func (h *Handlers) PortalAddPhoto(c echo.Context) error {
 	defer f.Close()
 	slug := c.Param("slug")
 	if _, err := h.Photos.Add(c.Request().Context(), pr.ID, slug, f); err != nil {
-		return err
+		return h.photoRefused(c, slug, err)
 	}
 	h.Flash(c, "flash.saved")
 	if slug == "" {
 		return c.Redirect(http.StatusSeeOther, "/portal/profile")
 	}
 	return c.Redirect(http.StatusSeeOther, "/portal/products/"+slug)
+}
+
+// photoRefused shows the page the photo form is on again (the product's,
+// or the profile) with what was wrong beside the photo field.
+func (h *Handlers) photoRefused(c echo.Context, slug string, err error) error {
+	if slug == "" {
+		return kit.RenderForm(c, err, h.PortalProfilePage)
+	}
+	return kit.RenderForm(c, err, h.PortalEditProductPage)
 }
 
 type profileFormView struct {

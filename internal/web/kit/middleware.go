@@ -206,3 +206,29 @@ func BodyLimit(n int64) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// HeadAsGet answers HEAD as GET (RFC 9110 §9.3.2): the handler sees a GET
+// on a copy of the request, and what it writes as a body is dropped while
+// its status and headers go out. Crawlers, link checkers and uptime
+// monitors ask with HEAD; Echo routes by method and would otherwise answer
+// every one with a 404. It wraps the whole router because Echo routes on
+// the original request, before any of its middleware could change it.
+func HeadAsGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodHead {
+			h.ServeHTTP(w, r)
+			return
+		}
+		g := r.Clone(r.Context())
+		g.Method = http.MethodGet
+		h.ServeHTTP(headWriter{w}, g)
+	})
+}
+
+// headWriter passes status and headers through and drops the body.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

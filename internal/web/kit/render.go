@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type Page struct {
 	CSRF  string
 	Path  string
 	Flash string
+	Form  *Form // a refused post shown again (RenderForm), else nil
 	Data  any
 }
 
@@ -46,6 +48,29 @@ type CartFormView struct {
 type FieldView struct {
 	Lang, Name, Type, Label, Value, Autocomplete, Error string
 	Required                                            bool
+}
+
+// RowCellView is one input of a table of repeated rows (a product's
+// variants): the value kept and the row's error beside it.
+type RowCellView struct {
+	Lang, Name, ID, Label, Value, Error string
+	Numeric                             bool
+}
+
+// rowCell builds the i-th input named name of a table whose errors are
+// keyed rows[i].field (the validator's path); label is already translated.
+func rowCell(p Page, rows string, i int, name, field, label string, value any) RowCellView {
+	numeric := false
+	switch value.(type) {
+	case int, int64, float64:
+		numeric = true
+	}
+	switch value {
+	case 0, int64(0), 0.0:
+		value = "" // an empty row shows empty fields, not zeros
+	}
+	return RowCellView{Lang: p.Lang, Name: name, ID: name + "-" + strconv.Itoa(i), Label: label + " " + strconv.Itoa(i+1),
+		Value: postedAt(p, name, i, value), Error: p.Form.Err(rows + "[" + strconv.Itoa(i) + "]." + field), Numeric: numeric}
 }
 
 // NewRenderer parses the layout, the partials and every page of fsys, with
@@ -67,8 +92,15 @@ func NewRenderer(fsys fs.FS, msgs *i18n.Bundle, a *Assets) (*Renderer, error) {
 			return template.HTML(`<input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(token) + `">`)
 		},
 		"field": func(p Page, name, typ, label, value, autocomplete string, required bool) FieldView {
-			return FieldView{Lang: p.Lang, Name: name, Type: typ, Label: label, Value: value, Autocomplete: autocomplete, Required: required}
+			return FieldView{Lang: p.Lang, Name: name, Type: typ, Label: label, Value: posted(p, name, value), Autocomplete: autocomplete, Required: required, Error: p.Form.Err(name)}
 		},
+		// posted and postedAt fill a field with what the visitor typed when
+		// their post was refused, else with the stored value; ferr is the
+		// message key of a field's error.
+		"posted":   posted,
+		"postedAt": postedAt,
+		"ferr":     func(p Page, name string) string { return p.Form.Err(name) },
+		"rowCell":  rowCell,
 		"fieldErr": func(p Page, name, typ, label, value, autocomplete string, required bool, errors map[string]string) FieldView {
 			return FieldView{Lang: p.Lang, Name: name, Type: typ, Label: label, Value: value, Autocomplete: autocomplete, Required: required, Error: errors[name]}
 		},
@@ -107,6 +139,9 @@ func (r *Renderer) Render(c echo.Context, status int, page string, data any) err
 	}
 	p := PageOf(c)
 	p.Data = data
+	if p.Form != nil && status == http.StatusOK {
+		status = p.Form.Status // the page of a refused form, shown again by RenderForm
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
@@ -150,7 +185,7 @@ func HasFlash(c echo.Context) bool {
 // PageOf builds the common page fields for the current request. It
 // consumes the one-time message: the page that shows it clears its cookie.
 func PageOf(c echo.Context) Page {
-	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c)}
+	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c), Form: FormOf(c)}
 	if f, err := c.Cookie(flashCookie); err == nil && f.Value != "" {
 		p.Flash = f.Value
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})

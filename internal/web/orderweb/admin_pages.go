@@ -42,10 +42,10 @@ func (h *Handlers) AdminSettings(c echo.Context) error {
 func (h *Handlers) AdminSetCommission(c echo.Context) error {
 	var f commissionJSON
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminSettings)
 	}
 	if err := h.Payments.SetCommission(c.Request().Context(), kit.UserOf(c).ID, f.CommissionBP); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminSettings)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/settings")
@@ -59,14 +59,14 @@ type shippingForm struct {
 func (h *Handlers) AdminSetShipping(c echo.Context) error {
 	var f shippingForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminSettings)
 	}
 	rates, err := parseRates(f.Rates)
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminSettings)
 	}
 	if err := h.Orders.SetShippingRates(c.Request().Context(), rates); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminSettings)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/settings")
@@ -81,7 +81,8 @@ func parseRates(text string) ([]order.ShippingRate, error) {
 			continue
 		}
 		f := strings.Split(line, ",")
-		bad := &errs.Reasoned{Err: errs.Invalid("rates", "admin.bad_rate_line"), Reason: "admin.bad_rate_line"}
+		// The line number goes to the person (the message) and to the API (Data); the code stays the one clients know.
+		bad := &errs.Reasoned{Err: errs.Invalid("rates", "forms.bad_rate_line"), Reason: "forms.bad_rate_line", Code: "admin.bad_rate_line", Data: map[string]any{"Line": i + 1}}
 		if len(f) != 4 {
 			return nil, fmt.Errorf("line %d: %w", i+1, bad)
 		}
@@ -118,10 +119,10 @@ func (h *Handlers) AdminPayments(c echo.Context) error {
 func (h *Handlers) AdminRetryCall(c echo.Context) error {
 	id, err := parseID(c, "id")
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayments)
 	}
 	if err := h.Payments.RetryProviderCall(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayments)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
@@ -131,11 +132,11 @@ func (h *Handlers) AdminRetryCall(c echo.Context) error {
 func (h *Handlers) AdminConfirmPayment(c echo.Context) error {
 	var f confirmRequest
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayments)
 	}
 	out, err := h.Payments.ConfirmManually(c.Request().Context(), kit.UserOf(c).ID, strings.ToUpper(strings.TrimSpace(f.Code)), f.Amount, f.Reference)
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayments)
 	}
 	h.Flash(c, "admin.payment."+out)
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
@@ -145,10 +146,10 @@ func (h *Handlers) AdminConfirmPayment(c echo.Context) error {
 func (h *Handlers) AdminResolveIssue(c echo.Context) error {
 	id, err := parseID(c, "id")
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayments)
 	}
 	if err := h.Payments.ResolveIssue(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayments)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payments")
@@ -156,6 +157,7 @@ func (h *Handlers) AdminResolveIssue(c echo.Context) error {
 
 type adminPayoutsView struct {
 	Balances []payment.Balance
+	Banks    map[string]string // BIN → the bank's short name: people know banks by name, not by code
 }
 
 // AdminPayouts lists what each producer is owed, with the payout form.
@@ -164,17 +166,25 @@ func (h *Handlers) AdminPayouts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.Render(c, http.StatusOK, "admin_payouts", adminPayoutsView{Balances: bs})
+	banks, err := h.Regions.Banks(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := adminPayoutsView{Balances: bs, Banks: map[string]string{}}
+	for _, b := range banks {
+		v.Banks[b.BIN] = b.ShortName
+	}
+	return h.Render(c, http.StatusOK, "admin_payouts", v)
 }
 
 // AdminRecordPayout is the page form of APIRecordPayout.
 func (h *Handlers) AdminRecordPayout(c echo.Context) error {
 	var f payoutRequest
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayouts)
 	}
 	if _, err := h.Payments.RecordPayout(c.Request().Context(), kit.UserOf(c).ID, f.ProducerSlug, f.Amount, f.Reference); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.AdminPayouts)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/admin/payouts")

@@ -144,10 +144,10 @@ func (h *Handlers) PortalOrders(c echo.Context) error {
 func (h *Handlers) PortalAct(c echo.Context) error {
 	var req fulfilRequest
 	if err := h.BindForm(c, &req); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalOrders)
 	}
 	if _, _, err := h.fulfil(c, req); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalOrders)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/orders")

@@ -126,7 +126,7 @@ func (h *Handlers) ImportsPage(c echo.Context) error {
 // ConfirmImport is the page form of apiConfirmImport.
 func (h *Handlers) ConfirmImport(c echo.Context) error {
 	if _, err := h.confirmImport(c); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.ImportsPage)
 	}
 	h.Flash(c, "registry.flash.import_confirmed")
 	return c.Redirect(http.StatusSeeOther, "/registry/imports")
@@ -208,10 +208,10 @@ func (h *Handlers) ProposeRevocation(c echo.Context) error {
 	ctx, u := c.Request().Context(), kit.UserOf(c)
 	var f proposalRequest
 	if err := h.BindForm(c, &f); err != nil {
-		return h.Registry.RefuseProposal(ctx, u, c.Param("code"), err)
+		return kit.RenderForm(c, h.Registry.RefuseProposal(ctx, u, c.Param("code"), err), h.CertificatePage)
 	}
 	if _, err := h.Registry.ProposeRevocation(ctx, u, c.Param("code"), f.Reason); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.CertificatePage)
 	}
 	h.Flash(c, "registry.flash.proposed")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))

@@ -94,11 +94,11 @@ func formPoints(fields map[string]string) (map[string]registry.Points, error) {
 func (h *Handlers) PortalCreateApplication(c echo.Context) error {
 	var f applicationForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalPage)
 	}
 	ps, err := formPoints(map[string]string{"self_a": f.SelfA, "self_b": f.SelfB, "self_c": f.SelfC})
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalPage)
 	}
 	var productID *int64
 	if f.ProductID > 0 {
@@ -108,7 +108,7 @@ func (h *Handlers) PortalCreateApplication(c echo.Context) error {
 		ProductName: f.ProductName, GroupCode: f.GroupCode, Description: f.Description, SelfA: ps["self_a"], SelfB: ps["self_b"],
 		SelfC: ps["self_c"], PreviousCertificate: strings.TrimSpace(f.PreviousCertificate), ReuseFrom: strings.TrimSpace(f.ReuseFrom)})
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalPage)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
@@ -134,7 +134,7 @@ func (h *Handlers) PortalApplicationPage(c echo.Context) error {
 func (h *Handlers) PortalSubmit(c echo.Context) error {
 	a, err := h.Registry.Submit(c.Request().Context(), kit.UserOf(c), c.Param("code"))
 	if err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalApplicationPage)
 	}
 	h.Flash(c, "registry.flash.submitted")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+a.Code)
@@ -143,7 +143,7 @@ func (h *Handlers) PortalSubmit(c echo.Context) error {
 // PortalUpload adds a file to the dossier of one of the producer's applications.
 func (h *Handlers) PortalUpload(c echo.Context) error {
 	if _, err := h.upload(c); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.PortalApplicationPage)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/portal/registry/"+c.Param("code"))
@@ -207,10 +207,10 @@ type proposeForm struct {
 func (h *Handlers) Propose(c echo.Context) error {
 	var f proposeForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.ApplicationPage)
 	}
 	if _, err := h.Registry.Propose(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.ApplicationPage)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
@@ -224,10 +224,10 @@ type remarkForm struct {
 func (h *Handlers) Remark(c echo.Context) error {
 	var f remarkForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.ApplicationPage)
 	}
 	if err := h.Registry.Remark(c.Request().Context(), kit.UserOf(c), c.Param("code"), f.Note); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.ApplicationPage)
 	}
 	h.Flash(c, "flash.saved")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
@@ -246,18 +246,18 @@ type scoreForm struct {
 func (h *Handlers) Score(c echo.Context) error {
 	var f scoreForm
 	if err := h.BindForm(c, &f); err != nil {
-		return h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
+		return kit.RenderForm(c, h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err), h.ApplicationPage)
 	}
 	ps, err := formPoints(map[string]string{"part_a": f.PartA, "part_b": f.PartB, "part_c": f.PartC, "bonus": f.Bonus})
 	if err != nil {
-		return h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err)
+		return kit.RenderForm(c, h.Registry.RefuseInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "application.score", err), h.ApplicationPage)
 	}
 	in := registry.SheetInput{CriteriaVersion: f.CriteriaVersion, PartA: ps["part_a"], PartB: ps["part_b"], PartC: ps["part_c"], Bonus: ps["bonus"], MandatoryPassed: f.Mandatory == "pass"}
 	if in.CriteriaVersion == "" {
 		in.CriteriaVersion = registry.Criteria148
 	}
 	if _, err := h.Registry.Score(c.Request().Context(), kit.UserOf(c), c.Param("code"), in); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.ApplicationPage)
 	}
 	h.Flash(c, "registry.flash.scored")
 	return c.Redirect(http.StatusSeeOther, "/registry/applications/"+c.Param("code"))
@@ -294,14 +294,14 @@ type decisionForm struct {
 func (h *Handlers) Decide(c echo.Context) error {
 	var f decisionForm
 	if err := h.BindForm(c, &f); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.DecisionPage)
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
-		return errs.Invalid("date", "validation.type")
+		return kit.RenderForm(c, errs.Invalid("date", "validation.type"), h.DecisionPage)
 	}
 	if _, _, err := h.Registry.Decide(c.Request().Context(), kit.UserOf(c), registry.DecisionInput{Number: f.Number, Date: d, Signatory: f.Signatory, Applications: f.Applications}); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.DecisionPage)
 	}
 	h.Flash(c, "registry.flash.decided")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates")
@@ -347,14 +347,14 @@ type revokeForm struct {
 func (h *Handlers) Revoke(c echo.Context) error {
 	var f revokeForm
 	if err := h.BindForm(c, &f); err != nil {
-		return h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err)
+		return kit.RenderForm(c, h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", err), h.CertificatePage)
 	}
 	d, err := day.Parse(f.Date)
 	if err != nil {
-		return h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type"))
+		return kit.RenderForm(c, h.Registry.RefuseCertInput(c.Request().Context(), kit.UserOf(c), c.Param("code"), "certificate.revoke", errs.Invalid("date", "validation.type")), h.CertificatePage)
 	}
 	if _, err := h.Registry.Revoke(c.Request().Context(), kit.UserOf(c), c.Param("code"), registry.Revocation{DecisionNo: f.DecisionNo, Date: d, Reason: f.Reason}); err != nil {
-		return err
+		return kit.RenderForm(c, err, h.CertificatePage)
 	}
 	h.Flash(c, "registry.flash.revoked")
 	return c.Redirect(http.StatusSeeOther, "/registry/certificates/"+c.Param("code"))
