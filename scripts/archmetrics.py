@@ -23,6 +23,7 @@ OWNER = {
     "order": ["carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"],
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
+    "notify": ["notifications", "notification_prefs"],
 }
 TABLE_OWNER = {t: a for a, ts in OWNER.items() for t in ts}
 SQL_REF = re.compile(r'(?i)\b(?:from|join|update|into|table)\s+"?([a-z_]+)"?|Table\("([a-z_]+)"\)')

@@ -26,6 +26,7 @@ var owner = map[string][]string{
 		"registry_expiries", "registry_audit", "registry_authorities", "registry_imports", "registry_revocation_proposals"},
 	"order":   {"carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"},
 	"payment": {"webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries", "provider_calls", "platform_settings"},
+	"notify":  {"notifications", "notification_prefs"},
 }
 
 // sqlRef finds SQL-looking mentions of a table: after FROM, JOIN, UPDATE,

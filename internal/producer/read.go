@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -91,4 +93,12 @@ func (s *Store) SaveProfile(ctx context.Context, id int64, p Profile) (Producer,
 // join on the table costs.
 func ListedSQL() string {
 	return "SELECT id, slug, legal_name, province_code, commune_code FROM producers WHERE status = '" + string(StatusApproved) + "'"
+}
+
+// MemberIDsTx lists the user ids of a producer's members inside tx: the
+// people told about its orders, payouts and certificates.
+func MemberIDsTx(ctx context.Context, tx *gorm.DB, producerID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.WithContext(ctx).Model(&Member{}).Where("producer_id = ?", producerID).Order("user_id").Pluck("user_id", &ids).Error
+	return ids, err
 }
