@@ -35,22 +35,24 @@ func (s *Service) Unread(ctx context.Context, userID int64) (int64, error) {
 	return n, err
 }
 
-// MarkRead marks one of userID's notifications read. Another person's (or
-// an unknown) id is errs.ErrNotFound; marking twice is fine.
-func (s *Service) MarkRead(ctx context.Context, userID, id int64) error {
-	res := s.db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
-		Update("read_at", time.Now().UTC())
-	if res.Error != nil || res.RowsAffected == 1 {
-		return res.Error
+// MarkRead marks one of userID's notifications read and returns it.
+// Another person's (or an unknown) id is errs.ErrNotFound; marking twice
+// is fine.
+func (s *Service) MarkRead(ctx context.Context, userID, id int64) (Notification, error) {
+	var ns []Notification
+	if err := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", id, userID).Limit(1).Find(&ns).Error; err != nil {
+		return Notification{}, err
 	}
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ?", id, userID).Count(&n).Error; err != nil {
-		return err
+	if len(ns) == 0 {
+		return Notification{}, fmt.Errorf("notification %d: %w", id, errs.ErrNotFound)
 	}
-	if n == 0 {
-		return fmt.Errorf("notification %d: %w", id, errs.ErrNotFound)
+	n := ns[0]
+	if n.ReadAt != nil {
+		return n, nil
 	}
-	return nil
+	now := time.Now().UTC()
+	n.ReadAt = &now
+	return n, s.db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND read_at IS NULL", id).Update("read_at", now).Error
 }
 
 // MarkAllRead marks every notification of userID read and reports how many changed.

@@ -32,7 +32,10 @@ type Page struct {
 	CSRF  string
 	Path  string
 	Flash string
-	Data  any
+	// Unread is the signed-in person's unread notifications: the number on
+	// the bell in the header (set by notifyweb's middleware on page routes).
+	Unread int64
+	Data   any
 }
 
 // CartFormView is the data of the "add-to-cart" partial.
@@ -150,7 +153,7 @@ func HasFlash(c echo.Context) bool {
 // PageOf builds the common page fields for the current request. It
 // consumes the one-time message: the page that shows it clears its cookie.
 func PageOf(c echo.Context) Page {
-	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c)}
+	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c), Unread: unreadOf(c)}
 	if f, err := c.Cookie(flashCookie); err == nil && f.Value != "" {
 		p.Flash = f.Value
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
