@@ -24,6 +24,8 @@ OWNER = {
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
     "notify": ["notifications", "notification_prefs"],
+    "jobs": ["job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification",
+             "river_client", "river_client_queue"],
 }
 TABLE_OWNER = {t: a for a, ts in OWNER.items() for t in ts}
 SQL_REF = re.compile(r'(?i)\b(?:from|join|update|into|table)\s+"?([a-z_]+)"?|Table\("([a-z_]+)"\)')

@@ -27,6 +27,9 @@ var owner = map[string][]string{
 	"order":   {"carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"},
 	"payment": {"webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries", "provider_calls", "platform_settings"},
 	"notify":  {"notifications", "notification_prefs"},
+	// The job engine (internal/platform/jobs): its audit log and River's own
+	// tables (migration 60), which only River's client touches.
+	"jobs": {"job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification", "river_client", "river_client_queue"},
 }
 
 // sqlRef finds SQL-looking mentions of a table: after FROM, JOIN, UPDATE,

@@ -210,7 +210,7 @@ func provider(sqlDB *sql.DB, d Dialect, log *slog.Logger) (*goose.Provider, erro
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(riverMigrations(d)...)}
 	if log != nil {
 		opts = append(opts, goose.WithSlog(log))
 	}
