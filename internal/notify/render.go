@@ -96,8 +96,9 @@ var valueKeys = map[string]string{"status": "registry.status.", "issue": "notify
 
 // ShownField is a detail ready to show: its label and value in a language.
 type ShownField struct {
-	Name, Value string // Name is the translated label
-	URL         bool   // Value is a link (https only)
+	Name  string `json:"name"`  // the translated label
+	Value string `json:"value"` // coded values translated
+	URL   bool   `json:"url"`   // Value is a link (https only)
 }
 
 // Fields are n's details in lang, labels and coded values translated.

@@ -23,6 +23,7 @@ import (
 	"github.com/chocop/ocop/frontend"
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/payment/stripe"
@@ -30,6 +31,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/cursor"
 	"github.com/chocop/ocop/internal/platform/i18n"
+	"github.com/chocop/ocop/internal/platform/jobs"
 	"github.com/chocop/ocop/internal/platform/validate"
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
@@ -38,6 +40,7 @@ import (
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/kit"
+	"github.com/chocop/ocop/internal/web/notifyweb"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
 )
@@ -54,6 +57,7 @@ type Server struct {
 	apiDoc   []byte
 	metrics  *metrics
 	jobs     []job
+	engine   *jobs.Engine // River: e-mails, webhooks, and (on the leader) periodic jobs
 	svc      services
 
 	// The areas' handlers.
@@ -62,6 +66,7 @@ type Server struct {
 	reg  *registryweb.Handlers
 	ord  *orderweb.Handlers
 	adm  *adminweb.Handlers
+	ntf  *notifyweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -76,6 +81,7 @@ type services struct {
 	certification *registry.Service // applications, decisions, certificates
 	orders        *order.Service
 	payments      *payment.Service
+	notify        *notify.Service
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -101,24 +107,34 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(),
+	engine, err := newEngine(cfg, log, g)
+	if err != nil {
+		return nil, err
+	}
+	notifier, err := newNotifier(cfg, log, g, msgs, engine)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(), engine: engine,
 		plumbing: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
-		svc:      newServices(cfg, g, blobs)}
+		svc:      newServices(cfg, g, blobs, notifier)}
 	s.newAreas()
 	s.registerJobs()
+	s.addNotifySweeps()
 	s.router = s.routes()
 	return s, nil
 }
 
-// newServices builds the domain services on g; uploads go to blobs.
-func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
+// newServices builds the domain services on g; uploads go to blobs. Orders,
+// payments and the registry tell people through n, in their transactions.
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, n *notify.Service) services {
 	var sc *stripe.Client
 	if cfg.StripeSecretKey != "" {
 		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
-	return services{
+	svc := services{
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producer.NewStore(g),
 		regions:       region.NewStore(g),
@@ -134,7 +150,11 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
 		}),
+		notify: n,
 	}
+	orders.SetNotifier(n, svc.payments.TransferDetails)
+	svc.certification.SetNotifier(n)
+	return svc
 }
 
 // newAreas gives each area's handlers the plumbing and only the services it needs.
@@ -150,6 +170,7 @@ func (s *Server) newAreas() {
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+	s.ntf = &notifyweb.Handlers{Kit: k, Notify: svc.notify}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
@@ -193,6 +214,21 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	s.startJobs(jobsCtx)
+	if err := s.engine.Start(jobsCtx); err != nil {
+		for _, srv := range servers {
+			srv.Close()
+		}
+		return err
+	}
+	defer func() {
+		// Running jobs get the grace period to finish; the rest are
+		// picked up again later, by this instance or another.
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := s.engine.Stop(ctx); err != nil {
+			s.log.Error("stopping jobs", "err", err)
+		}
+	}()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

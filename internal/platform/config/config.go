@@ -63,6 +63,10 @@ type Config struct {
 	// E-mail: unset SMTPURL sends none (the in-site inbox still works).
 	SMTPURL  string `secret:"true"` // OCOP_SMTP_URL: smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (implicit TLS)
 	MailFrom string // OCOP_MAIL_FROM: the From address, e.g. "Chợ OCOP <no-reply@cho-ocop.vn>"
+
+	// JobPollInterval is how often the job engine looks for work; zero is
+	// the engine's default. Not read from the environment: tests set it.
+	JobPollInterval time.Duration
 }
 
 // Getenv is os.Getenv's shape, so tests pass a map instead of the process environment.
