@@ -43,6 +43,7 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_DATA_DIR               directory for uploaded files (default var)
   OCOP_SHUTDOWN_TIMEOUT       grace period for in-flight requests on SIGINT/SIGTERM (default 15s)
   OCOP_PAYMENT_TTL            how long an unpaid order holds its stock (default 30m)
+  OCOP_JOB_WORKERS            background jobs this instance works at once (default 8; 0: enqueue only, work none)
   OCOP_STRIPE_SECRET_KEY      Stripe secret key (secret)
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
   OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests

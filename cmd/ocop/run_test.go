@@ -58,6 +58,7 @@ func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 		{"OCOP_SHUTDOWN_TIMEOUT", map[string]string{"OCOP_SHUTDOWN_TIMEOUT": "-5s"}, ""},
 		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "1"}, ""},
 		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "lots"}, ""},
+		{"OCOP_JOB_WORKERS", map[string]string{"OCOP_JOB_WORKERS": "-1"}, ""},
 		{"OCOP_STRIPE_API_BASE", map[string]string{"OCOP_STRIPE_API_BASE": "not a url"}, ""},
 		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod", "OCOP_BANK_WEBHOOK_SECRET": "short-s3cret"}, "short-s3cret"},
 		{"OCOP_BANK_WEBHOOK_SECRET", map[string]string{"OCOP_ENV": "prod"}, ""}, // VietQR could never confirm

@@ -65,7 +65,7 @@ func (s *Service) ProducerCancel(ctx context.Context, producerID, actorID int64,
 
 // refund writes, inside the caller's transaction, the reversing entries of
 // a refunded order and the obligation to return the money: a Stripe refund
-// call for a card payment (made after commit by RunProviderCalls), or a
+// call for a card payment (made after commit by its job, CallWorker), or a
 // refund_due issue for an admin to transfer a VietQR payment back (or a
 // card payment when Stripe is not configured). If either cannot be
 // written, the whole cancellation rolls back: money is never reversed in
@@ -75,7 +75,7 @@ func (s *Service) refund(ctx context.Context, tx *gorm.DB, g order.Group, o orde
 		return err
 	}
 	if g.PaymentMethod == order.MethodCard && s.stripe != nil && g.PaymentRef != "" {
-		return enqueueCall(ctx, tx, CallStripeRefund, stripeRefundKey(o.Code), g.Code,
+		return s.enqueueCall(ctx, tx, CallStripeRefund, stripeRefundKey(o.Code), g.Code,
 			stripeRefund{PaymentIntent: g.PaymentRef, OrderCode: o.Code, Amount: o.Total})
 	}
 	return s.addIssue(ctx, tx, &Issue{Provider: g.PaymentMethod, Kind: IssueRefundDue, GroupCode: g.Code, Amount: o.Total,

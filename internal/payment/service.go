@@ -32,6 +32,7 @@ type Service struct {
 	bankSecret []byte
 	baseURL    string
 	vietqrOff  bool // OCOP_VIETQR_DISABLED: card payments only
+	jobs       Jobs // where provider calls are enqueued; nil: calls cannot be owed
 	now        func() time.Time
 }
 
@@ -42,13 +43,16 @@ type Config struct {
 	Stripe            *stripe.Client
 	BaseURL           string
 	VietQRDisabled    bool
+	// Jobs enqueues the job that makes a provider call, in the transaction
+	// of the change that owes it (the job engine, internal/platform/jobs).
+	Jobs Jobs
 }
 
 // NewService returns a Service. Orders must have been built with
 // CommissionBP as its commission.
 func NewService(g *gorm.DB, orders *order.Service, cfg Config) *Service {
 	return &Service{db: g, orders: orders, stripe: cfg.Stripe, collection: cfg.Collection,
-		bankSecret: []byte(cfg.BankWebhookSecret), baseURL: cfg.BaseURL, vietqrOff: cfg.VietQRDisabled, now: time.Now}
+		bankSecret: []byte(cfg.BankWebhookSecret), baseURL: cfg.BaseURL, vietqrOff: cfg.VietQRDisabled, jobs: cfg.Jobs, now: time.Now}
 }
 
 // DefaultCommissionBP is the commission before an admin sets one: 5%.

@@ -2,61 +2,57 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/chocop/ocop/internal/payment"
+	"github.com/chocop/ocop/internal/platform/jobs"
 )
 
-// job is a background sweep (expiring unpaid orders, recording certificate
-// expiries). Sweeps must be idempotent conditional updates: several
-// instances run them at once, and a sweep may run twice.
-type job struct {
-	name  string
-	every time.Duration
-	run   func(ctx context.Context) error
+// newEngine builds the job engine on the server's database. Jobs are
+// enqueued by the services in their own transactions; Run starts working
+// them (unless OCOP_JOB_WORKERS is 0).
+func (s *Server) newEngine() (*jobs.Engine, error) {
+	opts := jobs.Options{Logger: s.log, PollInterval: s.cfg.JobPollInterval}
+	if s.cfg.JobWorkers > 0 {
+		opts.Queues = map[string]int{jobs.QueueDefault: s.cfg.JobWorkers}
+	}
+	return jobs.New(s.db, opts)
 }
 
-// registerJobs lists every background sweep. Each is a conditional update
-// (or a compare-and-set claim), safe on every instance at once and safe to
-// run twice.
-func (s *Server) registerJobs() {
-	s.every("registry-expiries", 6*time.Hour, func(ctx context.Context) error {
+// RegisterJobs adds every worker and periodic sweep of the application to
+// e: the server's own engine, or in tests a second engine on the same
+// database (another "instance"). Sweeps run on the elected leader only,
+// once per period across instances, and are idempotent conditional updates,
+// safe if a change of leader runs one twice.
+func (s *Server) RegisterJobs(e *jobs.Engine) {
+	river.AddWorker(e.Workers(), payment.NewCallWorker(s.svc.payments))
+	e.Sweep("registry.expiries", 6*time.Hour, func(ctx context.Context) error {
 		_, err := s.svc.certification.SweepExpiries(ctx)
 		return err
 	})
-	// Expiry is a conditional update per group.
-	s.every("orders.expire", min(time.Minute, s.cfg.PaymentTTL/2), func(ctx context.Context) error {
+	e.Sweep("orders.expire", min(time.Minute, s.cfg.PaymentTTL/2), func(ctx context.Context) error {
 		_, err := s.svc.orders.ExpireDue(ctx, time.Now())
 		return err
 	})
-	// Provider calls (card refunds) owed by committed changes: each attempt
-	// is claimed by a compare-and-set and carries the call's idempotency
-	// key, so every instance may sweep.
-	s.every("payments.provider_calls", 15*time.Second, func(ctx context.Context) error {
-		_, err := s.svc.payments.RunProviderCalls(ctx, time.Now())
-		return err
-	})
+	// Provider calls owed before calls became jobs, or whose job was lost:
+	// each gets its job (at most one per call).
+	e.Sweep("payment.provider_calls.adopt", 24*time.Hour, s.svc.payments.AdoptProviderCalls)
+	s.registerNotify(e)
 }
 
-// every registers a sweep.
-func (s *Server) every(name string, interval time.Duration, run func(ctx context.Context) error) {
-	s.jobs = append(s.jobs, job{name: name, every: interval, run: run})
-}
+// Jobs is the server's job engine, for tests and the admin's jobs page.
+func (s *Server) Jobs() *jobs.Engine { return s.engine }
 
-// startJobs runs each sweep once at start and then on its interval until ctx ends.
-func (s *Server) startJobs(ctx context.Context) {
-	for _, j := range s.jobs {
-		go func(j job) {
-			t := time.NewTicker(j.every)
-			defer t.Stop()
-			for {
-				if err := j.run(ctx); err != nil && ctx.Err() == nil {
-					s.log.Error("background job failed", "job", j.name, "err", err)
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-			}
-		}(j)
+// startJobs starts working jobs when this instance works any.
+func (s *Server) startJobs(ctx context.Context) error {
+	if s.cfg.JobWorkers == 0 {
+		return nil
 	}
+	if err := s.engine.Start(ctx); err != nil {
+		return fmt.Errorf("background jobs: %w", err)
+	}
+	return nil
 }

@@ -18,14 +18,8 @@ import (
 	"github.com/chocop/ocop/internal/platform/jobs"
 )
 
-// newEngine builds the job engine on g; Run starts it.
-func newEngine(cfg config.Config, log *slog.Logger, g *gorm.DB) (*jobs.Engine, error) {
-	return jobs.New(g, jobs.Options{Logger: log, PollInterval: cfg.JobPollInterval})
-}
-
-// newNotifier builds the notification service on the job engine: its
-// e-mail worker, the admins' message when a job is discarded, and the
-// mailer when OCOP_SMTP_URL is set.
+// newNotifier builds the notification service, enqueuing its e-mails on
+// engine; the mailer exists when OCOP_SMTP_URL is set.
 func newNotifier(cfg config.Config, log *slog.Logger, g *gorm.DB, msgs *i18n.Bundle, engine *jobs.Engine) (*notify.Service, error) {
 	tmpl, err := notify.LoadTemplates(frontend.Templates(), msgs)
 	if err != nil {
@@ -37,56 +31,36 @@ func newNotifier(cfg config.Config, log *slog.Logger, g *gorm.DB, msgs *i18n.Bun
 			return nil, err
 		}
 	}
-	n := notify.NewService(g, notify.Config{Jobs: engine, Mailer: mailer, Templates: tmpl, BaseURL: cfg.BaseURL,
-		UnsubscribeKey: unsubscribeKey(cfg), Log: log})
-	river.AddWorker(engine.Workers(), &notify.EmailWorker{Service: n})
-	engine.OnDiscard(func(ctx context.Context, job *rivertype.JobRow) {
-		if err := n.JobFailed(ctx, job); err != nil {
-			log.Error("telling admins of a failed job", "job", job.ID, "kind", job.Kind, "err", err)
+	return notify.NewService(g, notify.Config{Jobs: engine, Mailer: mailer, Templates: tmpl, BaseURL: cfg.BaseURL,
+		UnsubscribeKey: unsubscribeKey(cfg), Log: log}), nil
+}
+
+// registerNotify adds to e the e-mail worker, the admins' message when a
+// job is discarded, and the reminders and digests: daily, producers' paid
+// orders still unconfirmed and certificates 180/90/30 days from lapsing or
+// lapsed; weekly, officers' certificates lapsing within 90 days. Each
+// sweep is idempotent: its events are keyed by the day, the week or the
+// reminder stage.
+func (s *Server) registerNotify(e *jobs.Engine) {
+	svc := s.svc
+	river.AddWorker(e.Workers(), &notify.EmailWorker{Service: svc.notify})
+	e.OnDiscard(func(ctx context.Context, job *rivertype.JobRow) {
+		if err := svc.notify.JobFailed(ctx, job); err != nil {
+			s.log.Error("telling admins of a failed job", "job", job.ID, "kind", job.Kind, "err", err)
 		}
 	})
-	return n, nil
-}
-
-// Periodic notification sweeps, run once per period across instances on
-// River's leader. Each is idempotent: its events are keyed by the day, the
-// week or the reminder stage.
-type (
-	saleDigestArgs    struct{} // daily: producers' paid orders still unconfirmed
-	certRemindersArgs struct{} // daily: certificates 180/90/30 days from lapsing, or lapsed
-	officerDigestArgs struct{} // weekly: certificates lapsing within 90 days, per province
-)
-
-func (saleDigestArgs) Kind() string    { return "notify.sale_digest" }
-func (certRemindersArgs) Kind() string { return "notify.cert_reminders" }
-func (officerDigestArgs) Kind() string { return "notify.officer_digest" }
-
-// sweepWorker runs one periodic sweep.
-type sweepWorker[T river.JobArgs] struct {
-	river.WorkerDefaults[T]
-	run func(ctx context.Context) error
-}
-
-func (w *sweepWorker[T]) Work(ctx context.Context, _ *river.Job[T]) error { return w.run(ctx) }
-
-// addNotifySweeps registers the reminders and digests on the engine.
-func (s *Server) addNotifySweeps() {
-	e, svc := s.engine, s.svc
-	river.AddWorker(e.Workers(), &sweepWorker[saleDigestArgs]{run: func(ctx context.Context) error {
+	e.Sweep("notify.sale_digest", 24*time.Hour, func(ctx context.Context) error {
 		_, err := svc.orders.DigestUnconfirmed(ctx, time.Now())
 		return err
-	}})
-	river.AddWorker(e.Workers(), &sweepWorker[certRemindersArgs]{run: func(ctx context.Context) error {
+	})
+	e.Sweep("notify.cert_reminders", 24*time.Hour, func(ctx context.Context) error {
 		_, err := svc.certification.RemindExpiring(ctx)
 		return err
-	}})
-	river.AddWorker(e.Workers(), &sweepWorker[officerDigestArgs]{run: func(ctx context.Context) error {
+	})
+	e.Sweep("notify.officer_digest", 7*24*time.Hour, func(ctx context.Context) error {
 		_, err := svc.certification.DigestExpiring(ctx)
 		return err
-	}})
-	e.Periodic(24*time.Hour, saleDigestArgs{}, nil)
-	e.Periodic(24*time.Hour, certRemindersArgs{}, nil)
-	e.Periodic(7*24*time.Hour, officerDigestArgs{}, nil)
+	})
 }
 
 // unsubscribeKey signs the one-click unsubscribe links: derived from the
@@ -97,9 +71,6 @@ func unsubscribeKey(cfg config.Config) []byte {
 	sum := sha256.Sum256(append([]byte("ocop-unsubscribe\x00"), cursorSecret(cfg)...))
 	return sum[:]
 }
-
-// Jobs is the server's job engine, for tests that drain it and for the admin pages.
-func (s *Server) Jobs() *jobs.Engine { return s.engine }
 
 // Notifier is the notification service, for tests.
 func (s *Server) Notifier() *notify.Service { return s.svc.notify }

@@ -11,12 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/chocop/ocop/internal/catalog"
-	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
-	"github.com/chocop/ocop/internal/payment/stripe"
 	"github.com/chocop/ocop/internal/payment/stripe/stripetest"
 	"github.com/chocop/ocop/internal/platform/config"
+	"github.com/chocop/ocop/internal/platform/jobs"
+	"github.com/chocop/ocop/internal/platform/jobs/jobstest"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
@@ -82,12 +85,20 @@ func (p *stripeProxy) option() webtest.Option {
 	}
 }
 
-// sweeper is the provider-call job as the server runs it, on the app's database.
-func sweeper(app *webtest.App) *payment.Service {
-	orders := order.NewService(app.DB, app.Config.PaymentTTL, payment.CommissionBP)
-	return payment.NewService(app.DB, orders, payment.Config{
-		Stripe: stripe.New(app.Config.StripeSecretKey, app.Config.StripeAPIBase, app.Config.StripeWebhookSecret)})
+// instance is another instance of the app on its database: a job engine
+// with every worker and sweep of the server, retrying failed jobs by
+// policy (nil: at once), stopped when the test (or step) ends.
+func instance(t *testing.T, app *webtest.App, policy river.ClientRetryPolicy) *jobs.Engine {
+	t.Helper()
+	e := jobstest.New(t, app.DB, jobs.Options{RetryPolicy: policy})
+	app.Server.RegisterJobs(e)
+	return e
 }
+
+// inAnHour retries a failed job an hour later: longer than any test.
+type inAnHour struct{}
+
+func (inAnHour) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(time.Hour) }
 
 func callOf(t *testing.T, app *webtest.App, key string) payment.ProviderCall {
 	t.Helper()
@@ -110,21 +121,21 @@ func paidCardGroup(t *testing.T, app *webtest.App, shopper string, variantID int
 }
 
 // TestCardRefundIsRetriedUntilDone: a card refund is owed in the
-// cancellation's transaction and made after commit by the provider-call
-// job: a Stripe failure is retried later with backoff and the same
-// idempotency key; concurrent sweeps make one request; a refusal or too
-// many failures give up, leave a refund_failed issue and show on the
-// admin's page and API, where an admin can queue it again.
+// cancellation's transaction and made after commit by its job: a Stripe
+// failure is retried later with backoff and the same idempotency key; two
+// instances working the queue make one request; a refusal or too many
+// failures give up, leave a refund_failed issue and show on the admin's
+// page and API, where an admin can queue it again.
 func TestCardRefundIsRetriedUntilDone(t *testing.T) {
 	proxy := newStripeProxy(t)
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
-		r := &cardRefunds{app: app, proxy: proxy, job: sweeper(app), shopper: app.Token("shopper@example.com"),
+		r := &cardRefunds{app: app, proxy: proxy, shopper: app.Token("shopper@example.com"),
 			v: sell(t, app, item{producer: producer1Slug, price: 120000, stock: 10, grams: 300})}
 		r.keys0, r.created0 = proxy.seen()
 		webtest.RunSteps(t, []webtest.Step{
 			{Name: "a cancel owes the refund and sends nothing yet", Run: r.cancelOwes},
 			{Name: "a Stripe failure is retried only after the backoff", Run: r.failureBacksOff},
-			{Name: "Stripe back: concurrent sweeps refund once, with one key", Run: r.concurrentSweeps},
+			{Name: "Stripe back: two instances refund once, with one key", Run: r.concurrentSweeps},
 			{Name: "a refusal gives up at once, with an issue the admin sees", Run: r.refusalGivesUp},
 			{Name: "the admin queues it again", Run: r.adminRetries},
 			{Name: "failing every time gives up after the last attempt", Run: r.failingGivesUp},
@@ -135,26 +146,14 @@ func TestCardRefundIsRetriedUntilDone(t *testing.T) {
 
 // cardRefunds is what TestCardRefundIsRetriedUntilDone's steps share.
 type cardRefunds struct {
-	app        *webtest.App
-	proxy      *stripeProxy
-	job        *payment.Service
-	shopper    string
-	v          catalog.Variant
-	keys0      []string // refund requests Stripe saw before this dialect's run
-	created0   int
-	key, key2  string // idempotency keys of the first two refunds
-	now, later time.Time
-	retryURL   string
-}
-
-// sweep runs the provider-call job at at and returns how many calls it finished.
-func (r *cardRefunds) sweep(t *testing.T, at time.Time) int {
-	t.Helper()
-	n, err := r.job.RunProviderCalls(context.Background(), at)
-	if err != nil {
-		t.Fatalf("sweep: %v", err)
-	}
-	return n
+	app       *webtest.App
+	proxy     *stripeProxy
+	shopper   string
+	v         catalog.Variant
+	keys0     []string // refund requests Stripe saw before this dialect's run
+	created0  int
+	key, key2 string // idempotency keys of the first two refunds
+	retryURL  string
 }
 
 // cancelled pays a card group, cancels it and returns its refund's idempotency key.
@@ -181,48 +180,65 @@ func (r *cardRefunds) cancelOwes(t *testing.T) {
 	assertBalanced(t, app, g.Code)
 }
 
-// failureBacksOff: Stripe fails; the attempt is recorded and retried only
-// after the backoff.
+// failureBacksOff: Stripe fails; the attempt is recorded and the job
+// waits for its backoff before the next.
 func (r *cardRefunds) failureBacksOff(t *testing.T) {
+	app := r.app.For(t)
 	r.proxy.set("fail")
-	r.now = time.Now()
-	if n := r.sweep(t, r.now); n != 0 {
-		t.Fatalf("sweep during a Stripe outage finished %d calls", n)
-	}
-	c := callOf(t, r.app.For(t), r.key)
-	if c.Attempts != 1 || c.LastError == "" || !c.NextAttemptAt.After(r.now) || c.DoneAt != nil || c.FailedAt != nil {
+	e := instance(t, app, inAnHour{})
+	before := time.Now()
+	jobstest.Drain(t, e)
+	c := callOf(t, app, r.key)
+	if c.Attempts != 1 || c.LastError == "" || c.DoneAt != nil || c.FailedAt != nil {
 		t.Fatalf("call after a failed attempt = %+v", c)
 	}
-	before, _ := r.proxy.seen()
-	r.sweep(t, r.now)
-	if after, _ := r.proxy.seen(); len(after) != len(before) {
+	j := callJob(t, app, jobs.FilterRetrying)
+	if j.Attempt != 1 || !j.ScheduledAt.After(before.Add(59*time.Minute)) || j.LastError() == "" {
+		t.Fatalf("job after a failed attempt = %+v, want retrying in an hour", j)
+	}
+	sent, _ := r.proxy.seen()
+	jobstest.Drain(t, e)
+	if after, _ := r.proxy.seen(); len(after) != len(sent) {
 		t.Fatal("a failed call was retried before its backoff")
 	}
 }
 
-// concurrentSweeps: Stripe is back; four sweeps at once make the refund
-// once, every attempt with the same idempotency key.
-func (r *cardRefunds) concurrentSweeps(t *testing.T) {
-	r.proxy.set("ok")
-	r.later = r.now.Add(2 * time.Minute)
-	var wg sync.WaitGroup
-	errc := make(chan error, 4)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := r.job.RunProviderCalls(context.Background(), r.later)
-			errc <- err
-		}()
+// callJob is the one provider-call job in filter.
+func callJob(t *testing.T, app *webtest.App, filter jobs.Filter) jobs.Job {
+	t.Helper()
+	page, err := app.Server.Jobs().List(context.Background(), filter, "", jobs.MaxPage)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		if err != nil {
-			t.Fatalf("concurrent sweep: %v", err)
+	var found []jobs.Job
+	for _, j := range page.Jobs {
+		if j.Kind == (payment.CallArgs{}).Kind() {
+			found = append(found, j)
 		}
 	}
-	c := callOf(t, r.app.For(t), r.key)
+	if len(found) != 1 {
+		t.Fatalf("%d provider-call jobs %s, want 1: %+v", len(found), filter, found)
+	}
+	return found[0]
+}
+
+// concurrentSweeps: Stripe is back and the admin retries the job now; two
+// instances work the queue and make the refund once, every attempt with
+// the same idempotency key.
+func (r *cardRefunds) concurrentSweeps(t *testing.T) {
+	app := r.app.For(t)
+	r.proxy.set("ok")
+	j := callJob(t, app, jobs.FilterRetrying)
+	if _, err := app.Server.Jobs().Retry(context.Background(), userID(t, app, "admin@example.com"), j.ID); err != nil {
+		t.Fatal(err)
+	}
+	a, b := instance(t, app, nil), instance(t, app, nil)
+	if err := b.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	jobstest.Drain(t, a)
+	jobstest.Drain(t, b)
+	c := callOf(t, app, r.key)
 	if c.DoneAt == nil || c.Result == "" || c.LastError != "" {
 		t.Fatalf("call after Stripe came back = %+v, want done with the refund id", c)
 	}
@@ -235,7 +251,12 @@ func (r *cardRefunds) concurrentSweeps(t *testing.T) {
 			t.Fatalf("refund request with idempotency key %q, want %q on every attempt", k, r.key)
 		}
 	}
-	if r.sweep(t, r.later.Add(3*time.Hour)) != 0 {
+	// Adopting owed calls again finds nothing to do for a done one.
+	if err := a.Enqueue(context.Background(), jobs.SweepArgs{Name: "payment.provider_calls.adopt"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	jobstest.Drain(t, a)
+	if _, created := r.proxy.seen(); created-r.created0 != 1 {
 		t.Fatal("a done call ran again")
 	}
 }
@@ -247,7 +268,7 @@ func (r *cardRefunds) refusalGivesUp(t *testing.T) {
 	var g2 group
 	g2, r.key2 = r.cancelled(t, "pi_refuse")
 	r.proxy.set("refuse")
-	r.sweep(t, time.Now())
+	jobstest.Drain(t, instance(t, app, nil))
 	if c := callOf(t, app, r.key2); c.FailedAt == nil || c.DoneAt != nil {
 		t.Fatalf("refused call = %+v, want given up", c)
 	}
@@ -277,7 +298,8 @@ func (r *cardRefunds) adminRetries(t *testing.T) {
 		{Name: "retry", As: "admin@example.com", Method: "POST", URL: r.retryURL, Status: http.StatusNoContent},
 		{Name: "retry of a queued call", As: "admin@example.com", Method: "POST", URL: r.retryURL, Status: http.StatusNotFound},
 	})
-	if r.sweep(t, time.Now()) != 1 || callOf(t, r.app.For(t), r.key2).DoneAt == nil {
+	jobstest.Drain(t, instance(t, r.app.For(t), nil))
+	if callOf(t, r.app.For(t), r.key2).DoneAt == nil {
 		t.Fatal("the retried call did not finish")
 	}
 }
@@ -288,16 +310,15 @@ func (r *cardRefunds) failingGivesUp(t *testing.T) {
 	app := r.app.For(t)
 	g3, key3 := r.cancelled(t, "pi_tired")
 	r.proxy.set("fail")
-	at := time.Now()
-	for range 12 {
-		r.sweep(t, at)
-		at = at.Add(2 * time.Hour)
-	}
+	jobstest.Drain(t, instance(t, app, nil)) // retried at once: ten attempts, then given up
 	if c := callOf(t, app, key3); c.FailedAt == nil || c.Attempts != 10 {
 		t.Fatalf("call failing every time = %+v, want given up after 10 attempts", c)
 	}
 	if n := countRows(t, app, &payment.Issue{}, "kind = ? AND reference = ?", payment.IssueRefundFailed, g3.Orders[0].Code); n != 1 {
 		t.Fatalf("%d refund_failed issues after giving up, want 1", n)
+	}
+	if j := callJob(t, app, jobs.FilterFailed); j.Attempt != 10 || len(j.Errors) != 10 {
+		t.Fatalf("job of the call given up = %+v, want discarded after 10 attempts", j)
 	}
 }
 

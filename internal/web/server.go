@@ -56,8 +56,7 @@ type Server struct {
 	assets   *kit.Assets
 	apiDoc   []byte
 	metrics  *metrics
-	jobs     []job
-	engine   *jobs.Engine // River: e-mails, webhooks, and (on the leader) periodic jobs
+	engine   *jobs.Engine // background jobs (River): enqueued by services, worked after Run starts it
 	svc      services
 
 	// The areas' handlers.
@@ -107,27 +106,26 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, err := newEngine(cfg, log, g)
-	if err != nil {
-		return nil, err
-	}
-	notifier, err := newNotifier(cfg, log, g, msgs, engine)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(), engine: engine,
+	s := &Server{cfg: cfg, log: log, db: g, assets: a, apiDoc: doc, metrics: newMetrics(),
 		plumbing: &kit.Kit{Pages: pages, Msgs: msgs, Valid: validate.New(), Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()},
-		svc:      newServices(cfg, g, blobs, notifier)}
+	}
+	if s.engine, err = s.newEngine(); err != nil {
+		return nil, err
+	}
+	notifier, err := newNotifier(cfg, log, g, msgs, s.engine)
+	if err != nil {
+		return nil, err
+	}
+	s.svc = newServices(cfg, g, blobs, s.engine, notifier)
 	s.newAreas()
-	s.registerJobs()
-	s.addNotifySweeps()
+	s.RegisterJobs(s.engine)
 	s.router = s.routes()
 	return s, nil
 }
 
 // newServices builds the domain services on g; uploads go to blobs. Orders,
 // payments and the registry tell people through n, in their transactions.
-func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, n *notify.Service) services {
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.Engine, n *notify.Service) services {
 	var sc *stripe.Client
 	if cfg.StripeSecretKey != "" {
 		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
@@ -149,6 +147,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, n *notify.Serv
 			Stripe:            sc,
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
+			Jobs:              engine,
 		}),
 		notify: n,
 	}
@@ -211,24 +210,12 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()
 	}
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	s.startJobs(jobsCtx)
-	if err := s.engine.Start(jobsCtx); err != nil {
+	if err := s.startJobs(ctx); err != nil {
 		for _, srv := range servers {
-			srv.Close()
+			srv.Close() // nothing was served yet: the start-up error is the one to report
 		}
 		return err
 	}
-	defer func() {
-		// Running jobs get the grace period to finish; the rest are
-		// picked up again later, by this instance or another.
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-		defer cancel()
-		if err := s.engine.Stop(ctx); err != nil {
-			s.log.Error("stopping jobs", "err", err)
-		}
-	}()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -247,6 +234,11 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		if err := srv.Shutdown(sctx); err != nil {
 			errList = append(errList, fmt.Errorf("shutdown: %w", err))
 		}
+	}
+	// Running jobs get what is left of the grace period; those cut short are
+	// retried later, here or on another instance.
+	if err := s.engine.Stop(sctx); err != nil {
+		errList = append(errList, err)
 	}
 	for range running {
 		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -50,6 +50,11 @@ type Config struct {
 
 	ShutdownTimeout time.Duration // OCOP_SHUTDOWN_TIMEOUT: grace period for in-flight requests
 
+	// JobWorkers is how many background jobs this instance works at once
+	// (OCOP_JOB_WORKERS, default 8); 0 makes an instance that enqueues jobs
+	// but works none (a web-only instance beside worker instances).
+	JobWorkers int
+
 	// Uploaded files go to DataDir unless an S3-compatible bucket is set.
 	S3Endpoint  string // OCOP_S3_ENDPOINT, e.g. https://s3.ap-southeast-1.amazonaws.com or a MinIO URL
 	S3Bucket    string // OCOP_S3_BUCKET
@@ -127,6 +132,12 @@ func Load(getenv Getenv) (Config, error) {
 		c.DBMaxConns = n
 	}
 	c.ShutdownTimeout = dur("OCOP_SHUTDOWN_TIMEOUT", "15s")
+	workers := or(getenv("OCOP_JOB_WORKERS"), "8")
+	if n, err := strconv.Atoi(workers); err != nil || n < 0 || n > 1000 {
+		bad("OCOP_JOB_WORKERS", "a whole number from 0 to 1000", workers)
+	} else {
+		c.JobWorkers = n
+	}
 
 	if c.Env != EnvDev && c.Env != EnvProd {
 		bad("OCOP_ENV", "dev or prod", string(c.Env))
@@ -233,8 +244,8 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 // String describes the configuration with secrets masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s vietqr_disabled=%t smtp=%s mail_from=%s",
-		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret), c.VietQRDisabled, MaskURL(c.SMTPURL), c.MailFrom)
+	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s vietqr_disabled=%t job_workers=%d smtp=%s mail_from=%s",
+		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret), c.VietQRDisabled, c.JobWorkers, MaskURL(c.SMTPURL), c.MailFrom)
 }
 
 // MaskURL hides the password of a database URL.

@@ -154,7 +154,8 @@ func (e *Engine) Periodic(every time.Duration, args river.JobArgs, opts *river.I
 		o = *opts
 	}
 	if u := o.UniqueOpts; !u.ByArgs && u.ByPeriod == 0 && !u.ByQueue && len(u.ByState) == 0 {
-		o.UniqueOpts = river.UniqueOpts{ByPeriod: every}
+		// River's smallest unique period is a second.
+		o.UniqueOpts = river.UniqueOpts{ByPeriod: max(every, time.Second)}
 	}
 	e.client.PeriodicJobs().Add(river.NewPeriodicJob(river.PeriodicInterval(every),
 		func() (river.JobArgs, *river.InsertOpts) { return args, &o },
@@ -197,14 +198,16 @@ func (e *Engine) OnDiscard(fn func(ctx context.Context, job *rivertype.JobRow)) 
 }
 
 // Start starts working jobs and, on the leader, periodic ones. It returns
-// once River runs; Stop ends it.
+// once River runs; only Stop ends it. (River would stop abruptly when the
+// context given to its Start ends; the engine keeps running past ctx so
+// that Stop can let running jobs finish.)
 func (e *Engine) Start(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.started {
 		return nil
 	}
-	if err := e.client.Start(ctx); err != nil {
+	if err := e.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	e.started = true

@@ -191,10 +191,10 @@ func (e *Engine) Counts(ctx context.Context) (map[Filter]int, error) {
 	return out, nil
 }
 
-// Due counts the jobs that are ready to be worked or being worked now:
-// available or running, or retryable or scheduled with their time come.
-// Zero means the queues are idle until some job's future time (tests drain
-// queues until it is zero).
+// Due counts the jobs being worked or ready to be worked now: running, or
+// available, retryable or scheduled with their time come. Zero means the
+// queues are idle until some job's future time (tests drain queues until it
+// is zero).
 func (e *Engine) Due(ctx context.Context, now time.Time) (int, error) {
 	res, err := e.client.JobList(ctx, river.NewJobListParams().First(10000).States(
 		rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled))
@@ -203,7 +203,7 @@ func (e *Engine) Due(ctx context.Context, now time.Time) (int, error) {
 	}
 	n := 0
 	for _, r := range res.Jobs {
-		if r.State == rivertype.JobStateAvailable || r.State == rivertype.JobStateRunning || !r.ScheduledAt.After(now) {
+		if r.State == rivertype.JobStateRunning || !r.ScheduledAt.After(now) {
 			n++
 		}
 	}
