@@ -36,13 +36,19 @@ func withSubject(ms []mailpittest.Message, s string) []mailpittest.Message {
 // arrived, and returns the matching ones.
 func waitSubject(t *testing.T, mp *mailpittest.Server, address, s string) []mailpittest.Message {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	return waitSubjectFor(t, mp, address, s, 30*time.Second)
+}
+
+// waitSubjectFor is waitSubject with its own time limit.
+func waitSubjectFor(t *testing.T, mp *mailpittest.Server, address, s string, limit time.Duration) []mailpittest.Message {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		if ms := withSubject(mp.To(address), s); len(ms) > 0 {
 			return ms
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no e-mail to %s with %q in its subject after 30 s; have %d messages", address, s, len(mp.Messages()))
+			t.Fatalf("no e-mail to %s with %q in its subject after %s; have %d messages", address, s, limit, len(mp.Messages()))
 		}
 		time.Sleep(20 * time.Millisecond) // polling the mailbox, not a fixed wait
 	}
