@@ -94,7 +94,7 @@ func TestEmailSurvivesKill9(t *testing.T) {
 
 		mp.Start()
 		startBinary(t, bin, env, base)
-		ms := waitMail(t, mp, "producer@example.com", grp.Orders[0].Code)
+		waitMail(t, mp, "producer@example.com", grp.Orders[0].Code)
 		for end := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			var left int64
 			g.Raw("SELECT COUNT(*) FROM river_job WHERE kind = 'notify.email' AND state <> 'completed'").Scan(&left)
@@ -102,7 +102,7 @@ func TestEmailSurvivesKill9(t *testing.T) {
 				break
 			}
 		}
-		if ms = waitMail(t, mp, "producer@example.com", grp.Orders[0].Code); len(ms) != 1 {
+		if ms := waitMail(t, mp, "producer@example.com", grp.Orders[0].Code); len(ms) != 1 {
 			t.Errorf("the producer got %d e-mails about %s after the restart, want 1", len(ms), grp.Orders[0].Code)
 		}
 	})

@@ -76,7 +76,21 @@ func (s *Service) enqueueEmail(ctx context.Context, tx *gorm.DB, n Notification)
 		return err
 	}
 	return s.jobs.EnqueueTx(ctx, tx, EmailArgs{NotificationID: n.ID},
-		&river.InsertOpts{Queue: Queue, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		&river.InsertOpts{Queue: Queue, Priority: priorityOf(n.Kind), UniqueOpts: river.UniqueOpts{ByArgs: true}})
+}
+
+// priorityOf is the River priority of a kind's e-mail (1 is worked first):
+// a message someone acts on now (an order, a sale, a payout) goes before
+// admins' alerts, which go before digests and reminders, so a burst of
+// reminders never delays a seller's "new order".
+func priorityOf(k Kind) int {
+	switch k {
+	case SaleUnconfirmed, CertificateExpiring, ExpiryDigest:
+		return 3
+	case PaymentIssue, RefundDue, JobFailed:
+		return 2
+	}
+	return 1
 }
 
 // recipients resolves an audience to user ids, sorted and without repeats.
