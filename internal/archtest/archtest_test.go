@@ -29,7 +29,8 @@ var owner = map[string][]string{
 	"notify":  {"notifications", "notification_prefs"},
 	// The job engine (internal/platform/jobs): its audit log and River's own
 	// tables (migration 60), which only River's client touches.
-	"jobs": {"job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification", "river_client", "river_client_queue"},
+	"webhook": {"webhook_endpoints"},
+	"jobs":    {"job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification", "river_client", "river_client_queue"},
 }
 
 // sqlRef finds SQL-looking mentions of a table: after FROM, JOIN, UPDATE,

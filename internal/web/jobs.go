@@ -9,6 +9,7 @@ import (
 
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/platform/jobs"
+	"github.com/chocop/ocop/internal/webhook"
 )
 
 // newEngine builds the job engine on the server's database. Jobs are
@@ -29,6 +30,7 @@ func (s *Server) newEngine() (*jobs.Engine, error) {
 // safe if a change of leader runs one twice.
 func (s *Server) RegisterJobs(e *jobs.Engine) {
 	river.AddWorker(e.Workers(), payment.NewCallWorker(s.svc.payments))
+	river.AddWorker(e.Workers(), webhook.NewWorker(s.svc.webhooks))
 	e.Sweep("registry.expiries", 6*time.Hour, func(ctx context.Context) error {
 		_, err := s.svc.certification.SweepExpiries(ctx)
 		return err

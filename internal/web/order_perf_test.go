@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -10,11 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/dbtest"
+	"github.com/chocop/ocop/internal/platform/jobs"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
@@ -35,8 +38,8 @@ func TestPerfCheckoutThroughput(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("OCOP_PERF_CHECKOUTS")); err == nil && v > 0 {
 		n = v
 	}
-	t.Run("sqlite", func(t *testing.T) { perfCheckouts(t, dbtest.SQLite(t), n) })
-	t.Run("postgres", func(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { perfCheckouts(t, dbtest.SQLite(t), n, false) })
+	postgres := func(t *testing.T, enqueue bool) {
 		g := dbtest.Postgres(t)
 		// Measure with a production instance's pool, not a test handle's.
 		sqlDB, err := g.DB()
@@ -44,13 +47,48 @@ func TestPerfCheckoutThroughput(t *testing.T) {
 			t.Fatal(err)
 		}
 		sqlDB.SetMaxOpenConns(db.DefaultMaxConns)
-		perfCheckouts(t, g, n)
-	})
+		perfCheckouts(t, g, n, enqueue)
+	}
+	t.Run("postgres", func(t *testing.T) { postgres(t, false) })
+	// The same with one unique job (a notification's) enqueued inside each
+	// checkout's transaction: the cost of an obligation written with the change.
+	t.Run("postgres_enqueue", func(t *testing.T) { postgres(t, true) })
 }
 
-func perfCheckouts(t *testing.T, g *gorm.DB, n int) {
+// perfOrderPlaced stands for the job a placed order owes (a message):
+// unique per order group, as an event's job is.
+type perfOrderPlaced struct {
+	Group string `json:"group" river:"unique"`
+}
+
+func (perfOrderPlaced) Kind() string { return "perf.order_placed" }
+
+// enqueueOnCheckout enqueues a perfOrderPlaced job in the transaction of
+// every order group created on g, through the engine's EnqueueTx.
+func enqueueOnCheckout(t *testing.T, g *gorm.DB, e *jobs.Engine) {
+	t.Helper()
+	river.AddWorker(e.Workers(), river.WorkFunc(func(context.Context, *river.Job[perfOrderPlaced]) error { return nil }))
+	err := g.Callback().Create().After("gorm:create").Register("perf:enqueue", func(tx *gorm.DB) {
+		if tx.Error != nil || tx.Statement.Table != "order_groups" {
+			return
+		}
+		code := tx.Statement.ReflectValue.FieldByName("Code").String()
+		opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+		if err := e.EnqueueTx(tx.Statement.Context, tx, perfOrderPlaced{Group: code}, opts); err != nil {
+			_ = tx.AddError(err) // AddError returns the error it records; the checkout fails with it
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func perfCheckouts(t *testing.T, g *gorm.DB, n int, enqueue bool) {
 	const workers = 32
 	app := webtest.New(t, g, withBankSecret)
+	if enqueue {
+		enqueueOnCheckout(t, g, app.Server.Jobs())
+	}
 	var vs []catalog.Variant
 	for i := range 10 {
 		p := producer1Slug
@@ -94,6 +132,12 @@ func perfCheckouts(t *testing.T, g *gorm.DB, n int) {
 	elapsed := time.Since(began)
 	if fail.Load() != 0 {
 		t.Fatalf("%d checkouts failed", fail.Load())
+	}
+	if enqueue {
+		c, err := app.Server.Jobs().Counts(context.Background())
+		if err != nil || c[jobs.FilterQueued] != n {
+			t.Fatalf("%d jobs queued (%v), want one per checkout (%d)", c[jobs.FilterQueued], err, n)
+		}
 	}
 	var sum time.Duration
 	var maxLat time.Duration

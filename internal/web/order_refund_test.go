@@ -317,8 +317,15 @@ func (r *cardRefunds) failingGivesUp(t *testing.T) {
 	if n := countRows(t, app, &payment.Issue{}, "kind = ? AND reference = ?", payment.IssueRefundFailed, g3.Orders[0].Code); n != 1 {
 		t.Fatalf("%d refund_failed issues after giving up, want 1", n)
 	}
-	if j := callJob(t, app, jobs.FilterFailed); j.Attempt != 10 || len(j.Errors) != 10 {
+	j := callJob(t, app, jobs.FilterFailed)
+	if j.Attempt != 10 || len(j.Errors) != 10 {
 		t.Fatalf("job of the call given up = %+v, want discarded after 10 attempts", j)
+	}
+	// The admin's jobs page shows it failed, with Stripe's error and a retry button.
+	res := app.As("admin@example.com").Get("/admin/jobs?state=failed")
+	if res.StatusCode != 200 || !contains(res.Body, "payment.provider_call") || !contains(res.Body, "Stripe is having a bad day") ||
+		!contains(res.Body, fmt.Sprintf(`action="/admin/jobs/%d/retry"`, j.ID)) {
+		t.Fatalf("the failed job is not on the admin's jobs page: %d", res.StatusCode)
 	}
 }
 

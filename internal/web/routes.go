@@ -157,6 +157,11 @@ func (s *Server) routes() *echo.Echo {
 	admins.GET("/payouts", ord.AdminPayouts)
 	admins.POST("/payouts", ord.AdminRecordPayout)
 	admins.GET("/payouts.csv", ord.PayoutCSV)
+	admins.GET("/jobs", s.jobs.Page)
+	admins.POST("/jobs/:id/retry", s.jobs.Retry)
+	admins.GET("/webhooks", s.hooks.Page)
+	admins.POST("/webhooks", s.hooks.Register)
+	admins.POST("/webhooks/:id/disable", s.hooks.Disable)
 
 	// /api/v1: the same capabilities as JSON, described by the OpenAPI document.
 	api := e.Group("/api/v1", kit.BodyLimit(kit.DefaultBodyLimit), authn)
@@ -248,6 +253,9 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/admin/payouts/balances", ord.APIBalances, adminOnly)
 	api.POST("/admin/payouts", ord.APIRecordPayout, adminOnly)
 	api.GET("/admin/payouts.csv", ord.PayoutCSV, adminOnly)
+	api.GET("/admin/jobs", s.jobs.APIList, adminOnly)
+	api.GET("/admin/jobs/:id", s.jobs.APIGet, adminOnly)
+	api.POST("/admin/jobs/:id/retry", s.jobs.APIRetry, adminOnly)
 
 	// Unknown paths go through authenticate so the 404 page shows who is
 	// signed in, in their language.

@@ -39,10 +39,13 @@ import (
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
+	"github.com/chocop/ocop/internal/web/jobsweb"
 	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/chocop/ocop/internal/web/notifyweb"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
+	"github.com/chocop/ocop/internal/web/webhookweb"
+	"github.com/chocop/ocop/internal/webhook"
 )
 
 // Server is the HTTP layer: the domain services, each area's handlers
@@ -60,12 +63,14 @@ type Server struct {
 	svc      services
 
 	// The areas' handlers.
-	auth *authweb.Handlers
-	cat  *catalogweb.Handlers
-	reg  *registryweb.Handlers
-	ord  *orderweb.Handlers
-	adm  *adminweb.Handlers
-	ntf  *notifyweb.Handlers
+	auth  *authweb.Handlers
+	cat   *catalogweb.Handlers
+	reg   *registryweb.Handlers
+	ord   *orderweb.Handlers
+	adm   *adminweb.Handlers
+	jobs  *jobsweb.Handlers
+	hooks *webhookweb.Handlers
+	ntf   *notifyweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -81,6 +86,7 @@ type services struct {
 	orders        *order.Service
 	payments      *payment.Service
 	notify        *notify.Service
+	webhooks      *webhook.Service // outgoing webhooks: EnqueueTx from the services that emit events
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -133,6 +139,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
 	svc := services{
+		webhooks:      webhook.NewService(g, engine),
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producer.NewStore(g),
 		regions:       region.NewStore(g),
@@ -151,6 +158,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 		}),
 		notify: n,
 	}
+	n.SetJobs(engine, svc.webhooks) // every event also goes to the registered webhooks
 	orders.SetNotifier(n, svc.payments.TransferDetails)
 	svc.certification.SetNotifier(n)
 	return svc
@@ -170,6 +178,8 @@ func (s *Server) newAreas() {
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
 	s.ntf = &notifyweb.Handlers{Kit: k, Notify: svc.notify}
+	s.jobs = &jobsweb.Handlers{Kit: k, Jobs: s.engine}
+	s.hooks = &webhookweb.Handlers{Kit: k, Webhooks: svc.webhooks}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
