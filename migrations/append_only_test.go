@@ -20,6 +20,7 @@ var appendOnly = map[string]struct {
 	"ledger_entries": {"INSERT INTO ledger_entries (account, kind, amount, created_at) VALUES ('cash', 'payment', 1000, ?)", "amount"},
 	"payment_audit":  {"INSERT INTO payment_audit (actor_id, action, subject, created_at) VALUES (?, 'payout.record', 'p', ?)", "subject"},
 	"registry_audit": {"INSERT INTO registry_audit (at, actor_id, action, outcome, note) VALUES (?, ?, 'certificate.revoke', 'ok', 'x')", "note"},
+	"review_audit":   {"INSERT INTO review_audit (created_at, actor_id, action, subject, reason) VALUES (?, ?, 'review.hide', 'RV1', 'x')", "reason"},
 }
 
 // TestAuditAndLedgerTablesAreAppendOnly: on both dialects, by plain SQL

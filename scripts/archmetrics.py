@@ -21,6 +21,7 @@ OWNER = {
                  "registry_score_sheets", "registry_expiries", "registry_audit", "registry_authorities",
                  "registry_import_scans", "registry_imports", "registry_revocation_proposals", "province_settings"],
     "order": ["carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"],
+    "review": ["reviews", "review_photos", "review_stats", "review_audit"],
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
     "notify": ["notifications", "notification_prefs"],

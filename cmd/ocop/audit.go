@@ -12,6 +12,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/auditchain"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/review"
 )
 
 // auditCmd is `ocop audit verify`: it walks the hash chain of every audit
@@ -41,7 +42,7 @@ func auditCmd(ctx context.Context, load loader, args []string, stdout io.Writer)
 // failing, so one broken table does not hide the state of the other.
 func verifyAudit(ctx context.Context, g *gorm.DB, stdout io.Writer) error {
 	var broken []error
-	for _, verify := range []func(context.Context, *gorm.DB) (auditchain.Report, error){registry.VerifyAudit, payment.VerifyAudit} {
+	for _, verify := range []func(context.Context, *gorm.DB) (auditchain.Report, error){registry.VerifyAudit, payment.VerifyAudit, review.VerifyAudit} {
 		rep, err := verify(ctx, g)
 		if err != nil {
 			return err

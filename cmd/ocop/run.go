@@ -41,6 +41,7 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_ENV                    dev (default; seeds demo data into an empty database) or prod
   OCOP_LOG_LEVEL              debug, info (default), warn or error
   OCOP_DATA_DIR               directory for uploaded files (default var)
+  OCOP_READ_CACHE_MB          bound of the public read cache in MiB, least recently used evicted (default 16; 0: off)
   OCOP_SHUTDOWN_TIMEOUT       grace period for in-flight requests on SIGINT/SIGTERM (default 15s)
   OCOP_PAYMENT_TTL            how long an unpaid order holds its stock (default 30m)
   OCOP_JOB_WORKERS            background jobs this instance works at once (default 8; 0: enqueue only, work none)

@@ -3,8 +3,6 @@ package catalog
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -166,34 +164,12 @@ func (s *PhotoService) Add(ctx context.Context, producerID int64, slug string, r
 	if _, err := photoSlot(s.db.WithContext(ctx), producerID, productID); err != nil {
 		return Photo{}, err
 	}
-	raw, err := readPhoto(r)
+	st, err := s.Store(ctx, r)
 	if err != nil {
 		return Photo{}, err
 	}
-	if err := checkPhoto(raw); err != nil {
-		return Photo{}, err
-	}
-	leave, err := s.gate.Enter(ctx)
-	if err != nil {
-		return Photo{}, err
-	}
-	pp, err := decodePhoto(raw)
-	leave()
-	if err != nil {
-		return Photo{}, err
-	}
-	var rnd [12]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return Photo{}, err
-	}
-	id := hex.EncodeToString(rnd[:])
-	key := "photos/" + id[:2] + "/" + id
-	for name, data := range pp.Files {
-		if err := s.blobs.Put(ctx, key+"-"+name+".jpg", "image/jpeg", bytes.NewReader(data)); err != nil {
-			return Photo{}, fmt.Errorf("store photo: %w", err)
-		}
-	}
-	ph := Photo{ProducerID: producerID, ProductID: productID, Key: key, Width: pp.Width, Height: pp.Height, CreatedAt: time.Now().UTC()}
+	key := st.Key
+	ph := Photo{ProducerID: producerID, ProductID: productID, Key: key, Width: st.Width, Height: st.Height, CreatedAt: time.Now().UTC()}
 	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := lockPhotoParent(tx, producerID, productID); err != nil {
 			return err
@@ -212,12 +188,7 @@ func (s *PhotoService) Add(ctx context.Context, producerID int64, slug string, r
 		return nil
 	})
 	if err != nil {
-		for name := range pp.Files { // the files of a photo that was not added
-			if derr := s.blobs.Delete(ctx, key+"-"+name+".jpg"); derr != nil {
-				err = errors.Join(err, fmt.Errorf("remove unused photo file: %w", derr))
-			}
-		}
-		return Photo{}, err
+		return Photo{}, errors.Join(err, s.Discard(ctx, key)) // the files of a photo that was not added
 	}
 	return ph, nil
 }

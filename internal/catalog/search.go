@@ -51,7 +51,8 @@ type Query struct {
 	ProducerID int64
 }
 
-// Card is a product as a list shows it.
+// Card is a product as a list shows it. Only the columns a card shows are
+// filled (cardColumns): no descriptions, stories, search text or variants.
 type Card struct {
 	Product
 	ProducerSlug string
@@ -132,11 +133,67 @@ func (s *Service) starsJoin(d day.Date) (string, []any, error) {
 const starsSQL = "COALESCE(cs.stars, 0)"
 
 // Search runs q on the published products of approved producers.
+//
+// A text search first asks for every word as typed; only when no published
+// product holds them all does it fall back to a trigram word match
+// (PostgreSQL), which tolerates typos but costs more per row. That choice
+// depends only on the data, so every page of one search makes the same one;
+// it is checked only when the exact query found nothing, which spares the
+// common search a round trip.
 func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if err := q.Validate(); err != nil {
 		return Page{}, err
 	}
-	pg := db.DialectOf(s.db) == db.Postgres
+	folded := text.Fold(q.Text)
+	cards, err := s.search(ctx, q, folded, false)
+	if err != nil || len(cards) > 0 || folded == "" || db.DialectOf(s.db) != db.Postgres {
+		return s.page(q, cards), err
+	}
+	var n int64
+	all, likeArgs := allWords(folded)
+	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE status = ? AND "+all+" LIMIT 1) x",
+		append([]any{StatusPublished}, likeArgs...)...).Scan(&n).Error; err != nil {
+		return Page{}, err
+	}
+	if n > 0 { // the words exist, the filters or the cursor leave none
+		return s.page(q, cards), nil
+	}
+	cards, err = s.search(ctx, q, folded, true)
+	return s.page(q, cards), err
+}
+
+// page cuts the extra row search asks for into the next page's cursor.
+func (s *Service) page(q Query, cards []Card) Page {
+	out := Page{Cards: cards}
+	if len(cards) > q.Limit {
+		out.Cards = cards[:q.Limit]
+		last := out.Cards[q.Limit-1]
+		out.Next = &Cursor{Sort: q.Sort, Key: last.SortKey, ID: last.ID}
+	}
+	return out
+}
+
+// allWords is the condition that every word of folded text is in a
+// product's search text, with its arguments.
+func allWords(folded string) (string, []any) {
+	var likes []string
+	var likeArgs []any
+	for _, term := range strings.Fields(folded) {
+		likes = append(likes, `products.search_text LIKE ? ESCAPE '\'`)
+		likeArgs = append(likeArgs, "%"+escapeLike(term)+"%")
+	}
+	return "(" + strings.Join(likes, " AND ") + ")", likeArgs
+}
+
+// cardColumns are the product columns a card shows, in cardScan's order:
+// a list never reads descriptions, stories or the search text, so it does
+// not fetch them.
+const cardColumns = "products.id, products.producer_id, products.slug, products.name, products.name_en, products.group_code, " +
+	"products.unit, products.is_service, products.adult_only, products.status, products.min_price, products.cover_key"
+
+// search runs one page of q (one row more than the limit), the text matched
+// exactly or, when fuzzy, by trigram word similarity.
+func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool) ([]Card, error) {
 	d := q.Day
 	var (
 		where []string
@@ -144,33 +201,11 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	)
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
 	add("products.status = ?", StatusPublished) // and pr lists only approved producers: a suspended one's products disappear at once
-	folded := text.Fold(q.Text)
 	var relevance string
 	var relArgs []any
-	fuzzy := false
 	var with string
 	var withArgs []any
 	if folded != "" {
-		var likes []string
-		var likeArgs []any
-		for _, term := range strings.Fields(folded) {
-			likes = append(likes, `products.search_text LIKE ? ESCAPE '\'`)
-			likeArgs = append(likeArgs, "%"+escapeLike(term)+"%")
-		}
-		all := "(" + strings.Join(likes, " AND ") + ")"
-		if pg {
-			// Every word found as typed wins; only when nothing matches
-			// that way does the search fall back to a trigram word match,
-			// which tolerates typos but costs more per row. The choice
-			// depends only on the data, so every page of one search makes
-			// the same one.
-			var n int64
-			if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE status = ? AND "+all+" LIMIT 1) x",
-				append([]any{StatusPublished}, likeArgs...)...).Scan(&n).Error; err != nil {
-				return Page{}, err
-			}
-			fuzzy = n == 0
-		}
 		if fuzzy {
 			// A materialised CTE is planned on its own, where the GIN index
 			// is the only way to answer it, instead of testing every row.
@@ -179,6 +214,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 			relevance = "CAST(word_similarity(?, products.search_text) * 1000 AS BIGINT)"
 			relArgs = []any{folded}
 		} else {
+			all, likeArgs := allWords(folded)
 			add(all, likeArgs...)
 			relevance = `(CASE WHEN products.search_text LIKE ? ESCAPE '\' THEN 2 WHEN products.search_text LIKE ? ESCAPE '\' THEN 1 ELSE 0 END)`
 			relArgs = []any{escapeLike(folded) + "%", "% " + escapeLike(folded) + "%"}
@@ -216,7 +252,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if q.MinStars > 0 || q.Sort == SortStars {
 		var err error
 		if join, joinArgs, err = s.starsJoin(d); err != nil {
-			return Page{}, err
+			return nil, err
 		}
 	}
 	if q.MinStars > 0 {
@@ -259,35 +295,47 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	if key == "products.id" {
 		order = "products.id" + dir
 	}
-	sql := with + "SELECT products.*, pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
+	sql := with + "SELECT " + cardColumns + ", pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code, " +
 		key + " AS sort_key FROM products JOIN (" + producer.ListedSQL() + ") pr ON pr.id = products.producer_id" + join + " WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY " + order + " LIMIT ?"
 	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
+	if !fuzzy {
+		return scanCards(s.db.WithContext(ctx).Raw(sql, all...), q.Limit+1)
+	}
 	var cards []Card
-	var err error
-	if fuzzy {
-		err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
-			// The planner underrates the trigram operator and scans the
-			// whole table; the GIN index answers in a fraction of the time.
-			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
-				return err
-			}
-			return tx.Raw(sql, all...).Scan(&cards).Error
-		})
-	} else {
-		err = s.db.WithContext(ctx).Raw(sql, all...).Scan(&cards).Error
-	}
+	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		// The planner underrates the trigram operator and scans the
+		// whole table; the GIN index answers in a fraction of the time.
+		if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+			return err
+		}
+		var err error
+		cards, err = scanCards(tx.Raw(sql, all...), q.Limit+1)
+		return err
+	})
+	return cards, err
+}
+
+// scanCards reads the rows of a search by hand rather than through GORM's
+// reflection, which cost more CPU than the rest of an uncached list.
+func scanCards(stmt *gorm.DB, capacity int) ([]Card, error) {
+	rows, err := stmt.Rows()
 	if err != nil {
-		return Page{}, err
+		return nil, err
 	}
-	out := Page{Cards: cards}
-	if len(cards) > q.Limit {
-		out.Cards = cards[:q.Limit]
-		last := out.Cards[q.Limit-1]
-		out.Next = &Cursor{Sort: q.Sort, Key: last.SortKey, ID: last.ID}
+	defer rows.Close()
+	cards := make([]Card, 0, capacity)
+	for rows.Next() {
+		var c Card
+		p := &c.Product
+		if err := rows.Scan(&p.ID, &p.ProducerID, &p.Slug, &p.Name, &p.NameEn, &p.GroupCode, &p.Unit, &p.IsService, &p.AdultOnly,
+			&p.Status, &p.MinPrice, &p.CoverKey, &c.ProducerSlug, &c.ProducerName, &c.ProvinceCode, &c.SortKey); err != nil {
+			return nil, err
+		}
+		cards = append(cards, c)
 	}
-	return out, nil
+	return cards, rows.Err()
 }
 
 // Published returns the published product slug of an approved producer,

@@ -32,21 +32,30 @@ func (s *BadgeStore) ValidOn(ctx context.Context, productIDs []int64, d day.Date
 	if len(productIDs) == 0 {
 		return out, nil
 	}
-	var certs []Certificate
+	// Only the columns StatusOn and a badge read, scanned by hand: every
+	// uncached list asks this, and GORM's Find of whole certificates cost
+	// more than the query.
 	active, args := ActiveSQL("", d)
-	err := s.db.WithContext(ctx).Where("product_id IN ?", productIDs).Where(active, args...).Find(&certs).Error
+	rows, err := s.db.WithContext(ctx).Raw("SELECT product_id, stars, code, valid_from, valid_until, revoked_on, superseded_on, import_pending "+
+		"FROM certificates WHERE product_id IN ? AND "+active, append([]any{productIDs}, args...)...).Rows()
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range certs {
-		if c.ProductID == nil || !c.ValidOn(d) {
+	defer rows.Close()
+	for rows.Next() {
+		var c Certificate
+		var pid int64
+		if err := rows.Scan(&pid, &c.Stars, &c.Code, &c.ValidFrom, &c.ValidUntil, &c.RevokedOn, &c.SupersededOn, &c.ImportPending); err != nil {
+			return nil, err
+		}
+		if !c.ValidOn(d) {
 			continue
 		}
-		if b, ok := out[*c.ProductID]; !ok || c.Stars > b.Stars {
-			out[*c.ProductID] = Badge{ProductID: *c.ProductID, Stars: c.Stars, Code: c.Code, ValidUntil: c.ValidUntil}
+		if b, ok := out[pid]; !ok || c.Stars > b.Stars {
+			out[pid] = Badge{ProductID: pid, Stars: c.Stars, Code: c.Code, ValidUntil: c.ValidUntil}
 		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ProductStarsSQL is a subquery of (product_id, stars): one row per product

@@ -35,8 +35,9 @@ func newMetrics() *metrics {
 
 // ObserveRequest counts a request and its latency by route (kit.AccessLog).
 func (m *metrics) ObserveRequest(method, route string, status int, elapsed time.Duration) {
-	m.requests.With(prometheus.Labels{"method": method, "route": route, "status": strconv.Itoa(status)}).Inc()
-	m.latency.With(prometheus.Labels{"route": route}).Observe(elapsed.Seconds())
+	// Label values by position: With(prometheus.Labels{...}) builds a map per request.
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(elapsed.Seconds())
 }
 
 func (m *metrics) httpHandler() http.Handler {

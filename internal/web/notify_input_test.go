@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +85,6 @@ func TestUnsubscribeLinks(t *testing.T) {
 	})
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Hostile and wrong input to the inbox and preferences, by page and API:
 // a clear 4xx and nothing changed; another person's notification is not found.

@@ -7,14 +7,16 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/review"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // Upload routes sit outside the 1 MiB groups, with a body limit fit for
 // what they take. A photo is the largest body any route accepts.
 const (
-	photoLimit   = catalog.MaxPhotoBytes + 64<<10    // one photo
-	dossierLimit = registry.MaxDocumentSize + 64<<10 // one dossier file and the form around it
+	photoLimit   = catalog.MaxPhotoBytes + 64<<10                  // one photo
+	dossierLimit = registry.MaxDocumentSize + 64<<10               // one dossier file and the form around it
+	reviewLimit  = review.MaxPhotos*catalog.MaxPhotoBytes + 64<<10 // a review's photos and text
 )
 
 // routes is the route table: every route of every area, grouped by URL.
@@ -26,7 +28,7 @@ const (
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
-	auth, cat, reg, ord, adm, ntf := s.auth, s.cat, s.reg, s.ord, s.adm, s.ntf
+	auth, cat, reg, ord, adm, rev, ntf := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev, s.ntf
 
 	authn := kit.Authenticate(s.svc.accounts)
 	csrf := s.plumbing.CSRF()
@@ -35,7 +37,7 @@ func (s *Server) routes() *echo.Echo {
 	officer := kit.RequireRole(account.RoleOfficer)
 	adminOnly := kit.RequireRole(account.RoleAdmin)
 	clears := cat.ClearsCache // a portal write empties the storefront's read cache
-	photoUpload, dossierUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit)
+	photoUpload, dossierUpload, reviewUpload := kit.BodyLimit(photoLimit), kit.BodyLimit(dossierLimit), kit.BodyLimit(reviewLimit)
 
 	// Operations and files. No session, no CSRF. /metrics is not here: it
 	// has a listener of its own (OCOP_METRICS_ADDR, MetricsHandler).
@@ -93,6 +95,10 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/orders/:code/qr.png", ord.OrderQR, user)
 	pages.POST("/orders/:code/cancel", ord.OrderCancel, user)
 	pages.POST("/orders/:code/pay", ord.OrderPay, user)
+	pages.GET("/orders/:code/reviews/:variant_id", rev.ReviewPage, user) // a delivered line's review: once
+	e.POST("/orders/:code/reviews/:variant_id", rev.CreateReview, reviewUpload, authn, csrf, user, clears)
+	pages.POST("/cart/buy", ord.BuyNow)                   // "Mua ngay": the line in the cart, then checkout
+	pages.GET("/shipping/estimate", ord.ShippingEstimate) // the product page's estimate (htmx or a plain form)
 
 	// /portal: a producer's own profile, products, registry applications, orders and ledger.
 	portal := pages.Group("/portal", producerOnly)
@@ -118,6 +124,8 @@ func (s *Server) routes() *echo.Echo {
 	portal.GET("/orders", ord.PortalOrders)
 	portal.POST("/orders/:code/:action", ord.PortalAct)
 	portal.GET("/ledger", ord.PortalLedger)
+	portal.GET("/reviews", rev.PortalReviews)
+	portal.POST("/reviews/:code/reply", rev.PortalReply, clears)
 
 	// /registry: officers, scoped to their province (central: forwarded applications).
 	officers := pages.Group("/registry", officer)
@@ -162,6 +170,8 @@ func (s *Server) routes() *echo.Echo {
 	admins.GET("/webhooks", s.hooks.Page)
 	admins.POST("/webhooks", s.hooks.Register)
 	admins.POST("/webhooks/:id/disable", s.hooks.Disable)
+	admins.GET("/reviews", rev.AdminReviews)
+	admins.POST("/reviews/:code/hide", rev.AdminHide, clears)
 
 	// /api/v1: the same capabilities as JSON, described by the OpenAPI document.
 	api := e.Group("/api/v1", kit.BodyLimit(kit.DefaultBodyLimit), authn)
@@ -196,6 +206,8 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/orders", ord.APIOrders, user)
 	api.GET("/orders/:code", ord.APIOrder, user)
 	api.POST("/orders/:code/cancel", ord.APIOrderCancel, user)
+	e.POST("/api/v1/orders/:code/reviews/:variant_id", rev.APICreate, reviewUpload, authn, user, clears)
+	api.GET("/products/:slug/reviews", rev.APIList)
 
 	// /api/v1/portal: a producer's own rows only.
 	api.GET("/portal/profile", cat.APIPortalProfile, producerOnly)
@@ -220,6 +232,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/portal/orders", ord.APIPortalOrders, producerOnly)
 	api.POST("/portal/orders/:code/:action", ord.APIPortalAct, producerOnly)
 	api.GET("/portal/ledger", ord.APIPortalLedger, producerOnly)
+	api.POST("/portal/reviews/:code/reply", rev.APIReply, producerOnly, clears)
 
 	// /api/v1/registry: officers.
 	api.GET("/registry/applications", reg.APIQueue, officer)
@@ -256,6 +269,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/admin/jobs", s.jobs.APIList, adminOnly)
 	api.GET("/admin/jobs/:id", s.jobs.APIGet, adminOnly)
 	api.POST("/admin/jobs/:id/retry", s.jobs.APIRetry, adminOnly)
+	api.POST("/admin/reviews/:code/hide", rev.APIHide, adminOnly, clears)
 
 	// Unknown paths go through authenticate so the 404 page shows who is
 	// signed in, in their language.

@@ -36,6 +36,7 @@ import (
 	"github.com/chocop/ocop/internal/producer"
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/review"
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
@@ -44,6 +45,7 @@ import (
 	"github.com/chocop/ocop/internal/web/notifyweb"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
+	"github.com/chocop/ocop/internal/web/reviewweb"
 	"github.com/chocop/ocop/internal/web/webhookweb"
 	"github.com/chocop/ocop/internal/webhook"
 )
@@ -71,6 +73,7 @@ type Server struct {
 	jobs  *jobsweb.Handlers
 	hooks *webhookweb.Handlers
 	ntf   *notifyweb.Handlers
+	rev   *reviewweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -87,6 +90,7 @@ type services struct {
 	payments      *payment.Service
 	notify        *notify.Service
 	webhooks      *webhook.Service // outgoing webhooks: EnqueueTx from the services that emit events
+	reviews       *review.Service
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -138,13 +142,15 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
+	products, photos := catalog.NewService(g, badges), catalog.NewPhotoService(g, blobs)
 	svc := services{
 		webhooks:      webhook.NewService(g, engine),
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producer.NewStore(g),
 		regions:       region.NewStore(g),
-		products:      catalog.NewService(g, badges),
-		photos:        catalog.NewPhotoService(g, blobs),
+		products:      products,
+		photos:        photos,
+		reviews:       review.NewService(g, photos, products),
 		badges:        badges,
 		certification: registry.NewService(g, blobs, nil),
 		orders:        orders,
@@ -173,13 +179,15 @@ func (s *Server) newAreas() {
 		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled}
 	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}
 	s.cat = &catalogweb.Handlers{Kit: k, Catalog: svc.products, Photos: svc.photos, Badges: svc.badges, Registry: svc.certification,
-		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, 10_000)}
+		Producers: svc.producers, Regions: svc.regions, Cursors: catalog.NewCursorCodec(secret), Cache: kit.NewReadCache(kit.PublicCacheTTL, s.cfg.ReadCacheBytes),
+		Reviews: svc.reviews, Sales: svc.orders}
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
 	s.ntf = &notifyweb.Handlers{Kit: k, Notify: svc.notify}
 	s.jobs = &jobsweb.Handlers{Kit: k, Jobs: s.engine}
 	s.hooks = &webhookweb.Handlers{Kit: k, Webhooks: svc.webhooks}
+	s.rev = &reviewweb.Handlers{Kit: k, Reviews: svc.reviews, Producers: svc.producers, Cursors: cursor.New(secret)}
 }
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
@@ -292,7 +300,7 @@ func (s *Server) base(e *echo.Echo) {
 		return err
 	}}))
 	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
-	e.Use(s.plumbing.RefuseBadText(photoLimit)) // a photo is the largest body any route takes
+	e.Use(s.plumbing.RefuseBadText(max(photoLimit, reviewLimit))) // a review's photos are the largest body any route takes
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(kit.Timeout(20 * time.Second))
 }

@@ -33,6 +33,9 @@ type Config struct {
 	Env         Env    // OCOP_ENV: dev or prod
 	LogLevel    string // OCOP_LOG_LEVEL: debug, info, warn, error
 	DataDir     string // OCOP_DATA_DIR: uploads and other files on local disk
+	// ReadCacheBytes bounds the public read cache (OCOP_READ_CACHE_MB, in
+	// MiB; 0 turns caching off).
+	ReadCacheBytes int64
 
 	PaymentTTL          time.Duration // OCOP_PAYMENT_TTL: how long an unpaid order group holds stock
 	StripeSecretKey     string        `secret:"true"` // OCOP_STRIPE_SECRET_KEY
@@ -137,6 +140,17 @@ func Load(getenv Getenv) (Config, error) {
 		bad("OCOP_JOB_WORKERS", "a whole number from 0 to 1000", workers)
 	} else {
 		c.JobWorkers = n
+	}
+	// The read cache is bounded in bytes so a flood of distinct queries
+	// cannot grow the process. 16 MiB holds hundreds of product pages and
+	// thousands of lists, more than five seconds of traffic ask for, and
+	// keeps a flooded instance under 120 MiB (docs/performance.md): the
+	// garbage collector lets the heap reach twice what is live.
+	cacheMB := or(getenv("OCOP_READ_CACHE_MB"), "16")
+	if n, err := strconv.Atoi(cacheMB); err != nil || n < 0 || n > 65536 {
+		bad("OCOP_READ_CACHE_MB", "a whole number of MiB from 0 (no cache) to 65536", cacheMB)
+	} else {
+		c.ReadCacheBytes = int64(n) << 20
 	}
 
 	if c.Env != EnvDev && c.Env != EnvProd {

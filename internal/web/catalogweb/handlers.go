@@ -27,6 +27,8 @@ type Handlers struct {
 	Regions   *region.Store
 	Cursors   *catalog.CursorCodec // signed keyset cursors of product and producer lists
 	Cache     *kit.ReadCache       // public reads; ClearsCache empties it after a portal write
+	Reviews   Reviews              // averages on cards, reviews on the product page
+	Sales     Sales                // units sold on the product page
 }
 
 // ClearsCache empties the public read cache after any successful unsafe

@@ -74,6 +74,10 @@ type productView struct {
 	JSONLD        template.JS
 	GroupName     string
 	ProducerPlace string
+	Reviews       []reviewView // the newest visible ones (ProductPageReviews)
+	MoreReviews   bool
+	UnitsSold     int64
+	Provinces     []region.Province // the shipping estimate's choice
 }
 
 // ProductPage shows one published product with its variants, producer,
@@ -117,6 +121,12 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 				v.Related = append(v.Related, cardView{productCardJSON: r, Lang: lang})
 			}
 		}
+		if err := h.productReviews(ctx, &v); err != nil {
+			return v, err
+		}
+		if v.Provinces, err = kit.Cached(h.Cache, ctx, "provinces", h.Regions.Provinces); err != nil {
+			return v, err
+		}
 		v.JSONLD = productLD(v, full)
 		return v, nil
 	})
@@ -141,15 +151,16 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 		// such visitor in their language, but for the CSRF token: the whole
 		// page, layout included, is cached (the layout is half the cost of a
 		// render).
-		page, err := kit.Cached(h.Cache, ctx, "full:"+lang+":"+slug, func(context.Context) (string, error) {
-			return h.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
+		page, err := kit.Cached(h.Cache, ctx, "full:"+lang+":"+slug, func(context.Context) (tokenPage, error) {
+			html, err := h.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
 				Data: productPageData{View: v, Body: template.HTML(body)}}) // #nosec: body was escaped by html/template
+			return splitAtToken(html), err
 		})
 		if err != nil {
 			return err
 		}
 		c.Response().Header().Set("Cache-Control", "no-store")
-		return c.HTMLBlob(http.StatusOK, []byte(withToken(page)))
+		return c.HTMLBlob(http.StatusOK, page.with(token))
 	}
 	html := template.HTML(withToken(body)) // #nosec: body was escaped by html/template
 	return h.Render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
@@ -157,6 +168,30 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached body.
 const csrfPlaceholder = "CSRFPLACEHOLDERc4f1e9a27b"
+
+// tokenPage is a cached page cut at its CSRF placeholders. A request joins
+// the parts around its own token in one allocation, instead of searching
+// the whole page for the placeholder and copying it twice.
+type tokenPage []string
+
+func splitAtToken(html string) tokenPage { return strings.Split(html, csrfPlaceholder) }
+
+// with is the page with token in every placeholder's place.
+func (p tokenPage) with(token string) []byte {
+	t := template.HTMLEscapeString(token)
+	n := (len(p) - 1) * len(t)
+	for _, s := range p {
+		n += len(s)
+	}
+	b := make([]byte, 0, n)
+	for i, s := range p {
+		if i > 0 {
+			b = append(b, t...)
+		}
+		b = append(b, s...)
+	}
+	return b
+}
 
 type productPageData struct {
 	View productView
@@ -203,6 +238,7 @@ func productLD(v productView, p productJSON) template.JS {
 	if v.Image != "" {
 		ld["image"] = v.Image
 	}
+	reviewsLD(ld, v)
 	out, err := json.Marshal(ld)
 	if err != nil {
 		return ""

@@ -7,6 +7,7 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
+	"github.com/chocop/ocop/internal/review"
 )
 
 // BadgeWarnDays is how long before a certificate's expiry the portal warns.
@@ -39,6 +40,7 @@ type producerRefJSON struct {
 
 // productCardJSON is a product in a list (API and pages).
 type productCardJSON struct {
+	ID        int64           `json:"-"`
 	Slug      string          `json:"slug"`
 	Name      string          `json:"name"`
 	NameEn    string          `json:"name_en"`
@@ -52,6 +54,7 @@ type productCardJSON struct {
 	URL       string          `json:"url"`
 	Producer  producerRefJSON `json:"producer"`
 	Badge     *badgeJSON      `json:"badge"`
+	Rating    *review.Summary `json:"rating,omitempty"` // visible reviews' average and count; absent with none
 }
 
 type variantJSON struct {
@@ -95,7 +98,7 @@ func photoURLs(key string, w, h int) photoJSON {
 }
 
 func (h *Handlers) cardOf(p catalog.Product, ref producerRefJSON) productCardJSON {
-	c := productCardJSON{Slug: p.Slug, Name: p.Name, NameEn: p.NameEn, GroupCode: p.GroupCode, Unit: p.Unit, MinPrice: p.MinPrice,
+	c := productCardJSON{ID: p.ID, Slug: p.Slug, Name: p.Name, NameEn: p.NameEn, GroupCode: p.GroupCode, Unit: p.Unit, MinPrice: p.MinPrice,
 		Currency: "VND", IsService: p.IsService, AdultOnly: p.AdultOnly, URL: h.BaseURL + "/products/" + p.Slug, Producer: ref}
 	if p.CoverKey != "" {
 		c.ImageURL = "/media/" + p.CoverKey + "-card.jpg"
@@ -114,12 +117,17 @@ func (h *Handlers) cards(ctx context.Context, in []catalog.Card) ([]productCardJ
 	if err != nil {
 		return nil, err
 	}
+	ratings, err := h.ratings(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]productCardJSON, len(in))
 	for i, c := range in {
 		out[i] = h.cardOf(c.Product, producerRefJSON{Slug: c.ProducerSlug, Name: c.ProducerName, ProvinceCode: c.ProvinceCode})
 		if b, ok := badges[c.ID]; ok {
 			out[i].Badge = h.badge(b, today)
 		}
+		out[i].Rating = ratings[c.ID]
 	}
 	return out, nil
 }
@@ -146,7 +154,9 @@ func (h *Handlers) fullProduct(ctx context.Context, p catalog.Product, ref produ
 	if b, ok := badges[p.ID]; ok {
 		out.Badge = h.badge(b, today)
 	}
-	return out, nil
+	ratings, err := h.ratings(ctx, []int64{p.ID})
+	out.Rating = ratings[p.ID]
+	return out, err
 }
 
 // paragraphs splits plain text on blank lines. Descriptions are shown as

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"container/list"
 	"context"
 	"sync"
 	"time"
@@ -18,54 +19,106 @@ const PublicCacheTTL = 5 * time.Second
 // loadTimeout bounds one cache fill.
 const loadTimeout = 10 * time.Second
 
-// ReadCache is a small time-bounded map for public reads. It holds at most
-// max entries and starts over when full, which keeps it bounded without
-// bookkeeping; the hot keys are back within one TTL.
+// entryOverhead is what an entry costs beside its value and key: the map
+// slot, the list element, the entry itself and the interface holding the
+// value. It keeps a flood of tiny entries bounded too.
+const entryOverhead = 160
+
+// ReadCache is a time-bounded cache for public reads, bounded in bytes: it
+// holds at most max bytes of values (by SizeOf's estimate, keys and
+// bookkeeping included) and evicts the least recently used entries to make
+// room. Counting bytes rather than entries is what keeps memory bounded
+// when entries range from a 200-byte JSON list to a 60 KB product page: a
+// crawler asking thousands of distinct queries only churns the cache.
 type ReadCache struct {
-	mu  sync.Mutex
-	ttl time.Duration
-	max int
-	m   map[string]cacheEntry
-	now func() time.Time
+	mu   sync.Mutex
+	ttl  time.Duration
+	max  int64
+	used int64
+	m    map[string]*list.Element // of *cacheEntry
+	lru  list.List                // front: most recently used
+	now  func() time.Time
 	// fill makes concurrent misses of one key wait for a single load, so
 	// an expiry under load costs one query rather than one per request.
 	fill singleflight.Group
 }
 
 type cacheEntry struct {
-	v   any
-	exp time.Time
+	key  string
+	v    any
+	size int64
+	exp  time.Time
 }
 
-// NewReadCache is an empty cache whose entries live for ttl, with room for max of them.
-func NewReadCache(ttl time.Duration, max int) *ReadCache {
-	return &ReadCache{ttl: ttl, max: max, m: map[string]cacheEntry{}, now: time.Now}
+// NewReadCache is an empty cache whose entries live for ttl, holding at most
+// maxBytes; 0 stores nothing (every read loads, concurrent ones still once).
+func NewReadCache(ttl time.Duration, maxBytes int64) *ReadCache {
+	return &ReadCache{ttl: ttl, max: maxBytes, m: map[string]*list.Element{}, now: time.Now}
+}
+
+// Bytes is the estimated size of what the cache holds, never above its bound.
+func (c *ReadCache) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used
+}
+
+// Len is the number of entries held.
+func (c *ReadCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
 }
 
 func (c *ReadCache) get(key string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if !ok || c.now().After(e.exp) {
+	el, ok := c.m[key]
+	if !ok {
 		return nil, false
 	}
+	e := el.Value.(*cacheEntry)
+	if c.now().After(e.exp) {
+		c.remove(el)
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
 	return e.v, true
 }
 
+// put stores v under key, evicting the least recently used entries until
+// it fits. A value larger than the whole bound is not stored.
 func (c *ReadCache) put(key string, v any) {
+	size := SizeOf(v) + int64(len(key)) + entryOverhead
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		c.m = map[string]cacheEntry{}
+	if el, ok := c.m[key]; ok {
+		c.remove(el)
 	}
-	c.m[key] = cacheEntry{v: v, exp: c.now().Add(c.ttl)}
+	if size > c.max {
+		return
+	}
+	for c.used+size > c.max {
+		c.remove(c.lru.Back())
+	}
+	c.m[key] = c.lru.PushFront(&cacheEntry{key: key, v: v, size: size, exp: c.now().Add(c.ttl)})
+	c.used += size
+}
+
+// remove drops one entry; the caller holds mu.
+func (c *ReadCache) remove(el *list.Element) {
+	e := c.lru.Remove(el).(*cacheEntry)
+	delete(c.m, e.key)
+	c.used -= e.size
 }
 
 // Clear empties the cache, after a write that changes what it holds.
 func (c *ReadCache) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.m = map[string]cacheEntry{}
+	c.m = map[string]*list.Element{}
+	c.lru.Init()
+	c.used = 0
 }
 
 // Cached returns the value under key, or computes, stores and returns it.

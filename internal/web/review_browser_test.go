@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/chocop/ocop/internal/web/browsertest"
+	"github.com/chocop/ocop/internal/web/webtest"
+)
+
+// TestProductAndReviewPagesOnAPhone: at 390 px the product page (with a
+// review) and the review form do not overflow; the stepper's + raises the
+// quantity; the shipping estimate answers in place (htmx); the page logs
+// no console or CSP error.
+func TestProductAndReviewPagesOnAPhone(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		v := onSale(t, app)
+		reviewCode(t, postReview(t, app, deliveredLine(t, app, v), 5, strings.Repeat("Rất ngon và thơm. ", 20)))
+		open := deliveredLine(t, app, v)
+		b := browsertest.New(t, app.HTTP.URL)
+		b.Do("phone viewport", chromedp.EmulateViewport(390, 844))
+		b.Open("/login")
+		b.Fill("Email", reviewShopper)
+		b.Fill("Mật khẩu", "ocop-demo")
+		b.Click("Đăng nhập")
+		for _, path := range []string{"/products/" + open.Slug, open.pageURL(), "/orders/" + open.Group} {
+			b.Open(path)
+			if w := string(b.Eval(`document.documentElement.scrollWidth`)); w != "390" {
+				t.Errorf("%s is %s px wide at 390 px", path, w)
+			}
+		}
+		b.Open("/products/" + open.Slug)
+		// Neither button leaves the page, so they are pressed without waiting for one.
+		b.Do("press +", chromedp.Click(chromedp.CSS(`#product button.step[data-step="1"]`)))
+		if q := string(b.Eval(`document.getElementById("qty-` + itoa(v.ID) + `").value`)); q != `"2"` {
+			t.Errorf("after +, the quantity is %s; want 2", q)
+		}
+		b.Select("ship-province", "Hà Nội")
+		b.Do("estimate", chromedp.Click(chromedp.CSS(`.ship-estimate button[type=submit]`)))
+		b.WaitText("30.000")
+		if p := b.Path(); p != "/products/"+open.Slug {
+			t.Errorf("the estimate left the page for %s; htmx should answer in place", p)
+		}
+		b.NoConsoleErrors()
+	}, withBankSecret)
+}
