@@ -14,6 +14,9 @@ import (
 
 // emit tells people of evs inside tx, through the orders' notifier.
 func (s *Service) emit(ctx context.Context, tx *gorm.DB, evs ...notify.Event) error {
+	if s.orders == nil { // a service built for payouts alone (tools, tests): nobody to tell through
+		return nil
+	}
 	return order.Emit(ctx, tx, s.orders.Notifier(), evs...)
 }
 
