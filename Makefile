@@ -5,6 +5,7 @@
 #   OCOP_TEST_POSTGRES_URL   PostgreSQL for the second dialect (skipped when unset)
 #   OCOP_CHROMIUM            Chromium for browser tests (default /usr/bin/chromium; skipped when missing)
 #   OCOP_TEST_STRIPE_MOCK    stripe-mock binary (default: on PATH)
+#   OCOP_TEST_MAILPIT        mailpit binary, the SMTP server of the notification tests (default: on PATH)
 # .ci/run sets all of them and makes each one required.
 
 # Go 1.27.3 carries the security fixes govulncheck asks for; machines start on
@@ -16,6 +17,7 @@ BIN         ?= bin/ocop
 TEST_FLAGS  ?= -timeout 15m
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 STRIPE_MOCK := github.com/stripe/stripe-mock@v0.180.0
+MAILPIT     := github.com/axllent/mailpit@v1.33.1
 GOBIN       := $(shell $(GO) env GOPATH)/bin
 
 .PHONY: run test build lint setup clean lighthouse
@@ -38,6 +40,7 @@ lint:
 setup:
 	$(GO) install $(STATICCHECK)
 	$(GO) install $(STRIPE_MOCK)
+	$(GO) install $(MAILPIT)
 	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"
 
 # lighthouse scores home, search, product, cart, checkout and verify with

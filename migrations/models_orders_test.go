@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 )
@@ -12,3 +13,5 @@ func init() {
 }
 
 func init() { models = append(models, &payment.ProviderCall{}) }
+
+func init() { models = append(models, &notify.Notification{}, &notify.Pref{}) }

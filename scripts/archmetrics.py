@@ -25,6 +25,7 @@ OWNER = {
     "review": ["reviews", "review_photos", "review_stats", "review_audit"],
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
+    "notify": ["notifications", "notification_prefs"],
     "webhook": ["webhook_endpoints"],
     "jobs": ["job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification",
              "river_client", "river_client_queue"],

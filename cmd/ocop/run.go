@@ -60,6 +60,8 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_S3_ACCESS_KEY          S3 access key (secret)
   OCOP_S3_SECRET_KEY          S3 secret key (secret)
   OCOP_CURSOR_SECRET          key signing pagination cursors (secret; default derived from OCOP_DATABASE_URL)
+  OCOP_SMTP_URL               SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...:465 (secret; unset: no e-mail, inbox only)
+  OCOP_MAIL_FROM              From address of e-mail, e.g. "Chợ OCOP <no-reply@cho-ocop.vn>" (required with OCOP_SMTP_URL)
 `
 
 // run is the whole program: main only wires the process to it, so tests call

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
@@ -147,6 +148,15 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 			g.Orders = append(g.Orders, o)
 		}
 		if err := s.reserve(ctx, tx, g.ID, lines); err != nil {
+			return err
+		}
+		var pay []notify.Field
+		if s.pay != nil && in.Method == MethodVietQR {
+			if pay, err = s.pay(ctx, tx, g); err != nil {
+				return err
+			}
+		}
+		if err := s.emit(ctx, tx, PlacedEvent(g, pay)); err != nil {
 			return err
 		}
 		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error

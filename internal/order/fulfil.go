@@ -72,7 +72,20 @@ func (s *Service) Advance(ctx context.Context, producerID, actorID int64, code, 
 		default:
 			return errs.Invalid("action", "validation.oneof")
 		}
-		return move(ctx, tx, &o, to, &actorID, note, extra)
+		if err := move(ctx, tx, &o, to, &actorID, note, extra); err != nil {
+			return err
+		}
+		if to == StatusShipped {
+			o.Carrier, o.TrackingCode = sh.Carrier, sh.TrackingCode
+		}
+		g, err := GroupByIDTx(ctx, tx, o.GroupID)
+		if err != nil {
+			return err
+		}
+		if ev, ok := movedEvent(g, o); ok {
+			return s.emit(ctx, tx, ev)
+		}
+		return nil
 	})
 	return o, err
 }
@@ -185,6 +198,7 @@ func (s *Service) ProducerCancelTx(ctx context.Context, tx *gorm.DB, producerID,
 	if err := move(ctx, tx, &o, StatusRefunded, &actorID, reason, map[string]any{"cancel_reason": reason}); err != nil {
 		return o, err
 	}
+	o.CancelReason = reason
 	return o, s.releaseStock(ctx, tx, &o)
 }
 

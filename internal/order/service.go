@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/randcode"
@@ -20,6 +21,8 @@ type Service struct {
 	ttl        time.Duration
 	commission Commission
 	catalog    Catalog
+	notify     notify.Emitter // nil: nobody is told (SetNotifier)
+	pay        PayDetails
 }
 
 // Commission is where a checkout reads the platform's commission rate
@@ -202,6 +205,9 @@ func (s *Service) ExpireDue(ctx context.Context, now time.Time) (int, error) {
 				all = append(all, &g.Orders[i])
 			}
 			if err := s.releaseStock(ctx, tx, all...); err != nil {
+				return err
+			}
+			if err := s.emit(ctx, tx, CancelledEvent(g)); err != nil {
 				return err
 			}
 			done = true

@@ -124,6 +124,9 @@ func (s *Service) RecordPayout(ctx context.Context, adminID int64, producerSlug 
 		if err := tx.Create(&es).Error; err != nil {
 			return err
 		}
+		if err := s.emit(ctx, tx, payoutEvent(p)); err != nil {
+			return err
+		}
 		return audit(ctx, tx, adminID, "payout.record", pr.Slug, fmt.Sprint(owed), fmt.Sprint(owed-amount))
 	})
 	return p, err

@@ -23,8 +23,14 @@ func (s *Service) CancelGroup(ctx context.Context, userID int64, code string) (o
 		if err != nil {
 			return err
 		}
+		if len(refunded) == 0 { // an unpaid group: cancelled, nothing to give back
+			return s.emit(ctx, tx, order.CancelledEvent(g))
+		}
 		for _, o := range refunded {
 			if err := s.refund(ctx, tx, g, o); err != nil {
+				return err
+			}
+			if err := s.emit(ctx, tx, order.RefundedEvents(g, o, true)...); err != nil {
 				return err
 			}
 		}
@@ -49,7 +55,10 @@ func (s *Service) ProducerCancel(ctx context.Context, producerID, actorID int64,
 		if err != nil {
 			return err
 		}
-		return s.refund(ctx, tx, g, o)
+		if err := s.refund(ctx, tx, g, o); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, order.RefundedEvents(g, o, false)...)
 	})
 	return o, err
 }
@@ -69,8 +78,8 @@ func (s *Service) refund(ctx context.Context, tx *gorm.DB, g order.Group, o orde
 		return s.enqueueCall(ctx, tx, CallStripeRefund, stripeRefundKey(o.Code), g.Code,
 			stripeRefund{PaymentIntent: g.PaymentRef, OrderCode: o.Code, Amount: o.Total})
 	}
-	return tx.WithContext(ctx).Create(&Issue{Provider: g.PaymentMethod, Kind: IssueRefundDue, GroupCode: g.Code, Amount: o.Total,
-		Reference: o.Code, Detail: "transfer back to the buyer", CreatedAt: time.Now().UTC()}).Error
+	return s.addIssue(ctx, tx, &Issue{Provider: g.PaymentMethod, Kind: IssueRefundDue, GroupCode: g.Code, Amount: o.Total,
+		Reference: o.Code, Detail: "transfer back to the buyer", CreatedAt: time.Now().UTC()})
 }
 
 // stripeRefund is the payload of a CallStripeRefund.

@@ -213,7 +213,7 @@ const (
 // changes no order. Runs inside the caller's transaction.
 func (s *Service) apply(ctx context.Context, tx *gorm.DB, in Incoming) (string, error) {
 	issue := func(kind, detail string) (string, error) {
-		return OutcomeIssue, newIssue(ctx, tx, in, kind, detail)
+		return OutcomeIssue, s.newIssue(ctx, tx, in, kind, detail)
 	}
 	if in.Code == "" {
 		return issue(IssueUnknownCode, "no order code in the payment")
@@ -247,13 +247,24 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, in Incoming) (string, 
 	if !ok {
 		return "", fmt.Errorf("group %s changed while paying: %w", g.Code, errs.ErrConflict)
 	}
-	return OutcomePaid, postPayment(ctx, tx, g)
+	if err := postPayment(ctx, tx, g); err != nil {
+		return "", err
+	}
+	return OutcomePaid, s.emit(ctx, tx, order.PaidEvents(g)...)
 }
 
-// newIssue records money an admin must look at, inside tx.
-func newIssue(ctx context.Context, tx *gorm.DB, in Incoming, kind, detail string) error {
-	return tx.WithContext(ctx).Create(&Issue{Provider: in.Provider, Kind: kind, GroupCode: in.Code, Amount: in.Amount,
-		Reference: in.Ref, Detail: detail, CreatedAt: time.Now().UTC()}).Error
+// newIssue records money an admin must look at, inside tx, and tells the admins.
+func (s *Service) newIssue(ctx context.Context, tx *gorm.DB, in Incoming, kind, detail string) error {
+	return s.addIssue(ctx, tx, &Issue{Provider: in.Provider, Kind: kind, GroupCode: in.Code, Amount: in.Amount,
+		Reference: in.Ref, Detail: detail, CreatedAt: time.Now().UTC()})
+}
+
+// addIssue writes is inside tx and tells the admins, in the same transaction.
+func (s *Service) addIssue(ctx context.Context, tx *gorm.DB, is *Issue) error {
+	if err := tx.WithContext(ctx).Create(is).Error; err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, issueEvent(*is))
 }
 
 // record stores a provider event by id, then runs act in the same

@@ -85,7 +85,7 @@ func (s *Service) BankWebhook(ctx context.Context, body []byte, timestamp, signa
 		if acct := strings.TrimSpace(n.Account); acct != s.collection.Account {
 			// security: money sent to another account never pays a group,
 			// whatever its content says; an admin sees it.
-			return OutcomeIssue, newIssue(ctx, tx, in, IssueForeignAccount,
+			return OutcomeIssue, s.newIssue(ctx, tx, in, IssueForeignAccount,
 				fmt.Sprintf("transfer to account %q, not the collection account", acct))
 		}
 		return s.apply(ctx, tx, in)
@@ -162,6 +162,9 @@ func (s *Service) refundedAtStripe(ctx context.Context, tx *gorm.DB, paymentInte
 	}
 	for _, o := range refunded {
 		if err := postRefund(ctx, tx, o); err != nil {
+			return "", err
+		}
+		if err := s.emit(ctx, tx, order.RefundedEvents(g, o, false)...); err != nil {
 			return "", err
 		}
 	}

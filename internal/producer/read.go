@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -115,4 +117,12 @@ func (s *Store) CountKinds(ctx context.Context, idsSQL string, args ...any) ([]K
 // this area's table.
 func PlacesSQL() string {
 	return "SELECT id, province_code, commune_code FROM producers"
+}
+
+// MemberIDsTx lists the user ids of a producer's members inside tx: the
+// people told about its orders, payouts and certificates.
+func MemberIDsTx(ctx context.Context, tx *gorm.DB, producerID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.WithContext(ctx).Model(&Member{}).Where("producer_id = ?", producerID).Order("user_id").Pluck("user_id", &ids).Error
+	return ids, err
 }

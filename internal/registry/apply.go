@@ -232,6 +232,9 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, code string) 
 		if err := moveApp(tx, &a, StatusSubmitted, []AppStatus{StatusDraft}, map[string]any{"submitted_at": now}); err != nil {
 			return err
 		}
+		if err := s.emit(ctx, tx, submittedEvent(a)); err != nil {
+			return err
+		}
 		return audit(tx, actor, "application.submit", "ok", &a.ID, nil, before, snapApp(a), "")
 	})
 	return a, err

@@ -192,6 +192,9 @@ func (s *Service) decideOne(tx *gorm.DB, actor *account.User, dec Decision, a *A
 	if err := moveApp(tx, a, to, []AppStatus{from}, set); err != nil {
 		return r, err
 	}
+	if err := s.emit(tx.Statement.Context, tx, statusEvents(*a)...); err != nil {
+		return r, err
+	}
 	r.Application = *a
 	if err := audit(tx, actor, "application.decide", "ok", &a.ID, nil, before, snapApp(*a), dec.Number); err != nil {
 		return r, err

@@ -85,6 +85,9 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, code, note s
 			map[string]any{"proposal_note": note, "proposed_by": actor.ID, "proposed_at": time.Now().UTC()}); err != nil {
 			return err
 		}
+		if err := s.emit(ctx, tx, statusEvents(a)...); err != nil {
+			return err
+		}
 		return audit(tx, actor, "application.propose", "ok", &a.ID, nil, before, snapApp(a), note)
 	})
 	return a, s.auditConflict(ctx, actor, "application.propose", &a.ID, err)
@@ -97,6 +100,9 @@ func (s *Service) Remark(ctx context.Context, actor *account.User, code, note st
 		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.emit(ctx, tx, remarkEvent(a, note, time.Now())); err != nil {
+			return err
+		}
 		return audit(tx, actor, "application.remark", "ok", &a.ID, nil, nil, nil, note)
 	})
 }
@@ -184,6 +190,11 @@ func (s *Service) Score(ctx context.Context, actor *account.User, code string, i
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := moveApp(tx, &a, to, from, nil); err != nil {
 			return err
+		}
+		if before.Status != a.Status { // the first sheet moves it; later ones add to the council
+			if err := s.emit(ctx, tx, statusEvents(a)...); err != nil {
+				return err
+			}
 		}
 		// One criteria version per council. The compare-and-set above holds
 		// the application's row, so racing members see each other's sheets here.

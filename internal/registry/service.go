@@ -12,6 +12,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/platform/blob"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/platform/errs"
@@ -30,7 +31,8 @@ type Service struct {
 	accounts  *account.Service
 	products  Products
 	today     func() day.Date
-	jobs      Jobs // the job engine; nil: a bulk import runs in the request that starts it
+	jobs      Jobs           // the job engine; nil: a bulk import runs in the request that starts it
+	notify    notify.Emitter // nil: nobody is told (SetNotifier)
 }
 
 // Products is what the registry asks of the catalogue, which owns the

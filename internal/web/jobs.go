@@ -17,7 +17,7 @@ import (
 // enqueued by the services in their own transactions; Run starts working
 // them (unless OCOP_JOB_WORKERS is 0).
 func (s *Server) newEngine() (*jobs.Engine, error) {
-	opts := jobs.Options{Logger: s.log}
+	opts := jobs.Options{Logger: s.log, PollInterval: s.cfg.JobPollInterval}
 	if s.cfg.JobWorkers > 0 {
 		opts.Queues = map[string]int{jobs.QueueDefault: s.cfg.JobWorkers}
 	}
@@ -44,6 +44,7 @@ func (s *Server) RegisterJobs(e *jobs.Engine) {
 	// Provider calls owed before calls became jobs, or whose job was lost:
 	// each gets its job (at most one per call).
 	e.Sweep("payment.provider_calls.adopt", 24*time.Hour, s.svc.payments.AdoptProviderCalls)
+	s.registerNotify(e)
 }
 
 // Jobs is the server's job engine, for tests and the admin's jobs page.

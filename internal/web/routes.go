@@ -32,7 +32,7 @@ const (
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
-	auth, cat, reg, ord, adm, rev, sta := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev, s.sta
+	auth, cat, reg, ord, adm, rev, sta, ntf := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev, s.sta, s.ntf
 
 	authn := kit.Authenticate(s.svc.accounts)
 	csrf := s.plumbing.CSRF()
@@ -64,7 +64,7 @@ func (s *Server) routes() *echo.Echo {
 	hooks.POST("/stripe", ord.WebhookStripe)
 
 	// / : the storefront, signing in, verification, cart and orders.
-	pages := e.Group("", kit.BodyLimit(kit.DefaultBodyLimit), authn, csrf)
+	pages := e.Group("", kit.BodyLimit(kit.DefaultBodyLimit), authn, csrf, s.ntf.CountUnread)
 	pages.GET("/", cat.Home)
 	pages.GET("/lang/:lang", auth.SwitchLang)
 	pages.GET("/login", auth.LoginPage)
@@ -81,6 +81,14 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/account/addresses/:code/delete", ord.AddressDeletePage, user)
 	pages.POST("/account/addresses/:code/delete", ord.AddressDelete, user)
 	pages.POST("/account/addresses/:code/default", ord.AddressDefault, user)
+	pages.GET("/account/notifications", ntf.InboxPage, user)
+	pages.POST("/account/notifications/read-all", ntf.MarkAllRead, user)
+	pages.POST("/account/notifications/preferences", ntf.SavePrefs, user)
+	pages.POST("/account/notifications/:id/read", ntf.MarkRead, user)
+	// One-click unsubscribe (RFC 8058): no session and no CSRF token; the
+	// signed link is the authority. GET only shows a confirmation.
+	pages.GET("/notifications/unsubscribe/:token", ntf.UnsubscribePage)
+	e.POST("/notifications/unsubscribe/:token", ntf.Unsubscribe, kit.BodyLimit(4<<10), authn)
 
 	pages.GET("/products", cat.ProductsPage)
 	pages.GET("/products/:slug", cat.ProductPage)
@@ -209,6 +217,11 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/auth/register", auth.APIRegister)
 	api.POST("/auth/token/revoke", auth.APIRevokeToken, user)
 	api.GET("/me", auth.APIMe, user)
+	api.GET("/notifications", ntf.APIInbox, user)
+	api.POST("/notifications/read-all", ntf.APIMarkAllRead, user)
+	api.GET("/notifications/preferences", ntf.APIPrefs, user)
+	api.PUT("/notifications/preferences", ntf.APISetPrefs, user)
+	api.POST("/notifications/:id/read", ntf.APIMarkRead, user)
 
 	api.GET("/products", cat.APIProducts)
 	api.GET("/products/:slug", cat.APIProduct)

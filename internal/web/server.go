@@ -23,6 +23,7 @@ import (
 	"github.com/chocop/ocop/frontend"
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
+	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/payment"
 	"github.com/chocop/ocop/internal/payment/stripe"
@@ -42,6 +43,7 @@ import (
 	"github.com/chocop/ocop/internal/web/catalogweb"
 	"github.com/chocop/ocop/internal/web/jobsweb"
 	"github.com/chocop/ocop/internal/web/kit"
+	"github.com/chocop/ocop/internal/web/notifyweb"
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
 	"github.com/chocop/ocop/internal/web/reviewweb"
@@ -74,6 +76,7 @@ type Server struct {
 	sta   *statsweb.Handlers
 	jobs  *jobsweb.Handlers
 	hooks *webhookweb.Handlers
+	ntf   *notifyweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -89,7 +92,8 @@ type services struct {
 	orders        *order.Service
 	payments      *payment.Service
 	reviews       *review.Service
-	stats         *stats.Service   // the public figures, gathered from the areas above
+	stats         *stats.Service // the public figures, gathered from the areas above
+	notify        *notify.Service
 	webhooks      *webhook.Service // outgoing webhooks: EnqueueTx from the services that emit events
 }
 
@@ -122,15 +126,20 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if s.engine, err = s.newEngine(); err != nil {
 		return nil, err
 	}
-	s.svc = newServices(cfg, g, blobs, s.engine)
+	notifier, err := newNotifier(cfg, log, g, msgs, s.engine)
+	if err != nil {
+		return nil, err
+	}
+	s.svc = newServices(cfg, g, blobs, s.engine, notifier)
 	s.newAreas()
 	s.RegisterJobs(s.engine)
 	s.router = s.routes()
 	return s, nil
 }
 
-// newServices builds the domain services on g; uploads go to blobs.
-func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.Engine) services {
+// newServices builds the domain services on g; uploads go to blobs. Orders,
+// payments and the registry tell people through n, in their transactions.
+func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.Engine, n *notify.Service) services {
 	var sc *stripe.Client
 	if cfg.StripeSecretKey != "" {
 		sc = stripe.New(cfg.StripeSecretKey, cfg.StripeAPIBase, cfg.StripeWebhookSecret)
@@ -141,7 +150,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 	products, photos := catalog.NewService(g, badges), catalog.NewPhotoService(g, blobs)
 	certification := registry.NewService(g, blobs, nil)
 	certification.SetJobs(engine) // bulk imports run as jobs
-	return services{
+	svc := services{
 		webhooks:      webhook.NewService(g, engine),
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
 		producers:     producers,
@@ -160,8 +169,13 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 			VietQRDisabled:    cfg.VietQRDisabled,
 			Jobs:              engine,
 		}),
-		stats: stats.NewService(badges, producers, products, orders, regions, nil),
+		stats:  stats.NewService(badges, producers, products, orders, regions, nil),
+		notify: n,
 	}
+	n.SetJobs(engine, svc.webhooks) // every event also goes to the registered webhooks
+	orders.SetNotifier(n, svc.payments.TransferDetails)
+	svc.certification.SetNotifier(n)
+	return svc
 }
 
 // newAreas gives each area's handlers the plumbing and only the services it needs.
@@ -185,6 +199,7 @@ func (s *Server) newAreas() {
 	}
 	s.jobs = &jobsweb.Handlers{Kit: k, Jobs: s.engine}
 	s.hooks = &webhookweb.Handlers{Kit: k, Webhooks: svc.webhooks}
+	s.ntf = &notifyweb.Handlers{Kit: k, Notify: svc.notify}
 }
 
 // statsCacheBytes bounds the statistics' read cache: a national page's

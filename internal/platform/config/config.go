@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -67,6 +68,14 @@ type Config struct {
 	// CursorSecret signs pagination cursors; when unset it is derived from
 	// DatabaseURL, which every instance of one deployment shares.
 	CursorSecret string `secret:"true"` // OCOP_CURSOR_SECRET
+
+	// E-mail: unset SMTPURL sends none (the in-site inbox still works).
+	SMTPURL  string `secret:"true"` // OCOP_SMTP_URL: smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (implicit TLS)
+	MailFrom string // OCOP_MAIL_FROM: the From address, e.g. "Chợ OCOP <no-reply@cho-ocop.vn>"
+
+	// JobPollInterval is how often the job engine looks for work; zero is
+	// the engine's default. Not read from the environment: tests set it.
+	JobPollInterval time.Duration
 }
 
 // Getenv is os.Getenv's shape, so tests pass a map instead of the process environment.
@@ -97,6 +106,8 @@ func Load(getenv Getenv) (Config, error) {
 		S3AccessKey:         getenv("OCOP_S3_ACCESS_KEY"),
 		S3SecretKey:         getenv("OCOP_S3_SECRET_KEY"),
 		CursorSecret:        getenv("OCOP_CURSOR_SECRET"),
+		SMTPURL:             getenv("OCOP_SMTP_URL"),
+		MailFrom:            getenv("OCOP_MAIL_FROM"),
 		// Demo defaults: Agribank's BIN and a visibly fake account number.
 		CollectionBankBIN: or(getenv("OCOP_COLLECTION_BANK_BIN"), "970405"),
 		CollectionAccount: or(getenv("OCOP_COLLECTION_ACCOUNT"), "0000000000001"),
@@ -186,6 +197,7 @@ func Load(getenv Getenv) (Config, error) {
 			bad("OCOP_S3_ENDPOINT", "an absolute http(s) URL", c.S3Endpoint)
 		}
 	}
+	problems = append(problems, checkMail(c)...)
 	switch v := getenv("OCOP_VIETQR_DISABLED"); v {
 	case "", "0", "false":
 	case "1", "true":
@@ -224,6 +236,27 @@ func prodPayments(c Config) []error {
 	return problems
 }
 
+// checkMail checks the SMTP settings. The URL may hold a password: a
+// problem names what is wrong, never the value.
+func checkMail(c Config) []error {
+	var problems []error
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Port() != "" && !isPort(u.Port())) {
+			problems = append(problems, errors.New("OCOP_SMTP_URL: expected smtp://user:pass@host:port or smtps://user:pass@host:port"))
+		}
+		if c.MailFrom == "" {
+			problems = append(problems, errors.New("OCOP_MAIL_FROM: expected the From address when OCOP_SMTP_URL is set"))
+		}
+	}
+	if c.MailFrom != "" {
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			problems = append(problems, fmt.Errorf("OCOP_MAIL_FROM: expected an address such as \"Chợ OCOP <no-reply@cho-ocop.vn>\", got %q", c.MailFrom))
+		}
+	}
+	return problems
+}
+
 // MetricsOff as OCOP_METRICS_ADDR serves no metrics at all.
 const MetricsOff = "off"
 
@@ -232,8 +265,8 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 // String describes the configuration with secrets masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s vietqr_disabled=%t job_workers=%d",
-		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret), c.VietQRDisabled, c.JobWorkers)
+	return fmt.Sprintf("addr=%s metrics_addr=%s database=%s db_max_conns=%d base_url=%s env=%s data_dir=%s payment_ttl=%s stripe_key=%s stripe_api_base=%s bank_webhook_secret=%s vietqr_disabled=%t job_workers=%d smtp=%s mail_from=%s",
+		c.Addr, c.MetricsAddr, MaskURL(c.DatabaseURL), c.DBMaxConns, c.BaseURL, c.Env, c.DataDir, c.PaymentTTL, mask(c.StripeSecretKey), c.StripeAPIBase, mask(c.BankWebhookSecret), c.VietQRDisabled, c.JobWorkers, MaskURL(c.SMTPURL), c.MailFrom)
 }
 
 // MaskURL hides the password of a database URL.

@@ -23,7 +23,17 @@ const (
 	csrfKey = "csrf"
 	userKey = "user"
 	langKey = "lang"
+	// unreadKey holds the signed-in person's unread notification count.
+	unreadKey = "unread"
 )
+
+// SetUnread stores the number the header's bell shows for this request.
+func SetUnread(c echo.Context, n int64) { c.Set(unreadKey, n) }
+
+func unreadOf(c echo.Context) int64 {
+	n, _ := c.Get(unreadKey).(int64)
+	return n
+}
 
 // UserOf returns the signed-in user of the request, or nil.
 func UserOf(c echo.Context) *account.User {

@@ -34,7 +34,10 @@ type Page struct {
 	Path  string
 	Flash string
 	Form  *Form // a refused post shown again (RenderForm), else nil
-	Data  any
+	// Unread is the signed-in person's unread notifications: the number on
+	// the bell in the header (set by notifyweb's middleware on page routes).
+	Unread int64
+	Data   any
 }
 
 // CartFormView is the data of the "add-to-cart" partial.
@@ -185,7 +188,7 @@ func HasFlash(c echo.Context) bool {
 // PageOf builds the common page fields for the current request. It
 // consumes the one-time message: the page that shows it clears its cookie.
 func PageOf(c echo.Context) Page {
-	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c), Form: FormOf(c)}
+	p := Page{Lang: LangOf(c), User: UserOf(c), Path: c.Request().URL.Path, CSRF: CSRFToken(c), Form: FormOf(c), Unread: unreadOf(c)}
 	if f, err := c.Cookie(flashCookie); err == nil && f.Value != "" {
 		p.Flash = f.Value
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
