@@ -129,13 +129,24 @@ func rawKeys(t *testing.T, body []byte) []string {
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			skip = string(name) == "script" || string(name) == "style"
+			// <code> holds identifiers shown as such (webhook event kinds, vouchers), not prose.
+			skip = string(name) == "script" || string(name) == "style" || string(name) == "code"
+			// A checkbox's or radio's value is sent, never shown: only the
+			// value of a box the visitor reads is text to check.
+			attrs := map[string]string{}
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
-				switch string(k) {
-				case "alt", "title", "placeholder", "aria-label", "content", "value":
-					check(string(v))
+				attrs[string(k)] = string(v)
+			}
+			for k, v := range attrs {
+				switch k {
+				case "alt", "title", "placeholder", "aria-label", "content":
+					check(v)
+				case "value":
+					if typ := attrs["type"]; typ != "checkbox" && typ != "radio" && typ != "hidden" {
+						check(v)
+					}
 				}
 			}
 		case html.EndTagToken:

@@ -124,7 +124,12 @@ func TestCertificateListAndPrintInTheBrowser(t *testing.T) {
 
 		b.Open("/verify/" + revoked.Code + "/print")
 		b.WaitText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-		b.WaitText("ĐÃ THU HỒI")
+		// The watermark's words are drawn by the stylesheet from data-text
+		// (a decoration: the status is said in the page's text too).
+		var drawn string
+		if err := json.Unmarshal(b.Eval(`getComputedStyle(document.querySelector('#watermark span'), '::before').content`), &drawn); err != nil || drawn != `"ĐÃ THU HỒI"` {
+			t.Errorf("the watermark draws %q, want \"ĐÃ THU HỒI\" (%v)", drawn, err)
+		}
 		var transform string
 		if err := json.Unmarshal(b.Eval(`getComputedStyle(document.querySelector('#watermark span')).transform`), &transform); err != nil || transform == "none" || transform == "" {
 			t.Errorf("the watermark is not rotated by the stylesheet: %q (%v)", transform, err)
