@@ -7,7 +7,7 @@ import (
 
 func init() {
 	models = append(models,
-		&order.Cart{}, &order.CartItem{}, &order.Group{}, &order.Order{}, &order.Item{}, &order.Event{}, &order.ShippingRate{},
+		&order.Cart{}, &order.CartItem{}, &order.Group{}, &order.Order{}, &order.Item{}, &order.Event{}, &order.ShippingRate{}, &order.SavedAddress{},
 		&payment.Entry{}, &payment.WebhookEvent{}, &payment.Issue{}, &payment.Audit{}, &payment.Payout{}, &payment.Setting{})
 }
 

@@ -20,7 +20,7 @@ OWNER = {
     "registry": ["certificates", "registry_decisions", "registry_applications", "registry_documents",
                  "registry_score_sheets", "registry_expiries", "registry_audit", "registry_authorities",
                  "registry_import_scans", "registry_imports", "registry_revocation_proposals", "province_settings"],
-    "order": ["carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"],
+    "order": ["carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates", "shopper_addresses"],
     "review": ["reviews", "review_photos", "review_stats", "review_audit"],
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],

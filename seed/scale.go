@@ -30,8 +30,11 @@ var (
 )
 
 // Scale generates a national-scale demo catalogue of n products, two per
-// producer, spread over all provinces, with variants and certificates for
-// about two thirds of them, in batched inserts. It refuses to run twice on
+// producer, spread over all provinces, with variants and certificates valid
+// today for about two thirds of them (a few revoked), and a history as
+// provinces have one: the other third's certificates expired without
+// re-evaluation, and every seventh current one superseded an earlier 3★.
+// Batched inserts. It refuses to run twice on
 // one database (it checks for its own producers first). Everything it
 // writes is marked demo.
 func Scale(ctx context.Context, g *gorm.DB, n int, out io.Writer) error {
@@ -120,24 +123,47 @@ func Scale(ctx context.Context, g *gorm.DB, n int, out io.Writer) error {
 	for _, a := range auths {
 		authorityOf[a.Key()] = a.ID
 	}
-	var certs []registry.Certificate
-	for i, p := range products {
-		if i%3 == 2 {
-			continue // a third of the listings carry no badge
-		}
+	var certs, history []registry.Certificate
+	cert := func(i int, p catalog.Product, code string, from day.Date, stars int) registry.Certificate {
 		pr := producers[i/2]
-		from := today.AddDays(-(i % 900))
-		stars := 3 + map[bool]int{true: 1}[i%5 == 0] + map[bool]int{true: 1}[i%97 == 0]
-		pid := p.ID
-		certs = append(certs, registry.Certificate{Code: fmt.Sprintf("SCALE%07d", i+1), Number: fmt.Sprintf("DEMO-S-%07d", i+1),
+		pid, cc := p.ID, pr.CommuneCode
+		return registry.Certificate{Code: fmt.Sprintf("%s%07d", code, i+1), Number: fmt.Sprintf("DEMO-%s-%07d", code, i+1),
 			AuthorityID: authorityOf[pr.ProvinceCode], AuthorityLevel: "province", AuthorityName: "UBND tỉnh (demo) " + pr.ProvinceCode, DecisionNo: fmt.Sprintf("DEMO-%d/QĐ", i/100),
 			DecisionDate: from, ProducerID: pr.ID, ProductID: &pid, ProductName: p.Name, GroupCode: p.GroupCode, OwnerName: pr.LegalName,
-			OwnerAddress: "demo", ProvinceCode: pr.ProvinceCode, Stars: stars, Score: float64(50 + 20*(stars-3)), CriteriaVersion: "148",
-			ValidFrom: from, ValidUntil: registry.ValidUntilFor(from), IsDemo: true, CreatedAt: now})
+			OwnerAddress: "demo", ProvinceCode: pr.ProvinceCode, CommuneCode: &cc, Stars: stars, Score: float64(50 + 20*(stars-3)), CriteriaVersion: "148",
+			ValidFrom: from, ValidUntil: registry.ValidUntilFor(from), IsDemo: true, CreatedAt: now}
+	}
+	for i, p := range products {
+		if i%3 == 2 {
+			// A third of the listings carry no badge: their certificate expired without re-evaluation.
+			history = append(history, cert(i, p, "SCALEX", today.AddDays(-(1100+i%700)), 3))
+			continue
+		}
+		stars := 3 + map[bool]int{true: 1}[i%5 == 0] + map[bool]int{true: 1}[i%97 == 0]
+		c := cert(i, p, "SCALE", today.AddDays(-(i % 900)), stars)
+		if i%31 == 0 { // a few revoked, as provinces do (statistics must not count them)
+			c.RevokedOn, c.RevocationDecision, c.RevocationReason = today.AddDays(-(1 + i%60)), "DEMO-THU-HOI", "Demo: bao bì khác với bao bì đã được công nhận"
+		}
+		certs = append(certs, c)
 	}
 	if err := g.WithContext(ctx).CreateInBatches(&certs, 1000).Error; err != nil {
 		return fmt.Errorf("scale: certificates: %w", err)
 	}
+	for i, c := range certs {
+		if i%7 == 0 { // an earlier 3★ certificate the current one superseded
+			old := c
+			old.ID, old.Code, old.Number, old.Stars, old.Score = 0, "SCALEO"+c.Code[5:], "DEMO-O-"+c.Code[5:], 3, 55
+			old.DecisionDate, old.ValidFrom = c.ValidFrom.AddDays(-400), c.ValidFrom.AddDays(-400)
+			old.ValidUntil, old.RevokedOn, old.RevocationDecision, old.RevocationReason = registry.ValidUntilFor(old.ValidFrom), day.Date{}, "", ""
+			id := c.ID
+			old.SupersededByID, old.SupersededOn = &id, c.ValidFrom
+			history = append(history, old)
+		}
+	}
+	if err := g.WithContext(ctx).CreateInBatches(&history, 1000).Error; err != nil {
+		return fmt.Errorf("scale: past certificates: %w", err)
+	}
+	certs = append(certs, history...)
 	fmt.Fprintf(out, "scale: %d products, %d variants, %d certificates of %d producers in %d provinces in %s\n",
 		len(products), len(variants), len(certs), len(producers), len(provinces), time.Since(start).Round(time.Millisecond))
 	return nil

@@ -44,6 +44,7 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_READ_CACHE_MB          bound of the public read cache in MiB, least recently used evicted (default 16; 0: off)
   OCOP_SHUTDOWN_TIMEOUT       grace period for in-flight requests on SIGINT/SIGTERM (default 15s)
   OCOP_PAYMENT_TTL            how long an unpaid order holds its stock (default 30m)
+  OCOP_STATS_CACHE            how long an instance reuses a filter's statistics (default 5s; 0s: never)
   OCOP_STRIPE_SECRET_KEY      Stripe secret key (secret)
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)
   OCOP_STRIPE_API_BASE        Stripe API base URL, e.g. stripe-mock in tests

@@ -55,6 +55,7 @@ func TestBadConfigurationStopsNamingTheVariable(t *testing.T) {
 		{"OCOP_ENV", map[string]string{"OCOP_ENV": "staging"}, ""},
 		{"OCOP_LOG_LEVEL", map[string]string{"OCOP_LOG_LEVEL": "loud"}, ""},
 		{"OCOP_PAYMENT_TTL", map[string]string{"OCOP_PAYMENT_TTL": "soon"}, ""},
+		{"OCOP_STATS_CACHE", map[string]string{"OCOP_STATS_CACHE": "-1s"}, ""},
 		{"OCOP_SHUTDOWN_TIMEOUT", map[string]string{"OCOP_SHUTDOWN_TIMEOUT": "-5s"}, ""},
 		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "1"}, ""},
 		{"OCOP_DB_MAX_CONNS", map[string]string{"OCOP_DB_MAX_CONNS": "lots"}, ""},

@@ -24,7 +24,7 @@ var owner = map[string][]string{
 	"catalog":  {"product_groups", "products", "variants", "photos"},
 	"registry": {"certificates", "registry_decisions", "registry_applications", "registry_documents", "registry_score_sheets",
 		"registry_expiries", "registry_audit", "registry_authorities", "registry_imports", "registry_revocation_proposals"},
-	"order":   {"carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates"},
+	"order":   {"carts", "cart_items", "order_groups", "orders", "order_items", "order_events", "shipping_rates", "shopper_addresses"},
 	"review":  {"reviews", "review_photos", "review_stats", "review_audit"},
 	"payment": {"webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries", "provider_calls", "platform_settings"},
 }

@@ -71,6 +71,7 @@ type SaleLine struct {
 	ProductStatus ProductStatus
 	IsService     bool
 	AdultOnly     bool
+	CoverKey      string // blob key prefix of the product's first photo, "" when none
 }
 
 // SaleLines loads, in tx, the variants with ids and their products, by
@@ -82,7 +83,7 @@ func (s *Service) SaleLines(ctx context.Context, tx *gorm.DB, ids []int64) (map[
 	}
 	var rows []SaleLine
 	err := tx.WithContext(ctx).Model(&Variant{}).
-		Select("variants.*, p.name AS product_name, p.slug AS product_slug, p.status AS product_status, p.is_service, p.adult_only").
+		Select("variants.*, p.name AS product_name, p.slug AS product_slug, p.status AS product_status, p.is_service, p.adult_only, p.cover_key").
 		Joins("JOIN products p ON p.id = variants.product_id").
 		Where("variants.id IN ?", ids).Scan(&rows).Error
 	if err != nil {

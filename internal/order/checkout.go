@@ -13,7 +13,6 @@ import (
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
-	"github.com/chocop/ocop/internal/region"
 )
 
 // Address is where an order goes: a current commune of a province, a street
@@ -32,7 +31,20 @@ type CheckoutInput struct {
 	Address
 	Method         string // MethodVietQR or MethodCard
 	AdultConfirmed bool   // the shopper confirmed being 18 or over
+	// ExpectedTotal, when not zero, is the total (shipping included) the
+	// shopper was shown: a checkout that would charge anything else is
+	// refused with ErrTotalChanged and charges nothing, so the order never
+	// costs more than the page said.
+	ExpectedTotal int64
+	// SaveAddress keeps the address in the shopper's address book, in the
+	// checkout's own transaction.
+	SaveAddress bool
 }
+
+// ErrTotalChanged is returned (as a 409, with the new total in its data)
+// when the total to pay is not the one the shopper was shown: the page
+// shows the new total and asks again, nothing is charged.
+var ErrTotalChanged = &errs.Reasoned{Err: errs.ErrConflict, Reason: "checkout.total_changed"}
 
 // ErrPriceChanged is returned (as a 409) when a price moved since the
 // shopper last saw the cart; the cart now shows the new prices.
@@ -59,14 +71,11 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err := tx.Model(&Cart{}).Where("user_id = ?", userID).Update("updated_at", now).Error; err != nil {
 			return err
 		}
-		if in.ProvinceCode == "" {
-			return errs.Invalid("commune_code", "checkout.unknown_commune")
-		}
-		if _, err := region.NewStore(tx).CurrentCommune(ctx, in.CommuneCode, in.ProvinceCode); errors.Is(err, errs.ErrNotFound) {
-			return errs.Invalid("commune_code", "checkout.unknown_commune")
-		} else if err != nil {
+		addr, err := CheckAddress(ctx, tx, in.Address)
+		if err != nil {
 			return err
 		}
+		in.Address = addr
 		c, err := s.cart(ctx, tx, Owner{UserID: userID}, false)
 		if err != nil {
 			return err
@@ -93,6 +102,14 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		}
 		if q.AdultOnly && !in.AdultConfirmed {
 			return errs.Invalid("adult_confirmed", "checkout.adult_required")
+		}
+		if in.ExpectedTotal != 0 && in.ExpectedTotal != q.Total {
+			return &errs.Reasoned{Err: ErrTotalChanged, Reason: ErrTotalChanged.Reason, Data: map[string]any{"Total": q.Total}}
+		}
+		if in.SaveAddress {
+			if err := rememberAddress(ctx, tx, userID, in.Address); err != nil {
+				return err
+			}
 		}
 		bp, err := s.commission.RateBP(ctx, tx)
 		if err != nil {

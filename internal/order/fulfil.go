@@ -56,11 +56,14 @@ func (s *Service) Advance(ctx context.Context, producerID, actorID int64, code, 
 			if o.IsService {
 				return &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.service_not_shipped"}
 			}
-			sh.Carrier, sh.TrackingCode = strings.TrimSpace(sh.Carrier), strings.TrimSpace(sh.TrackingCode)
-			if sh.Carrier == "" || sh.TrackingCode == "" {
-				return &errs.ValidationError{Fields: []errs.FieldError{{Field: "carrier", Message: "validation.required"}, {Field: "tracking_code", Message: "validation.required"}}}
+			if !CanMove(o.Status, StatusShipped) { // the state first: a parcel that cannot ship has no number to check
+				return &errs.Reasoned{Err: fmt.Errorf("order %s: %s → shipped: %w", o.Code, o.Status, errs.ErrConflict), Reason: "order.illegal_move"}
 			}
-			to, extra, note = StatusShipped, map[string]any{"carrier": sh.Carrier, "tracking_code": sh.TrackingCode}, sh.Carrier+" "+sh.TrackingCode
+			checked, err := checkShipment(sh)
+			if err != nil {
+				return err
+			}
+			to, extra, note = StatusShipped, map[string]any{"carrier": checked.Carrier, "tracking_code": checked.TrackingCode}, CarrierName(checked.Carrier)+" "+checked.TrackingCode
 		case ActionDeliver:
 			if o.Status == StatusConfirmed && !o.IsService {
 				return &errs.Reasoned{Err: errs.ErrConflict, Reason: "order.illegal_move"}
@@ -72,6 +75,35 @@ func (s *Service) Advance(ctx context.Context, producerID, actorID int64, code, 
 		return move(ctx, tx, &o, to, &actorID, note, extra)
 	})
 	return o, err
+}
+
+// CanCancel reports whether the shopper may cancel the group now: while
+// unpaid, or paid with at least one order not yet shipped and none shipped
+// or delivered. It is the rule CancelGroupTx applies, so a page offers the
+// button exactly when pressing it would work.
+func (g Group) CanCancel() bool {
+	switch g.Status {
+	case GroupPending:
+		for _, o := range g.Orders {
+			if !CanMove(o.Status, StatusCancelled) {
+				return false
+			}
+		}
+		return true
+	case GroupPaid:
+		open := false
+		for _, o := range g.Orders {
+			switch o.Status {
+			case StatusPaid, StatusConfirmed, StatusPacked:
+				open = true
+			case StatusRefunded:
+			default:
+				return false
+			}
+		}
+		return open
+	}
+	return false
 }
 
 // CancelGroupTx cancels a shopper's whole group before anything ships. An

@@ -31,6 +31,7 @@ type Line struct {
 	AdultOnly      bool   `json:"adult_only"`
 	Available      bool   `json:"available"` // published product of an approved producer
 	LineTotal      int64  `json:"line_total"`
+	ImageURL       string `json:"image_url,omitempty"` // the product's first photo, card size
 	ProducerID     int64  `json:"-"`
 	ProducerName   string `json:"-"`
 	ProducerSlug   string `json:"-"`
@@ -103,7 +104,7 @@ func (s *Service) loadLines(ctx context.Context, tx *gorm.DB, cartID int64) ([]L
 			ProductName: v.ProductName, ProductSlug: v.ProductSlug, ProductStatus: string(v.ProductStatus), IsService: v.IsService, AdultOnly: v.AdultOnly,
 			ProducerID: pr.ID, ProducerName: pr.LegalName, ProducerSlug: pr.Slug, ProducerProv: pr.ProvinceCode, ProducerStatus: string(pr.Status),
 			Available: v.ProductStatus == catalog.StatusPublished && pr.Status == producer.StatusApproved,
-			LineTotal: v.Price * it.Quantity})
+			LineTotal: v.Price * it.Quantity, ImageURL: cardImage(v.CoverKey)})
 	}
 	slices.SortStableFunc(lines, func(a, b Line) int { return cmp.Compare(a.ProducerID, b.ProducerID) })
 	return lines, nil
@@ -213,4 +214,13 @@ func (s *Service) SetShippingRates(ctx context.Context, rates []ShippingRate) er
 		}
 		return nil
 	})
+}
+
+// cardImage is the card-size photo URL of a product's cover photo (the
+// catalogue stores key+"-card.jpg", served under /media/), "" without one.
+func cardImage(coverKey string) string {
+	if coverKey == "" {
+		return ""
+	}
+	return "/media/" + coverKey + "-card.jpg"
 }

@@ -115,6 +115,19 @@ func (s *Service) GroupsOf(ctx context.Context, userID int64, limit int) ([]Grou
 	return out, err
 }
 
+// GroupsPage lists one page (1-based, size groups) of a shopper's groups,
+// newest first, with their orders; more reports whether a later page
+// holds any. A page past the end is empty, not an error.
+func (s *Service) GroupsPage(ctx context.Context, userID int64, page, size int) (groups []Group, more bool, err error) {
+	page = max(page, 1)
+	err = s.db.WithContext(ctx).Preload("Orders", func(d *gorm.DB) *gorm.DB { return d.Order("id") }).
+		Where("user_id = ?", userID).Order("id DESC").Offset((page - 1) * size).Limit(size + 1).Find(&groups).Error
+	if len(groups) > size {
+		groups, more = groups[:size], true
+	}
+	return groups, more, err
+}
+
 // OrdersOfProducer lists a producer's orders, newest first, with their items.
 func (s *Service) OrdersOfProducer(ctx context.Context, producerID int64, limit int) ([]Order, error) {
 	var out []Order

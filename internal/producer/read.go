@@ -92,3 +92,27 @@ func (s *Store) SaveProfile(ctx context.Context, id int64, p Profile) (Producer,
 func ListedSQL() string {
 	return "SELECT id, slug, legal_name, province_code, commune_code FROM producers WHERE status = '" + string(StatusApproved) + "'"
 }
+
+// KindCount is how many producers of one kind.
+type KindCount struct {
+	Kind Kind  `json:"kind"`
+	N    int64 `json:"count"`
+}
+
+// CountKinds counts by kind the producers whose ids idsSQL (a subquery of
+// one column, with its args) selects: another area says which producers
+// (the registry: those holding a valid certificate), this one what they are.
+func (s *Store) CountKinds(ctx context.Context, idsSQL string, args ...any) ([]KindCount, error) {
+	var out []KindCount
+	err := s.db.WithContext(ctx).Raw("SELECT kind, COUNT(*) AS n FROM producers WHERE id IN ("+idsSQL+") GROUP BY kind ORDER BY kind", args...).
+		Scan(&out).Error
+	return out, err
+}
+
+// PlacesSQL is a subquery of every producer's id, province_code and
+// commune_code (approved or not: a suspended producer's past sales still
+// happened there), for other areas to place their rows without naming
+// this area's table.
+func PlacesSQL() string {
+	return "SELECT id, province_code, commune_code FROM producers"
+}

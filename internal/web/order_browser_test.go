@@ -97,7 +97,7 @@ func TestBuyAndShipInBrowser(t *testing.T) {
 			pb.WaitText("Đã xác nhận")
 			pb.Click("Đã đóng gói")
 			pb.WaitText("Gửi hàng")
-			pb.Fill("carrier", "VNPost")
+			pb.Select("carrier", "VNPost")
 			pb.Fill("tracking_code", "EE"+time.Now().Format("150405")+"VN")
 			pb.Click("Gửi hàng")
 			pb.WaitText("Đang giao")

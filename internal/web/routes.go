@@ -28,7 +28,7 @@ const (
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	s.base(e)
-	auth, cat, reg, ord, adm, rev := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev
+	auth, cat, reg, ord, adm, rev, sta := s.auth, s.cat, s.reg, s.ord, s.adm, s.rev, s.sta
 
 	authn := kit.Authenticate(s.svc.accounts)
 	csrf := s.plumbing.CSRF()
@@ -64,6 +64,13 @@ func (s *Server) routes() *echo.Echo {
 	pages.POST("/logout", auth.Logout)
 	pages.GET("/account", auth.AccountPage, user)
 	pages.GET("/account/orders", ord.AccountOrders, user)
+	pages.GET("/account/addresses", ord.AddressesPage, user)
+	pages.POST("/account/addresses", ord.AddressSave, user)
+	pages.GET("/account/addresses/:code", ord.AddressEditPage, user)
+	pages.POST("/account/addresses/:code", ord.AddressSave, user)
+	pages.GET("/account/addresses/:code/delete", ord.AddressDeletePage, user)
+	pages.POST("/account/addresses/:code/delete", ord.AddressDelete, user)
+	pages.POST("/account/addresses/:code/default", ord.AddressDefault, user)
 
 	pages.GET("/products", cat.ProductsPage)
 	pages.GET("/products/:slug", cat.ProductPage)
@@ -76,15 +83,23 @@ func (s *Server) routes() *echo.Echo {
 	pages.GET("/verify/:code/certificate.pdf", reg.CertificatePDF)
 	pages.GET("/verify/:code/scan", reg.CertificateScan) // the scanned paper decision of a confirmed import
 
+	// Public statistics: the page's address names its language; each table's CSV beside it.
+	pages.GET("/thong-ke", sta.PublicVI)
+	pages.GET("/thong-ke/:table", sta.CSVVI)
+	pages.GET("/stats", sta.PublicEN)
+	pages.GET("/stats/:table", sta.CSVEN)
+
 	pages.GET("/cart", ord.CartPage)
 	pages.POST("/cart/items", ord.CartAdd)
 	pages.POST("/cart/items/:variant_id", ord.CartSet)
 	pages.GET("/checkout", ord.CheckoutPage, user)
 	pages.GET("/checkout/communes", ord.CheckoutCommunes)
+	pages.GET("/checkout/summary", ord.CheckoutSummary, user)
 	pages.POST("/checkout", ord.Checkout, user)
 	pages.GET("/orders/:code", ord.OrderPage, user)
 	pages.GET("/orders/:code/status", ord.OrderStatus, user)
 	pages.GET("/orders/:code/qr.png", ord.OrderQR, user)
+	pages.GET("/orders/:code/cancel", ord.OrderCancelPage, user)
 	pages.POST("/orders/:code/cancel", ord.OrderCancel, user)
 	pages.POST("/orders/:code/pay", ord.OrderPay, user)
 	pages.GET("/orders/:code/reviews/:variant_id", rev.ReviewPage, user) // a delivered line's review: once
@@ -122,6 +137,7 @@ func (s *Server) routes() *echo.Echo {
 	// /registry: officers, scoped to their province (central: forwarded applications).
 	officers := pages.Group("/registry", officer)
 	officers.GET("", reg.Home)
+	officers.GET("/dashboard", sta.Dashboard)
 	officers.GET("/applications", reg.QueuePage)
 	officers.GET("/applications/:code", reg.ApplicationPage)
 	officers.POST("/applications/:code/propose", reg.Propose)
@@ -175,11 +191,21 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/categories", cat.APICategories)
 	api.GET("/regions", cat.APIRegions)
 
+	api.GET("/stats", sta.APIStats)
+	api.GET("/stats/:table", sta.APITable)
+
 	api.GET("/verify/:code", reg.APIVerify)
 	api.GET("/certificates", reg.APISearchCertificates)
 	api.GET("/certificates/export", reg.APIExportCertificates, officer)
 	api.GET("/certificates/:code/qr.png", reg.CertQRPNG)
 	api.GET("/certificates/:code/qr.svg", reg.CertQRSVG)
+
+	api.GET("/account/addresses", ord.APIAddresses, user)
+	api.POST("/account/addresses", ord.APISaveAddress, user)
+	api.GET("/account/addresses/:code", ord.APIAddress, user)
+	api.PUT("/account/addresses/:code", ord.APISaveAddress, user)
+	api.DELETE("/account/addresses/:code", ord.APIDeleteAddress, user)
+	api.POST("/account/addresses/:code/default", ord.APIDefaultAddress, user)
 
 	api.GET("/cart", ord.APICart, user)
 	api.POST("/cart/items", ord.APICartAdd, user)

@@ -35,6 +35,7 @@ import (
 	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/review"
+	"github.com/chocop/ocop/internal/stats"
 	"github.com/chocop/ocop/internal/web/adminweb"
 	"github.com/chocop/ocop/internal/web/authweb"
 	"github.com/chocop/ocop/internal/web/catalogweb"
@@ -42,6 +43,7 @@ import (
 	"github.com/chocop/ocop/internal/web/orderweb"
 	"github.com/chocop/ocop/internal/web/registryweb"
 	"github.com/chocop/ocop/internal/web/reviewweb"
+	"github.com/chocop/ocop/internal/web/statsweb"
 )
 
 // Server is the HTTP layer: the domain services, each area's handlers
@@ -65,6 +67,7 @@ type Server struct {
 	ord  *orderweb.Handlers
 	adm  *adminweb.Handlers
 	rev  *reviewweb.Handlers
+	sta  *statsweb.Handlers
 }
 
 // services are the domain services, built once in New and shared by the
@@ -80,6 +83,7 @@ type services struct {
 	orders        *order.Service
 	payments      *payment.Service
 	reviews       *review.Service
+	stats         *stats.Service // the public figures, gathered from the areas above
 }
 
 // New builds the server and its dependencies on g. Templates, messages and
@@ -122,11 +126,12 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 	}
 	orders := order.NewService(g, cfg.PaymentTTL, payment.CommissionBP)
 	badges := registry.NewBadgeStore(g)
+	producers, regions := producer.NewStore(g), region.NewStore(g)
 	products, photos := catalog.NewService(g, badges), catalog.NewPhotoService(g, blobs)
 	return services{
 		accounts:      account.NewService(g, account.NewLimiter(5, 15*time.Minute)),
-		producers:     producer.NewStore(g),
-		regions:       region.NewStore(g),
+		producers:     producers,
+		regions:       regions,
 		products:      products,
 		photos:        photos,
 		reviews:       review.NewService(g, photos, products),
@@ -140,6 +145,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store) services {
 			BaseURL:           cfg.BaseURL,
 			VietQRDisabled:    cfg.VietQRDisabled,
 		}),
+		stats: stats.NewService(badges, producers, products, orders, regions, nil),
 	}
 }
 
@@ -158,7 +164,16 @@ func (s *Server) newAreas() {
 		CertCursors: cursor.New(secret)}
 	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
 	s.rev = &reviewweb.Handlers{Kit: k, Reviews: svc.reviews, Producers: svc.producers, Cursors: cursor.New(secret)}
+	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
+	if s.cfg.StatsCache > 0 {
+		s.sta.Cache = kit.NewReadCache(s.cfg.StatsCache, statsCacheBytes)
+	}
 }
+
+// statsCacheBytes bounds the statistics' read cache: a national page's
+// view is a few hundred kilobytes, a commune's far less, so the busy
+// filters of both languages fit.
+const statsCacheBytes = 8 << 20
 
 // cursorSecret signs the list cursors. Without OCOP_CURSOR_SECRET it is
 // derived from the database URL: the same on every instance of one

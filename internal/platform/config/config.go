@@ -37,6 +37,7 @@ type Config struct {
 	ReadCacheBytes int64
 
 	PaymentTTL          time.Duration // OCOP_PAYMENT_TTL: how long an unpaid order group holds stock
+	StatsCache          time.Duration // OCOP_STATS_CACHE: how long an instance reuses a filter's statistics; 0 = never
 	StripeSecretKey     string        `secret:"true"` // OCOP_STRIPE_SECRET_KEY
 	StripeWebhookSecret string        `secret:"true"` // OCOP_STRIPE_WEBHOOK_SECRET
 	StripeAPIBase       string        // OCOP_STRIPE_API_BASE: stripe-mock in tests
@@ -109,6 +110,12 @@ func Load(getenv Getenv) (Config, error) {
 		return d
 	}
 	c.PaymentTTL = dur("OCOP_PAYMENT_TTL", "30m")
+	statsCache := or(getenv("OCOP_STATS_CACHE"), "5s")
+	if d, err := time.ParseDuration(statsCache); err != nil || d < 0 || d > time.Hour {
+		bad("OCOP_STATS_CACHE", "a duration from 0s (no cache) to 1h, such as 5s", statsCache)
+	} else {
+		c.StatsCache = d
+	}
 	// Each instance holds up to this many PostgreSQL connections; a server
 	// usually has 100 for every instance and tool together. At least 2: the
 	// start-up lock holds one while migrations use another.

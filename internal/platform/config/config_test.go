@@ -54,6 +54,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"OCOP_BASE_URL":     "localhost",
 		"OCOP_DATABASE_URL": "mysql://root:hunter2@db/x",
 		"OCOP_PAYMENT_TTL":  "soon",
+		"OCOP_STATS_CACHE":  "2h",
 		"OCOP_LOG_LEVEL":    "loud",
 		"OCOP_DB_MAX_CONNS": "1",
 	}

@@ -4,9 +4,10 @@ package money
 
 import "strconv"
 
-// VND formats an amount for people the Vietnamese way: 150000 → "150.000 ₫".
+// VND formats an amount for people the Vietnamese way: 150000 → "150.000 ₫",
+// with a non-breaking space so that "₫" never wraps onto a line of its own.
 func VND(amount int64) string {
-	return Group(amount) + " ₫"
+	return Group(amount) + "\u00a0₫"
 }
 
 // Group writes amount with "." as the thousands separator.

@@ -79,3 +79,8 @@ func (k *Kit) SetSessionCookie(c echo.Context, token string, expires time.Time) 
 		HttpOnly: true, Secure: k.Secure, SameSite: http.SameSiteLaxMode, // security: no script access, no cross-site POSTs
 	})
 }
+
+// SetLang fixes the language of this request, for pages whose address
+// names their language (/thong-ke is Vietnamese, /stats English, whatever
+// the visitor's cookie says).
+func SetLang(c echo.Context, lang string) { c.Set(langKey, lang) }

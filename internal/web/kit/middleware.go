@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -132,7 +133,11 @@ func RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			if IsAPI(c) || c.Request().Method != http.MethodGet {
 				return errs.ErrUnauthorized
 			}
-			return c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.Path)
+			// The whole path and query come back after sign-in (a province
+			// chosen in the cart must not be lost), if SafeNext keeps them.
+			// '/' needs no escaping in a query value, and keeps the link readable.
+			next := strings.ReplaceAll(url.QueryEscape(SafeNext(c.Request().URL.RequestURI(), "/")), "%2F", "/")
+			return c.Redirect(http.StatusSeeOther, "/login?next="+next)
 		}
 		return next(c)
 	}

@@ -32,11 +32,18 @@ type checkoutRequest struct {
 	Note           string `json:"note" form:"note" validate:"max=500"`
 	PaymentMethod  string `json:"payment_method" form:"payment_method" validate:"required,oneof=vietqr card"`
 	AdultConfirmed bool   `json:"adult_confirmed" form:"adult_confirmed"`
+	// ExpectedTotal is the total the shopper saw (0: not checked, API only;
+	// the page always sends it).
+	ExpectedTotal int64 `json:"expected_total" form:"expected_total" validate:"gte=0,lte=1000000000000"`
+	SaveAddress   bool  `json:"save_address" form:"save_address"`
+	// Update (page only) recomputes the summary for the address without placing the order.
+	Update string `json:"-" form:"update" validate:"max=10"`
 }
 
 func (r checkoutRequest) input() order.CheckoutInput {
 	return order.CheckoutInput{Address: order.Address{RecipientName: strings.TrimSpace(r.RecipientName), Phone: validate.NormalizePhone(r.Phone), ProvinceCode: r.ProvinceCode,
-		CommuneCode: r.CommuneCode, Street: strings.TrimSpace(r.Street), Note: strings.TrimSpace(r.Note)}, Method: r.PaymentMethod, AdultConfirmed: r.AdultConfirmed}
+		CommuneCode: r.CommuneCode, Street: strings.TrimSpace(r.Street), Note: strings.TrimSpace(r.Note)}, Method: r.PaymentMethod, AdultConfirmed: r.AdultConfirmed,
+		ExpectedTotal: r.ExpectedTotal, SaveAddress: r.SaveAddress}
 }
 
 func ownerOf(c echo.Context) order.Owner { return order.Owner{UserID: kit.UserOf(c).ID} }

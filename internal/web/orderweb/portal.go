@@ -15,7 +15,10 @@ import (
 // fulfilRequest carries what an action needs: carrier and tracking code to
 // ship, a reason to cancel.
 type fulfilRequest struct {
+	// Carrier is a listed carrier's code (order.Carriers) or, from the
+	// API, any carrier's name; the page sends "other" with CarrierOther.
 	Carrier      string `json:"carrier" form:"carrier" validate:"max=80"`
+	CarrierOther string `json:"-" form:"carrier_other" validate:"max=80"`
 	TrackingCode string `json:"tracking_code" form:"tracking_code" validate:"max=80"`
 	Reason       string `json:"reason" form:"reason" validate:"max=500"`
 }
@@ -30,6 +33,9 @@ func (h *Handlers) fulfil(c echo.Context, req fulfilRequest) (producer.Producer,
 		return p, order.Order{}, err
 	}
 	code, action := c.Param("code"), c.Param("action")
+	if req.Carrier == order.CarrierOther {
+		req.Carrier = req.CarrierOther
+	}
 	var o order.Order
 	switch action {
 	case "cancel":
@@ -120,7 +126,8 @@ func (h *Handlers) APIPortalLedger(c echo.Context) error {
 }
 
 type portalOrdersView struct {
-	Orders []orderJSON
+	Orders   []orderJSON
+	Carriers []order.Carrier // the ship form's choices
 }
 
 // PortalOrders lists the producer's own orders with the next action each allows.
@@ -129,7 +136,7 @@ func (h *Handlers) PortalOrders(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := portalOrdersView{Orders: orders}
+	v := portalOrdersView{Orders: orders, Carriers: order.Carriers}
 	return h.Render(c, http.StatusOK, "portal_orders", v)
 }
 

@@ -25,6 +25,7 @@ type groupJSON struct {
 	Orders        []orderJSON `json:"orders"`
 	VietQR        *payment.QR `json:"vietqr,omitempty"`
 	CheckoutURL   string      `json:"checkout_url,omitempty"`
+	CanCancel     bool        `json:"can_cancel"` // the shopper may cancel now (order.Group.CanCancel)
 }
 
 type addressJSON struct {
@@ -51,6 +52,8 @@ type orderJSON struct {
 	VoucherCode  string       `json:"voucher_code,omitempty"`
 	Carrier      string       `json:"carrier,omitempty"`
 	TrackingCode string       `json:"tracking_code,omitempty"`
+	CarrierName  string       `json:"carrier_name,omitempty"` // a listed carrier's name, or the free text
+	TrackingURL  string       `json:"tracking_url,omitempty"` // the carrier's own tracking page (listed carriers only)
 	CancelReason string       `json:"cancel_reason,omitempty"`
 	Items        []itemJSON   `json:"items"`
 	Timeline     []eventJSON  `json:"timeline"`
@@ -78,7 +81,8 @@ type eventJSON struct {
 func orderView(o order.Order, p producer.Producer, withCommission bool) orderJSON {
 	v := orderJSON{Code: o.Code, Status: string(o.Status), ProducerSlug: p.Slug, ProducerName: p.LegalName, ItemsTotal: o.ItemsTotal,
 		Shipping: o.Shipping, Total: o.Total, IsService: o.IsService, VoucherCode: o.VoucherCode, Carrier: o.Carrier,
-		TrackingCode: o.TrackingCode, CancelReason: o.CancelReason, Items: []itemJSON{}, Timeline: []eventJSON{}}
+		TrackingCode: o.TrackingCode, CancelReason: o.CancelReason, Items: []itemJSON{}, Timeline: []eventJSON{},
+		CarrierName: order.CarrierName(o.Carrier), TrackingURL: order.TrackingURL(o.Carrier, o.TrackingCode)}
 	if withCommission {
 		c := o.Commission
 		v.Commission = &c
@@ -153,7 +157,7 @@ func (h *Handlers) groupViews(ctx context.Context, gs ...order.Group) ([]groupJS
 	for _, g := range gs {
 		v := groupJSON{Code: g.Code, Status: string(g.Status), PaymentMethod: g.PaymentMethod, ItemsTotal: g.ItemsTotal,
 			ShippingTotal: g.ShippingTotal, Total: g.Total, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, CreatedAt: g.CreatedAt,
-			Address: addressOf(g.Address()), Orders: []orderJSON{}}
+			Address: addressOf(g.Address()), Orders: []orderJSON{}, CanCancel: g.CanCancel()}
 		for _, o := range g.Orders {
 			v.Orders = append(v.Orders, orderView(o, sellers[o.ProducerID], false))
 		}
