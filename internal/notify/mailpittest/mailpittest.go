@@ -8,7 +8,6 @@ package mailpittest
 
 import (
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -17,33 +16,14 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/chocop/ocop/internal/platform/testbin"
 )
 
 // Binary finds mailpit: $OCOP_TEST_MAILPIT, else on PATH, else in
 // $(go env GOPATH)/bin.
 func Binary() (string, error) {
-	if p := os.Getenv("OCOP_TEST_MAILPIT"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("OCOP_TEST_MAILPIT=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p, nil
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-			gopath = string(trimNL(out))
-		}
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "mailpit")
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("mailpit not found on PATH or in GOPATH/bin; install it with: go install github.com/axllent/mailpit@v1.33.1")
+	return testbin.Find("OCOP_TEST_MAILPIT", "mailpit", "go install github.com/axllent/mailpit@v1.33.1")
 }
 
 // Server is a running Mailpit of one test. Its messages are kept in a file,
@@ -209,11 +189,4 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-func trimNL(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }

@@ -6,41 +6,20 @@
 package stripetest
 
 import (
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/chocop/ocop/internal/platform/testbin"
 )
 
 // Binary finds stripe-mock: $OCOP_TEST_STRIPE_MOCK, else on PATH, else in
 // $(go env GOPATH)/bin.
 func Binary() (string, error) {
-	if p := os.Getenv("OCOP_TEST_STRIPE_MOCK"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("OCOP_TEST_STRIPE_MOCK=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	if p, err := exec.LookPath("stripe-mock"); err == nil {
-		return p, nil
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-			gopath = string(trimNL(out))
-		}
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "stripe-mock")
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("stripe-mock not found on PATH or in GOPATH/bin; install it with: go install github.com/stripe/stripe-mock@v0.180.0")
+	return testbin.Find("OCOP_TEST_STRIPE_MOCK", "stripe-mock", "go install github.com/stripe/stripe-mock@v0.180.0")
 }
 
 // Start runs a stripe-mock for the test on a free port and returns its
@@ -86,11 +65,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func trimNL(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
