@@ -13,6 +13,10 @@ import (
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
+// strictB64 rejects base64 whose unused trailing bits are not zero, so each
+// token has one spelling: a changed last character is never the same token.
+var strictB64 = base64.RawURLEncoding.Strict()
+
 // UnsubscribeTTL is how long an unsubscribe link in an e-mail works: long
 // enough for an old message, short enough that a leaked link dies.
 const UnsubscribeTTL = 365 * 24 * time.Hour
@@ -54,8 +58,8 @@ func (s *Service) CheckUnsubscribe(token string, now time.Time) (Unsubscription,
 	if !ok {
 		return Unsubscription{}, ErrBadLink
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p64)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m64)
+	payload, err1 := strictB64.DecodeString(p64)
+	mac, err2 := strictB64.DecodeString(m64)
 	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.mac(string(payload))) { // security: constant-time compare
 		return Unsubscription{}, ErrBadLink
 	}

@@ -37,16 +37,19 @@ func TestUnsubscribeLinks(t *testing.T) {
 		other := notify.NewService(app.DB, notify.Config{UnsubscribeKey: []byte("another deployment's key")})
 		reKind := base64.RawURLEncoding.EncodeToString([]byte("v1|" + itoa(shopper) + "|order.shipped|" + itoa(time.Now().Add(time.Hour).Unix())))
 		reUser := base64.RawURLEncoding.EncodeToString([]byte("v1|" + itoa(shopper+1) + "|order.paid|" + itoa(time.Now().Add(time.Hour).Unix())))
-		flip := func(s string) string {
-			last := s[len(s)-1]
+		// flip changes the character at i to another letter. The first
+		// letter carries six bits of the signature; the last carries
+		// four plus two unused bits, which strict decoding must refuse too.
+		flip := func(s string, i int) string {
 			repl := byte('A')
-			if last == 'A' {
+			if s[i] == 'A' {
 				repl = 'B'
 			}
-			return s[:len(s)-1] + string(repl)
+			return s[:i] + string(repl) + s[i+1:]
 		}
 		bad := []struct{ name, token string }{
-			{"signature altered", payload + "." + flip(sig)},
+			{"signature altered", payload + "." + flip(sig, 0)},
+			{"signature's last letter altered", payload + "." + flip(sig, len(sig)-1)},
 			{"kind changed", reKind + "." + sig},
 			{"person changed", reUser + "." + sig},
 			{"signed with another key", other.UnsubscribeToken(shopper, notify.OrderPaid, time.Now().Add(time.Hour))},

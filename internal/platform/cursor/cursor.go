@@ -13,6 +13,10 @@ import (
 	"strings"
 )
 
+// strictB64 rejects base64 whose unused trailing bits are not zero, so each
+// token has one spelling: a changed last character is never the same token.
+var strictB64 = base64.RawURLEncoding.Strict()
+
 // ErrBad is any cursor that is malformed, unsigned, signed with another key
 // or for another list.
 var ErrBad = errors.New("cursor: not a cursor of this list")
@@ -46,11 +50,11 @@ func (c *Codec) Open(purpose, s string, v any) error {
 	if !ok {
 		return ErrBad
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := strictB64.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, c.sign(purpose, body)) { // security: constant-time comparison
 		return ErrBad
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(body)
+	raw, err := strictB64.DecodeString(body)
 	if err != nil || json.Unmarshal(raw, v) != nil {
 		return ErrBad
 	}
