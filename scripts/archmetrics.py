@@ -26,6 +26,7 @@ OWNER = {
     "payment": ["webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries",
                 "provider_calls", "platform_settings"],
     "notify": ["notifications", "notification_prefs"],
+    "stats": ["stats_snapshots"],
     "webhook": ["webhook_endpoints"],
     "jobs": ["job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification",
              "river_client", "river_client_queue"],

@@ -45,6 +45,7 @@ Configuration comes from OCOP_* environment variables (see README.md):
   OCOP_SHUTDOWN_TIMEOUT       grace period for in-flight requests on SIGINT/SIGTERM (default 15s)
   OCOP_PAYMENT_TTL            how long an unpaid order holds its stock (default 30m)
   OCOP_STATS_CACHE            how long an instance reuses a filter's statistics (default 5s; 0s: never)
+  OCOP_STATS_SNAPSHOT         how old the stored marketplace figures may be (default 10m; 0s: count every time)
   OCOP_JOB_WORKERS            background jobs this instance works at once (default 8; 0: enqueue only, work none)
   OCOP_STRIPE_SECRET_KEY      Stripe secret key (secret)
   OCOP_STRIPE_WEBHOOK_SECRET  Stripe webhook signing secret (secret)

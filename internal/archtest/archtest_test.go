@@ -28,6 +28,7 @@ var owner = map[string][]string{
 	"review":  {"reviews", "review_photos", "review_stats", "review_audit"},
 	"payment": {"webhook_events", "payment_issues", "payment_audit", "payouts", "ledger_entries", "provider_calls", "platform_settings"},
 	"notify":  {"notifications", "notification_prefs"},
+	"stats":   {"stats_snapshots"},
 	// The job engine (internal/platform/jobs): its audit log and River's own
 	// tables (migration 60), which only River's client touches.
 	"webhook": {"webhook_endpoints"},

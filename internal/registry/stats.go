@@ -285,3 +285,19 @@ func (s *BadgeStore) OwnersSQL(sc StatsScope, d day.Date) (string, []any) {
 	w, wa := sc.where("c")
 	return "SELECT DISTINCT c.producer_id FROM certificates c WHERE " + active + w, append(args, wa...)
 }
+
+// ChangeMark is a number that grows with every certificate action the
+// registry commits (an issue, a renewal, a supersession, a revocation, an
+// import and its confirmation): the id of the newest successful
+// "certificate.*" entry of the audit chain. Every registry transaction holds
+// the chain from its start to its commit, so a change that commits later
+// always has a higher id, and figures computed at mark m still hold for
+// certificates while ChangeMark returns m. (Dates move figures too: the
+// caller keys what it keeps by day as well.) One step backwards along a
+// partial index (migration 00096), whatever the size of the chain.
+func (s *BadgeStore) ChangeMark(ctx context.Context) (int64, error) {
+	var mark int64
+	err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM " + auditTable +
+		" WHERE outcome = 'ok' AND action LIKE 'certificate.%'").Scan(&mark).Error
+	return mark, err
+}

@@ -3,8 +3,9 @@
 // products hold a valid certificate on the day (by its own definition,
 // StatusOn through ActiveSQL), the producer area what kind their owners
 // are, the catalog what the marketplace lists and the order area what it
-// sold. It owns no table and names none; it only puts the areas' answers
-// side by side, with the names of places and product groups.
+// sold. It names none of their tables; it puts the areas' answers side by
+// side, with the names of places and product groups, and keeps what it
+// computed in the one table it owns, stats_snapshots (see Snapshots).
 package stats
 
 import (
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -33,6 +35,8 @@ type Service struct {
 	orders    *order.Service
 	regions   *region.Store
 	today     func() day.Date
+	now       func() time.Time
+	snap      *snapshots // nil: every request counts from the rows
 }
 
 // NewService returns the statistics service over the areas' stores. today
@@ -42,7 +46,7 @@ func NewService(badges *registry.BadgeStore, producers *producer.Store, cat *cat
 	if today == nil {
 		today = day.Today
 	}
-	return &Service{badges: badges, producers: producers, catalog: cat, orders: orders, regions: regions, today: today}
+	return &Service{badges: badges, producers: producers, catalog: cat, orders: orders, regions: regions, today: today, now: time.Now}
 }
 
 // Filter is where the figures are for: a province ("" = the country) and,
@@ -167,6 +171,10 @@ type Figures struct {
 	Listed         []MarketPlace        `json:"listed_by_place"`
 	SalesByMonth   []order.SalesCount   `json:"sales_by_month"`
 	SalesByPlace   []SalesPlace         `json:"sales_by_place"`
+	// ComputedAt is when these figures were counted: the certificate
+	// figures are current (a change is seen at once), the marketplace's
+	// may be up to the snapshot age older (see Snapshots).
+	ComputedAt time.Time `json:"computed_at"`
 }
 
 // Stars are the star counts a certificate can carry, in the order shown.
@@ -175,12 +183,11 @@ var Stars = []string{"3", "4", "5"}
 // Kinds are the producer kinds in the order shown.
 var Kinds = []producer.Kind{producer.KindCooperative, producer.KindEnterprise, producer.KindHousehold, producer.KindCooperativeGroup}
 
-// Public gathers every figure for f on today. The areas' queries are
+// compute gathers every figure for f on d from the areas. Their queries are
 // independent of each other, so they run at once, each on its own
 // connection: the answer takes as long as the slowest, not the sum.
-func (s *Service) Public(ctx context.Context, f Filter) (Figures, error) {
-	d := s.today()
-	out := Figures{Day: d, Filter: f}
+func (s *Service) compute(ctx context.Context, f Filter, d day.Date) (Figures, error) {
+	out := Figures{Day: d, Filter: f, ComputedAt: s.now().UTC().Truncate(time.Second)}
 	sc := registry.StatsScope{Province: f.Province, Commune: f.Commune}
 	var (
 		p     registry.ProductFigures

@@ -169,7 +169,7 @@ func newServices(cfg config.Config, g *gorm.DB, blobs blob.Store, engine *jobs.E
 			VietQRDisabled:    cfg.VietQRDisabled,
 			Jobs:              engine,
 		}),
-		stats:  stats.NewService(badges, producers, products, orders, regions, nil),
+		stats:  stats.NewService(badges, producers, products, orders, regions, nil).Snapshots(g, cfg.StatsSnapshot),
 		notify: n,
 	}
 	n.SetJobs(engine, svc.webhooks) // every event also goes to the registered webhooks

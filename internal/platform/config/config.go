@@ -39,6 +39,7 @@ type Config struct {
 
 	PaymentTTL          time.Duration // OCOP_PAYMENT_TTL: how long an unpaid order group holds stock
 	StatsCache          time.Duration // OCOP_STATS_CACHE: how long an instance reuses a filter's statistics; 0 = never
+	StatsSnapshot       time.Duration // OCOP_STATS_SNAPSHOT: how old stored marketplace figures may be; 0 = count every time
 	StripeSecretKey     string        `secret:"true"` // OCOP_STRIPE_SECRET_KEY
 	StripeWebhookSecret string        `secret:"true"` // OCOP_STRIPE_WEBHOOK_SECRET
 	StripeAPIBase       string        // OCOP_STRIPE_API_BASE: stripe-mock in tests
@@ -131,6 +132,12 @@ func Load(getenv Getenv) (Config, error) {
 		bad("OCOP_STATS_CACHE", "a duration from 0s (no cache) to 1h, such as 5s", statsCache)
 	} else {
 		c.StatsCache = d
+	}
+	statsSnap := or(getenv("OCOP_STATS_SNAPSHOT"), "10m")
+	if d, err := time.ParseDuration(statsSnap); err != nil || d < 0 || d > 24*time.Hour {
+		bad("OCOP_STATS_SNAPSHOT", "a duration from 0s (count every time) to 24h, such as 10m", statsSnap)
+	} else {
+		c.StatsSnapshot = d
 	}
 	// Each instance holds up to this many PostgreSQL connections; a server
 	// usually has 100 for every instance and tool together. At least 2: the

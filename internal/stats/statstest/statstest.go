@@ -17,6 +17,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/order"
 	"github.com/chocop/ocop/internal/platform/day"
@@ -62,10 +63,11 @@ func Fill(t testing.TB, g *gorm.DB, today day.Date) {
 			t.Fatalf("statstest: certificate: %v", err)
 		}
 	}
-	var buyer int64
-	if err := g.Table("users").Select("id").Where("email = ?", "shopper@example.com").Scan(&buyer).Error; err != nil || buyer == 0 {
+	shopper, err := account.NewService(g, nil).UserByEmail(ctx, "shopper@example.com")
+	if err != nil {
 		t.Fatalf("statstest: buyer: %v", err)
 	}
+	buyer := shopper.ID
 	var ps []producer.Producer
 	if err := g.Where("status = ?", producer.StatusApproved).Order("id").Find(&ps).Error; err != nil {
 		t.Fatal(err)

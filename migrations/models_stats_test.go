@@ -1,0 +1,7 @@
+package migrations_test
+
+import "github.com/chocop/ocop/internal/stats"
+
+func init() {
+	models = append(models, &stats.Snapshot{})
+}
