@@ -105,7 +105,8 @@ func (s *Service) fresh(ctx context.Context, f Filter, d day.Date, mark int64) (
 	var row Snapshot
 	err := s.snap.db.WithContext(ctx).Where("filter_key = ?", f.key()).Take(&row).Error
 	if err != nil {
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
+		// A reader who went away is no fault of the snapshot.
+		if !errors.Is(err, gorm.ErrRecordNotFound) && ctx.Err() == nil {
 			slog.WarnContext(ctx, "stats: snapshot not read", "filter", f.key(), "err", err)
 		}
 		return Figures{}, false
