@@ -180,7 +180,7 @@ func allWords(folded string) (string, []any) {
 	var likeArgs []any
 	for _, term := range strings.Fields(folded) {
 		likes = append(likes, `products.search_text LIKE ? ESCAPE '\'`)
-		likeArgs = append(likeArgs, "%"+escapeLike(term)+"%")
+		likeArgs = append(likeArgs, "%"+db.LikeEscape(term)+"%")
 	}
 	return "(" + strings.Join(likes, " AND ") + ")", likeArgs
 }
@@ -217,11 +217,11 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 			all, likeArgs := allWords(folded)
 			add(all, likeArgs...)
 			relevance = `(CASE WHEN products.search_text LIKE ? ESCAPE '\' THEN 2 WHEN products.search_text LIKE ? ESCAPE '\' THEN 1 ELSE 0 END)`
-			relArgs = []any{escapeLike(folded) + "%", "% " + escapeLike(folded) + "%"}
+			relArgs = []any{db.LikeEscape(folded) + "%", "% " + db.LikeEscape(folded) + "%"}
 		}
 	}
 	if q.Group != "" {
-		add("(products.group_code = ? OR products.group_code LIKE ?)", q.Group, escapeLike(q.Group)+".%")
+		add(`(products.group_code = ? OR products.group_code LIKE ? ESCAPE '\')`, q.Group, db.LikeEscape(q.Group)+".%")
 	}
 	if q.Province != "" {
 		add("pr.province_code = ?", q.Province)
@@ -350,10 +350,6 @@ func (s *Service) Published(ctx context.Context, slug string) (Product, error) {
 		return p, errs.ErrNotFound
 	}
 	return p, err
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Listed is a product the storefront shows, as a sitemap names it.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
 )
@@ -156,7 +157,7 @@ func certWhere(g *gorm.DB, p string, q CertQuery) *gorm.DB {
 		g = g.Where(p+"commune_code = ?", q.Commune)
 	}
 	if q.Group != "" {
-		g = g.Where("("+p+"group_code = ? OR "+p+"group_code LIKE ? ESCAPE '\\')", q.Group, escapeLike(q.Group)+".%")
+		g = g.Where("("+p+"group_code = ? OR "+p+"group_code LIKE ? ESCAPE '\\')", q.Group, db.LikeEscape(q.Group)+".%")
 	}
 	if q.Stars != 0 {
 		g = g.Where(p+"stars = ?", q.Stars)
@@ -174,7 +175,7 @@ func certWhere(g *gorm.DB, p string, q CertQuery) *gorm.DB {
 		g = g.Where(p+"import_pending = ?", false)
 	}
 	if q.Query != "" {
-		g = g.Where(p+"search_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(text.Fold(q.Query))+"%")
+		g = g.Where(p+"search_folded LIKE ? ESCAPE '\\'", "%"+db.LikeEscape(text.Fold(q.Query))+"%")
 	}
 	if q.Status != "" {
 		cond, args := StatusSQL(strings.TrimSuffix(p, "."), q.Status, q.On)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/text"
 )
@@ -100,7 +101,7 @@ func (s *Service) Search(ctx context.Context, f Filter) ([]Certificate, error) {
 		q = q.Where("stars = ?", f.Stars)
 	}
 	if f.Query != "" {
-		q = q.Where("search_folded LIKE ?", "%"+escapeLike(text.Fold(f.Query))+"%")
+		q = q.Where(`search_folded LIKE ? ESCAPE '\'`, "%"+db.LikeEscape(text.Fold(f.Query))+"%")
 	}
 	d := f.On
 	switch f.Status {
@@ -125,10 +126,6 @@ func (s *Service) Search(ctx context.Context, f Filter) ([]Certificate, error) {
 		}
 	}
 	return out, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Expiring lists the certificates in the officer's scope that are valid

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -69,7 +70,7 @@ func (s *Service) DecisionRegister(ctx context.Context, actor *account.User, q D
 		}
 		if n := strings.TrimSpace(q.Number); n != "" {
 			// ASCII letters only are folded: SQLite's UPPER knows no others.
-			g = g.Where(`UPPER(c.decision_no) LIKE ? ESCAPE '\'`, "%"+asciiUpper(likeEscape(n))+"%")
+			g = g.Where(`UPPER(c.decision_no) LIKE ? ESCAPE '\'`, "%"+asciiUpper(db.LikeEscape(n))+"%")
 		}
 		return g.Group("c.authority_id, c.authority_level, c.decision_no, c.decision_date")
 	}
@@ -148,11 +149,6 @@ func (s *Service) DecisionAnnex(ctx context.Context, actor *account.User, author
 		}
 	}
 	return d, certs, nil
-}
-
-// likeEscape escapes LIKE's wildcards so a typed "%" or "_" matches itself.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // asciiUpper upper-cases ASCII letters only, as SQLite's UPPER does.

@@ -20,7 +20,10 @@ func Fold(s string) string {
 // ASCII removes diacritics and maps đ/Đ to d/D, keeping case. Characters with
 // no ASCII form are dropped.
 func ASCII(s string) string {
-	s = strings.NewReplacer("đ", "d", "Đ", "D").Replace(s)
+	if isASCII(s) {
+		return s // the common case on hot paths (query strings, codes): no transformer to build
+	}
+	s = dStroke.Replace(s)
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -33,6 +36,19 @@ func ASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// dStroke maps the one Vietnamese letter that is not a base letter with
+// marks, so decomposition does not reach it.
+var dStroke = strings.NewReplacer("đ", "d", "Đ", "D")
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Slug turns a name into a URL slug: "Na Chi Lăng" → "na-chi-lang".

@@ -2,12 +2,14 @@ package catalogweb
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/day"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/review"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // BadgeWarnDays is how long before a certificate's expiry the portal warns.
@@ -106,28 +108,54 @@ func (h *Handlers) cardOf(p catalog.Product, ref producerRefJSON) productCardJSO
 	return c
 }
 
-// cards turns search results into list items with today's badges.
+// cardExtras is what a card shows beside the product's own row: today's
+// badge and the reviews' average. Two queries of two other areas, so a page
+// of cards keeps them per product and day in the read cache (same TTL and
+// clearing as every public read): a search that misses the cache then
+// costs one round trip for its rows instead of three.
+type cardExtras struct {
+	Badge  *badgeJSON
+	Rating *review.Summary
+}
+
+// cards turns search results into list items with today's badges and
+// ratings, from the read cache where it has them.
 func (h *Handlers) cards(ctx context.Context, in []catalog.Card) ([]productCardJSON, error) {
-	ids := make([]int64, len(in))
-	for i, c := range in {
-		ids[i] = c.ID
-	}
 	today := day.Today()
-	badges, err := h.Badges.ValidOn(ctx, ids, today)
-	if err != nil {
-		return nil, err
+	prefix := "card-extras:" + today.String() + ":"
+	extras := make([]cardExtras, len(in))
+	var missing []int64
+	found := make([]bool, len(in))
+	for i, c := range in {
+		extras[i], found[i] = kit.Lookup[cardExtras](h.Cache, prefix+strconv.FormatInt(c.ID, 10))
+		if !found[i] {
+			missing = append(missing, c.ID)
+		}
 	}
-	ratings, err := h.ratings(ctx, ids)
-	if err != nil {
-		return nil, err
+	if len(missing) > 0 {
+		badges, err := h.Badges.ValidOn(ctx, missing, today)
+		if err != nil {
+			return nil, err
+		}
+		ratings, err := h.ratings(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range in {
+			if found[i] {
+				continue
+			}
+			extras[i] = cardExtras{Rating: ratings[c.ID]}
+			if b, ok := badges[c.ID]; ok {
+				extras[i].Badge = h.badge(b, today)
+			}
+			kit.Store(h.Cache, prefix+strconv.FormatInt(c.ID, 10), extras[i])
+		}
 	}
 	out := make([]productCardJSON, len(in))
 	for i, c := range in {
 		out[i] = h.cardOf(c.Product, producerRefJSON{Slug: c.ProducerSlug, Name: c.ProducerName, ProvinceCode: c.ProvinceCode})
-		if b, ok := badges[c.ID]; ok {
-			out[i].Badge = h.badge(b, today)
-		}
-		out[i].Rating = ratings[c.ID]
+		out[i].Badge, out[i].Rating = extras[i].Badge, extras[i].Rating
 	}
 	return out, nil
 }

@@ -144,3 +144,19 @@ func Cached[T any](c *ReadCache, ctx context.Context, key string, f func(context
 	}
 	return v.(T), nil
 }
+
+// Lookup returns the value stored under key, if it is there, unexpired and
+// a T. With Store it serves callers that fill many keys from one query
+// (the badges of a page of cards), which Cached, one key per load, cannot.
+func Lookup[T any](c *ReadCache, key string) (T, bool) {
+	if v, ok := c.get(key); ok {
+		if t, ok := v.(T); ok {
+			return t, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// Store puts v under key for the cache's TTL (see Lookup).
+func Store(c *ReadCache, key string, v any) { c.put(key, v) }
