@@ -85,3 +85,28 @@ func BenchmarkCatalogAPIUncached(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProductPageCached is the cached product page against /healthz,
+// as scripts/speed.sh loads them (a visitor without cookies, no gzip): the
+// issue's goal is the page at 0.6 of /healthz's throughput, so what a page
+// costs beyond /healthz is what to look at.
+//
+//	go test ./internal/web -run X -bench ProductPageCached -cpuprofile cpu.out
+func BenchmarkProductPageCached(b *testing.B) {
+	app := webtest.New(b, benchScaleDB(b))
+	h := app.Server.Handler()
+	for _, path := range []string{"/healthz", "/products/vit-quay-000001"} {
+		b.Run(path, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu0 := processCPU(b)
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				if rec.Code != 200 {
+					b.Fatal(rec.Code, rec.Body.String())
+				}
+			}
+			b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
+}

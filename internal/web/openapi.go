@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/labstack/echo/v4"
 	"go.yaml.in/yaml/v3"
 )
@@ -74,5 +75,5 @@ func mergeInto(dst, src map[string]any, file string, depth int) error {
 
 func (s *Server) openapi(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.Blob(http.StatusOK, "application/yaml", s.apiDoc)
+	return kit.Blob(c, http.StatusOK, "application/yaml", s.apiDoc)
 }

@@ -99,7 +99,7 @@ func (h *Handlers) APIProducts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSONBlob(http.StatusOK, body)
+	return kit.Blob(c, http.StatusOK, echo.MIMEApplicationJSON, body)
 }
 
 // APIProduct is one published product of an approved producer, with today's badge.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chocop/ocop/internal/catalog"
 	"github.com/chocop/ocop/internal/platform/errs"
+	"github.com/chocop/ocop/internal/web/kit"
 )
 
 // Media serves stored photos. Keys are random, so a photo never changes
@@ -23,7 +24,7 @@ func (h *Handlers) Media(c echo.Context) error {
 	if errors.Is(err, errs.ErrNotFound) {
 		if img, ok := catalog.DemoPhoto(key); ok {
 			c.Response().Header().Set("Cache-Control", "public, max-age=86400")
-			return c.Blob(http.StatusOK, "image/jpeg", img)
+			return kit.Blob(c, http.StatusOK, "image/jpeg", img)
 		}
 	}
 	if err != nil {

@@ -161,7 +161,7 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 			return err
 		}
 		c.Response().Header().Set("Cache-Control", "no-store")
-		return c.HTMLBlob(http.StatusOK, page.with(token))
+		return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.with(token))
 	}
 	html := template.HTML(withToken(body)) // #nosec: body was escaped by html/template
 	return h.Render(c, http.StatusOK, "product", productPageData{View: v, Body: html})

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/http"
 
+	"github.com/chocop/ocop/internal/web/kit"
 	"github.com/labstack/echo/v4"
 )
 
@@ -55,5 +56,5 @@ func (h *Handlers) Sitemap(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return kit.Blob(c, http.StatusOK, "application/xml; charset=utf-8", append([]byte(xml.Header), out...))
 }

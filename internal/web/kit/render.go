@@ -150,7 +150,7 @@ func (r *Renderer) Render(c echo.Context, status int, page string, data any) err
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return Blob(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }
 
 // RenderString executes page's layout with p, for pages that are cached
@@ -194,4 +194,13 @@ func PageOf(c echo.Context) Page {
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
 	}
 	return p
+}
+
+// Blob answers b whole, with its Content-Length: without it net/http sends
+// any body over its 2 KB buffer chunked, which costs the framing on both
+// sides of every page. (The gzip middleware drops the length when it
+// compresses.)
+func Blob(c echo.Context, code int, contentType string, b []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.Blob(code, contentType, b)
 }

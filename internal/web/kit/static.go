@@ -65,5 +65,5 @@ func (a *Assets) Serve(c echo.Context) error {
 	if ct == "" {
 		ct = http.DetectContentType(b)
 	}
-	return c.Blob(http.StatusOK, ct, b)
+	return Blob(c, http.StatusOK, ct, b)
 }

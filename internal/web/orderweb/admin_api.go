@@ -167,7 +167,7 @@ func (h *Handlers) PayoutCSV(c echo.Context) error {
 		return fmt.Errorf("payout CSV: %w", err)
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="ocop-payouts.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+	return kit.Blob(c, http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
 }
 
 // csvSafe stops a spreadsheet from reading a cell as a formula.

@@ -113,7 +113,7 @@ func (h *Handlers) OrderQR(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, "image/png", png)
+	return kit.Blob(c, http.StatusOK, "image/png", png)
 }
 
 // OrderCancelPage asks before cancelling (a page, so it works without

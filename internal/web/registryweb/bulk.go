@@ -271,7 +271,7 @@ func (h *Handlers) BulkTemplate(c echo.Context) error {
 	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 	if c.Param("format") == "csv" {
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="ocop-import.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", importfile.TemplateCSV())
+		return kit.Blob(c, http.StatusOK, "text/csv; charset=utf-8", importfile.TemplateCSV())
 	}
 	if c.Param("format") != "xlsx" {
 		return errs.ErrNotFound
@@ -282,5 +282,5 @@ func (h *Handlers) BulkTemplate(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="ocop-import.xlsx"`)
-	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+	return kit.Blob(c, http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }

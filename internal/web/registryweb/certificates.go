@@ -220,7 +220,7 @@ func (h *Handlers) sendCSV(c echo.Context, q registry.CertQuery, recs []registry
 	name := "ocop-" + url.PathEscape(scope) + "-" + h.Registry.Today().String() + ".csv"
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return kit.Blob(c, http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // explainFilters gives a page's 400 for bad filters the message of the

@@ -185,5 +185,5 @@ func (h *Handlers) DecisionPDF(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `inline; filename="ocop-decision-`+d.Date.String()+`.pdf"`)
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
+	return kit.Blob(c, http.StatusOK, "application/pdf", pdf)
 }

@@ -126,7 +126,7 @@ func (h *Handlers) CertQRPNG(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
-	return c.Blob(http.StatusOK, "image/png", png)
+	return kit.Blob(c, http.StatusOK, "image/png", png)
 }
 
 // CertQRSVG is the QR code of a certificate's verify URL as SVG, for print. Public.
@@ -140,7 +140,7 @@ func (h *Handlers) CertQRSVG(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
-	return c.Blob(http.StatusOK, "image/svg+xml", []byte(svg))
+	return kit.Blob(c, http.StatusOK, "image/svg+xml", []byte(svg))
 }
 
 type verifyPageView struct {
@@ -262,7 +262,7 @@ func (h *Handlers) CertificatePDF(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `inline; filename="ocop-`+v.Certificate.Code+`.pdf"`)
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
+	return kit.Blob(c, http.StatusOK, "application/pdf", pdf)
 }
 
 // certificatePage is what the PDF prints of v in lang: one page of

@@ -44,7 +44,7 @@ func serveCacheable(c echo.Context, contentType string, body []byte) error {
 	if matches(c.Request().Header.Get("If-None-Match"), tag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.Blob(http.StatusOK, contentType, body)
+	return kit.Blob(c, http.StatusOK, contentType, body)
 }
 
 // matches reports whether an If-None-Match header names tag (weak or strong, or *).
