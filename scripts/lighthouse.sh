@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lighthouse 12.2.3 (mobile) on the storefront's main pages: home, search,
-# product, cart, checkout and verify. Prints one line per page with the four
+# product, cart, checkout and verify, and the statistics page /thong-ke. Prints one line per page with the four
 # category scores and fails when any is below $MIN (95).
 # Usage: scripts/lighthouse.sh [port]    (make lighthouse)
 # Needs node/npm (installs the pinned lighthouse into scripts/lighthouse on
@@ -45,7 +45,7 @@ FLAGS=(--quiet --output=json --form-factor=mobile --only-categories=performance,
   "--chrome-flags=$CHROME_FLAGS" --max-wait-for-load=30000)
 fail=0
 printf '%-32s %5s %5s %5s %5s\n' page perf a11y bp seo
-for page in "home /" "search /products?q=na" "product /products/$PRODUCT" "cart /cart" "checkout /checkout" "verify /verify/$CERT"; do
+for page in "home /" "search /products?q=na" "product /products/$PRODUCT" "cart /cart" "checkout /checkout" "verify /verify/$CERT" "stats /thong-ke"; do
   name=${page%% *}; path=${page#* }
   extra=()
   if [ "$name" = cart ] || [ "$name" = checkout ]; then extra=("--extra-headers={\"Cookie\":\"$COOKIE\"}"); fi

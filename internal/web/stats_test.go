@@ -163,6 +163,33 @@ func TestDashboardScope(t *testing.T) {
 	webtest.Scenarios(t, table)
 }
 
+// TestStatsAlternates: each language's page names both versions by absolute
+// address (search engines and Lighthouse ignore a relative hreflang) and
+// itself as canonical, filter included.
+func TestStatsAlternates(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		base := app.Config.BaseURL
+		for _, p := range []struct{ path, canonical string }{
+			{"/thong-ke?province=20", "/thong-ke?province=20"}, {"/stats?province=20", "/stats?province=20"}, {"/stats", "/stats"},
+		} {
+			_, q, _ := strings.Cut(p.path, "?")
+			if q != "" {
+				q = "?" + q
+			}
+			body := string(app.Browser().Get(p.path).Body)
+			for _, want := range []string{
+				`<link rel="canonical" href="` + base + p.canonical + `">`,
+				`<link rel="alternate" hreflang="vi" href="` + base + "/thong-ke" + q + `">`,
+				`<link rel="alternate" hreflang="en" href="` + base + "/stats" + q + `">`,
+			} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s lacks %s", p.path, want)
+				}
+			}
+		}
+	})
+}
+
 // TestStatsPagesShowNoRawKeys: the statistics pages, refusals and the
 // dashboards of both levels, in both languages, show messages, never keys.
 func TestStatsPagesShowNoRawKeys(t *testing.T) {

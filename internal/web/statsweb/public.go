@@ -27,6 +27,7 @@ const (
 type publicView struct {
 	Path, Other  string // this page, and the same page in the other language
 	Query        string // the filter as a query string ("" or "?province=20"), for the CSV links
+	AltVI, AltEN string // this page's absolute address in each language (hreflang, canonical)
 	Province     string // as asked, kept on a refusal
 	Commune      string
 	Provinces    []region.Province
@@ -82,6 +83,7 @@ func (h *Handlers) public(c echo.Context, lang string) error {
 func (h *Handlers) view(ctx context.Context, lang string, f stats.Filter) (publicView, error) {
 	v := publicView{Province: f.Province, Commune: f.Commune, Query: query(f)}
 	v.Path, v.Other = pathOf(lang)
+	v.AltVI, v.AltEN = h.BaseURL+PathVI+v.Query, h.BaseURL+PathEN+v.Query
 	var err error
 	if v.Provinces, err = h.Stats.Provinces(ctx); err != nil {
 		return v, err
