@@ -34,21 +34,10 @@ var notPages = map[string]bool{
 	"/thong-ke/:table":                           true, // CSV
 	"/stats/:table":                              true, // CSV
 	"/shipping/estimate":                         true, // the product page's htmx estimate
-	// A review page needs a delivered order line; the reviews tests open it.
-	"/orders/:code/reviews/:variant_id":     true,
-	"/checkout/summary":                     true, // the checkout's htmx summary
-	"/registry/imports/template/:format":    true, // a CSV or XLSX file
-	"/registry/imports/bulk/:code/progress": true, // the bulk import's htmx progress bar
-	"/registry/decisions/annex.pdf":         true,
-	// Pages that need a row the walk does not make; their own tests open
-	// them (address book, bulk import, decisions register, unsubscribe).
-	// TODO(walk): give the walk an address, a batch, a decision query and a
-	// signed token so these are walked too.
-	"/account/addresses/:code":          true,
-	"/account/addresses/:code/delete":   true,
-	"/registry/imports/bulk/:code":      true,
-	"/registry/decisions/annex":         true,
-	"/notifications/unsubscribe/:token": true,
+	"/checkout/summary":                          true, // the checkout's htmx summary
+	"/registry/imports/template/:format":         true, // a CSV or XLSX file
+	"/registry/imports/bulk/:code/progress":      true, // the bulk import's htmx progress bar
+	"/registry/decisions/annex.pdf":              true,
 }
 
 // fixedLanguage are pages whose address names their language (the
@@ -70,7 +59,8 @@ func isPageRoute(path string) bool {
 }
 
 // accountsOf are the accounts a page is opened as: an area's pages by its
-// role (the registry by a province and the central officer), pages that
+// role (the registry by a province and the central officer, but a bulk
+// import batch, which only its province may see, by the province), pages that
 // need a signed-in user by the shopper, and public pages by a visitor. The
 // home and account pages are opened by every role, since each role's
 // header differs (and it is the same header on every other page).
@@ -84,6 +74,9 @@ func accountsOf(path string) []string {
 		return out
 	case strings.HasPrefix(path, "/portal"):
 		return []string{"producer@example.com"}
+	case strings.HasPrefix(path, "/registry/imports/bulk/"):
+		// A batch is its province's only: the central officer is refused it.
+		return []string{"officer@example.com"}
 	case strings.HasPrefix(path, "/registry"):
 		return []string{"officer@example.com", "central@example.com"}
 	case strings.HasPrefix(path, "/admin"):
@@ -95,16 +88,19 @@ func accountsOf(path string) []string {
 }
 
 // walkData is what the sample paths of routes with parameters are made
-// from: the seed's rows, and an order the walk places first.
+// from: the seed's rows, and the orders and rows the walk makes first.
 type walkData struct {
-	product, producer, portalProduct, certificate, order string
-	applications                                         []string // one per status, in the Lạng Sơn officer's scope
-	ownApps                                              map[string]bool
-	status                                               map[string]registry.AppStatus
+	product, producer, portalProduct, certificate, order  string
+	delivered, review, address, batch, annex, unsubscribe string   // paths and a query of the pages that need a row the seed lacks
+	applications                                          []string // one per status, in the Lạng Sơn officer's scope
+	ownApps                                               map[string]bool
+	status                                                map[string]registry.AppStatus
 }
 
 // walkSetup places an order by the shopper (paid, so the ledger and payout
-// pages have rows) and reads the seed for one sample of each parameter.
+// pages have rows), a second one delivered (so a line may be reviewed),
+// makes the rows the seed lacks (pagewalk_rows_test.go) and reads the seed
+// for one sample of each parameter.
 func walkSetup(t *testing.T, app *webtest.App) walkData {
 	t.Helper()
 	v := sell(t, app, item{producer: producer1Slug, price: 1067000, stock: 50, grams: 800})
@@ -114,11 +110,14 @@ func walkSetup(t *testing.T, app *webtest.App) walkData {
 	}
 	g := checkout(t, app, tok, checkoutBody(app, t, "vietqr"))
 	payByBank(t, app, g)
+	review, delivered := walkDelivered(t, app, v)
 	// And one unpaid, in the cart too, so the cart, checkout and an unpaid order have content.
 	if res := addToCart(t, app, tok, v.ID, 2); res.StatusCode != http.StatusOK && res.StatusCode != http.StatusCreated {
 		t.Fatalf("add to cart: %d %s", res.StatusCode, res.Body)
 	}
-	d := walkData{producer: producer1Slug, order: g.Code, ownApps: map[string]bool{}, status: map[string]registry.AppStatus{}}
+	d := walkData{producer: producer1Slug, order: g.Code, ownApps: map[string]bool{}, status: map[string]registry.AppStatus{},
+		delivered: delivered, review: review, address: walkAddress(t, app), batch: walkBatch(t, app), annex: walkAnnex(t, app),
+		unsubscribe: walkUnsubscribe(t, app)}
 	var p catalog.Product
 	if err := app.DB.Where("status = ?", catalog.StatusPublished).Order("id").Take(&p).Error; err != nil {
 		t.Fatal(err)
@@ -155,7 +154,9 @@ func walkSetup(t *testing.T, app *webtest.App) walkData {
 }
 
 // samples gives the paths that stand for a route with parameters, and a
-// few query strings of pages whose look depends on them.
+// few query strings of pages whose look depends on them. The bulk import's
+// progress fragment and the annex PDF are no pages, but the HEAD walk sends
+// their samples too.
 func (d walkData) samples() map[string][]string {
 	appPages := func(prefix string) []string {
 		var out []string
@@ -165,18 +166,26 @@ func (d walkData) samples() map[string][]string {
 		return out
 	}
 	return map[string][]string{
-		"/products":                    {"/products", "/products?q=na", "/products?q=khongcogi"},
-		"/products/:slug":              {"/products/" + d.product},
-		"/producers/:slug":             {"/producers/" + d.producer},
-		"/verify":                      {"/verify", "/verify?code=NO-SUCH-CODE"},
-		"/verify/:code":                {"/verify/" + d.certificate, "/verify/NO-SUCH-CODE"},
-		"/verify/:code/print":          {"/verify/" + d.certificate + "/print"},
-		"/orders/:code":                {"/orders/" + d.order},
-		"/orders/:code/cancel":         {"/orders/" + d.order + "/cancel"},
-		"/portal/products/:slug":       {"/portal/products/" + d.portalProduct},
-		"/portal/registry/:code":       appPages("/portal/registry/"),
-		"/registry/applications/:code": appPages("/registry/applications/"),
-		"/registry/certificates/:code": {"/registry/certificates/" + d.certificate},
+		"/products":                             {"/products", "/products?q=na", "/products?q=khongcogi"},
+		"/products/:slug":                       {"/products/" + d.product},
+		"/producers/:slug":                      {"/producers/" + d.producer},
+		"/verify":                               {"/verify", "/verify?code=NO-SUCH-CODE"},
+		"/verify/:code":                         {"/verify/" + d.certificate, "/verify/NO-SUCH-CODE"},
+		"/verify/:code/print":                   {"/verify/" + d.certificate + "/print"},
+		"/orders/:code":                         {"/orders/" + d.order, d.delivered},
+		"/orders/:code/reviews/:variant_id":     {d.review},
+		"/account/addresses/:code":              {"/account/addresses/" + d.address},
+		"/account/addresses/:code/delete":       {"/account/addresses/" + d.address + "/delete"},
+		"/registry/imports/bulk/:code":          {"/registry/imports/bulk/" + d.batch},
+		"/registry/imports/bulk/:code/progress": {"/registry/imports/bulk/" + d.batch + "/progress"},
+		"/registry/decisions/annex":             {"/registry/decisions/annex?" + d.annex},
+		"/registry/decisions/annex.pdf":         {"/registry/decisions/annex.pdf?" + d.annex},
+		"/notifications/unsubscribe/:token":     {"/notifications/unsubscribe/" + d.unsubscribe},
+		"/orders/:code/cancel":                  {"/orders/" + d.order + "/cancel"},
+		"/portal/products/:slug":                {"/portal/products/" + d.portalProduct},
+		"/portal/registry/:code":                appPages("/portal/registry/"),
+		"/registry/applications/:code":          appPages("/registry/applications/"),
+		"/registry/certificates/:code":          {"/registry/certificates/" + d.certificate},
 	}
 }
 
