@@ -191,7 +191,7 @@ func (s *Server) newAreas() {
 		Reviews: svc.reviews, Sales: svc.orders}
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
-	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification, Regions: svc.regions}
 	s.rev = &reviewweb.Handlers{Kit: k, Reviews: svc.reviews, Producers: svc.producers, Cursors: cursor.New(secret)}
 	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
 	if s.cfg.StatsCache > 0 {
