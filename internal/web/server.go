@@ -318,7 +318,7 @@ func (s *Server) base(e *echo.Echo) {
 	}}))
 	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
 	e.Use(s.plumbing.RefuseBadText(max(photoLimit, reviewLimit))) // a review's photos are the largest body any route takes
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(kit.Gzip(5, 1024))
 	e.Use(kit.Timeout(20 * time.Second))
 }
 
