@@ -33,10 +33,13 @@ ticks() { awk '{print $14+$15}' /proc/$SERVER/stat; }
 rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER/status; }
 HEALTHZ=
 # measure NAME PATH [SPEED_MODE]: one wrk run, the figures on one line.
+# SPEED_MODE gzip sends Accept-Encoding as browsers do.
 measure() {
   local name=$1 path=$2 mode=${3:-} out t0 t1 reqs rps
   t0=$(ticks)
-  if [ -n "$mode" ]; then
+  if [ "$mode" = gzip ]; then
+    out=$(wrk -t2 -c32 -d"$DUR" --latency -H "Accept-Encoding: gzip, deflate, br" "http://127.0.0.1:$PORT$path")
+  elif [ -n "$mode" ]; then
     out=$(SPEED_MODE=$mode wrk -t2 -c32 -d"$DUR" --latency -s "$HERE/speed-uncached.lua" "http://127.0.0.1:$PORT")
   else
     out=$(wrk -t2 -c32 -d"$DUR" --latency "http://127.0.0.1:$PORT$path")
@@ -56,6 +59,8 @@ measure /healthz /healthz
 measure "GET /api/v1/products (cached)" "/api/v1/products"
 measure "GET /api/v1/products?q=vit+quay (cached)" "/api/v1/products?q=vit+quay"
 measure "GET /products/vit-quay-000001 (cached product page)" "/products/vit-quay-000001"
+measure "/healthz, Accept-Encoding: gzip" /healthz gzip
+measure "GET /products/vit-quay-000001 (cached, gzip)" "/products/vit-quay-000001" gzip
 measure "uncached list (distinct query strings)" "" list
 measure "uncached search (distinct query strings)" "" search
 measure /healthz /healthz

@@ -46,7 +46,7 @@ func TestPageAccess(t *testing.T) {
 			{Name: "registry, Hà Nội officer", As: "officer.hanoi@example.com", URL: "/registry", Status: 200, Contains: []string{"Hà Nội"}, NotContains: []string{own}},
 			{Name: "portal, officer", As: "officer@example.com", URL: "/portal", Status: 403, Contains: denied},
 			{Name: "admin, officer", As: "officer@example.com", URL: "/admin", Status: 403, Contains: denied},
-			{Name: "admin, admin", As: "admin@example.com", URL: "/admin", Status: 200, Contains: []string{"Quản trị", own, "/admin/producers/"}},
+			{Name: "admin, admin", As: "admin@example.com", URL: "/admin", Status: 200, Contains: []string{"Quản trị", own, "/admin/producers/", "<td>Tỉnh Lạng Sơn</td>"}, NotContains: []string{"<td>20</td>"}},
 			{Name: "portal, admin", As: "admin@example.com", URL: "/portal", Status: 403, Contains: denied},
 			{Name: "registry, admin", As: "admin@example.com", URL: "/registry", Status: 403, Contains: denied},
 			{Name: "unknown page", URL: "/no-such-page", Status: 404, Contains: []string{"Không tìm thấy trang", "Về trang chủ"}},

@@ -191,7 +191,7 @@ func (s *Server) newAreas() {
 		Reviews: svc.reviews, Sales: svc.orders}
 	s.reg = &registryweb.Handlers{Kit: k, Registry: svc.certification, Producers: svc.producers, Regions: svc.regions,
 		CertCursors: cursor.New(secret)}
-	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification}
+	s.adm = &adminweb.Handlers{Kit: k, Producers: svc.producers, Registry: svc.certification, Regions: svc.regions}
 	s.rev = &reviewweb.Handlers{Kit: k, Reviews: svc.reviews, Producers: svc.producers, Cursors: cursor.New(secret)}
 	s.sta = &statsweb.Handlers{Kit: k, Stats: svc.stats, Registry: svc.certification}
 	if s.cfg.StatsCache > 0 {
@@ -318,7 +318,7 @@ func (s *Server) base(e *echo.Echo) {
 	}}))
 	e.Use(kit.SecurityHeaders(s.cfg.Secure()))
 	e.Use(s.plumbing.RefuseBadText(max(photoLimit, reviewLimit))) // a review's photos are the largest body any route takes
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(kit.Gzip(5, 1024))
 	e.Use(kit.Timeout(20 * time.Second))
 }
 

@@ -5,6 +5,7 @@ package adminweb
 
 import (
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/web/kit"
 )
@@ -14,4 +15,5 @@ type Handlers struct {
 	*kit.Kit
 	Producers *producer.Store
 	Registry  *registry.Service // issuing authorities
+	Regions   *region.Store     // provinces' names
 }

@@ -6,20 +6,27 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/region"
 	"github.com/chocop/ocop/internal/web/kit"
 )
 
 type adminView struct {
 	Producers []producer.Producer
+	Provinces map[string]region.Province // by code: the list names provinces, not codes
 }
 
 // Home lists producers for approval.
 func (h *Handlers) Home(c echo.Context) error {
-	ps, err := h.Producers.All(c.Request().Context(), 500)
+	ctx := c.Request().Context()
+	ps, err := h.Producers.All(ctx, 500)
 	if err != nil {
 		return err
 	}
-	return h.Render(c, http.StatusOK, "admin", adminView{Producers: ps})
+	provinces, err := h.Regions.ProvincesByCode(ctx)
+	if err != nil {
+		return err
+	}
+	return h.Render(c, http.StatusOK, "admin", adminView{Producers: ps, Provinces: provinces})
 }
 
 type statusForm struct {

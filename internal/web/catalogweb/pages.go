@@ -1,6 +1,7 @@
 package catalogweb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"html/template"
@@ -155,12 +156,23 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 		page, err := kit.Cached(h.Cache, ctx, "full:"+lang+":"+slug, func(context.Context) (tokenPage, error) {
 			html, err := h.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
 				Data: productPageData{View: v, Body: template.HTML(body)}}) // #nosec: body was escaped by html/template
-			return splitAtToken(html), err
+			if err != nil {
+				return tokenPage{}, err
+			}
+			return splitAtToken(html)
 		})
 		if err != nil {
 			return err
 		}
-		c.Response().Header().Set("Cache-Control", "no-store")
+		hdr := c.Response().Header()
+		hdr.Set("Cache-Control", "no-store")
+		if kit.AcceptsGzip(c.Request()) {
+			if gz, ok := page.gzipped(token); ok {
+				// Encoded here: the gzip middleware passes it through.
+				hdr.Set(echo.HeaderContentEncoding, "gzip")
+				return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, gz)
+			}
+		}
 		return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.with(token))
 	}
 	html := template.HTML(withToken(body)) // #nosec: body was escaped by html/template
@@ -172,20 +184,34 @@ const csrfPlaceholder = "CSRFPLACEHOLDERc4f1e9a27b"
 
 // tokenPage is a cached page cut at its CSRF placeholders. A request joins
 // the parts around its own token in one allocation, instead of searching
-// the whole page for the placeholder and copying it twice.
-type tokenPage []string
+// the whole page for the placeholder and copying it twice; a browser that
+// accepts gzip gets the parts compressed once, when cached (gzippage.go).
+type tokenPage struct {
+	parts    [][]byte // the page between placeholders
+	deflated [][]byte // each part compressed alone (see deflatePart)
+}
 
-func splitAtToken(html string) tokenPage { return strings.Split(html, csrfPlaceholder) }
+func splitAtToken(html string) (tokenPage, error) {
+	p := tokenPage{parts: bytes.Split([]byte(html), []byte(csrfPlaceholder))}
+	for _, part := range p.parts {
+		d, err := deflatePart(part)
+		if err != nil {
+			return p, err
+		}
+		p.deflated = append(p.deflated, d)
+	}
+	return p, nil
+}
 
 // with is the page with token in every placeholder's place.
 func (p tokenPage) with(token string) []byte {
 	t := template.HTMLEscapeString(token)
-	n := (len(p) - 1) * len(t)
-	for _, s := range p {
+	n := (len(p.parts) - 1) * len(t)
+	for _, s := range p.parts {
 		n += len(s)
 	}
 	b := make([]byte, 0, n)
-	for i, s := range p {
+	for i, s := range p.parts {
 		if i > 0 {
 			b = append(b, t...)
 		}
