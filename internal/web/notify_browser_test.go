@@ -8,6 +8,7 @@ import (
 
 	"github.com/chocop/ocop/internal/notify/mailpittest"
 	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/platform/money"
 	"github.com/chocop/ocop/internal/platform/jobs/jobstest"
 	"github.com/chocop/ocop/internal/web/browsertest"
 	"github.com/chocop/ocop/internal/web/webtest"
@@ -30,8 +31,17 @@ func TestSaleReachesProducerInBrowser(t *testing.T) {
 		br.WaitText("Người nhận")
 		br.Fill("Người nhận", "Nguyễn Văn Mua")
 		br.Fill("Số điện thoại", "0912345678")
-		br.Do("choose province", chromedp.SetValue(chromedp.CSS("#f-province_code"), "20"))
+		// As a person does: the change event makes htmx reprice the summary
+		// (the form then carries the total with shipping) and load the
+		// communes. Setting the value alone left the total without
+		// shipping, and the order came back as "total recomputed".
+		br.Select("Tỉnh/thành phố", "Tỉnh Lạng Sơn")
+		br.WaitText(money.VND(138000)) // 120.000 ₫ and 18.000 ₫ within Lạng Sơn
+		br.Do("wait for the communes", chromedp.Poll[chromedp.Void](`document.querySelectorAll('#f-commune_code option').length > 1`))
 		br.Do("choose commune", chromedp.SetValue(chromedp.CSS("#f-commune_code"), langSonCommune(t, app)))
+		if v := br.Attr("#expected-total", "value"); v != "138000" {
+			t.Fatalf("the form would place the order at %s, the page shows 138000", v)
+		}
 		br.Fill("Số nhà, đường, thôn", "12 Lê Lợi")
 		br.Click("Đặt hàng và thanh toán")
 		br.WaitText("Quét mã VietQR bằng ứng dụng ngân hàng")
