@@ -8,8 +8,8 @@ import (
 
 	"github.com/chocop/ocop/internal/notify/mailpittest"
 	"github.com/chocop/ocop/internal/order"
-	"github.com/chocop/ocop/internal/platform/money"
 	"github.com/chocop/ocop/internal/platform/jobs/jobstest"
+	"github.com/chocop/ocop/internal/platform/money"
 	"github.com/chocop/ocop/internal/web/browsertest"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
