@@ -14,7 +14,7 @@
 export GOTOOLCHAIN ?= go1.27.3
 GO          ?= go
 BIN         ?= bin/ocop
-TEST_FLAGS  ?= -timeout 15m
+TEST_FLAGS  ?= -timeout 25m
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 STRIPE_MOCK := github.com/stripe/stripe-mock@v0.180.0
 MAILPIT     := github.com/axllent/mailpit@v1.33.1
