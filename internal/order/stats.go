@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chocop/ocop/internal/platform/day"
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/producer"
 )
 
@@ -70,7 +71,7 @@ func (s *Service) SalesIn(ctx context.Context, province, commune string, d day.D
 	for _, r := range rows {
 		pc := SalesCount{Key: asText(r["place"])}
 		for i := range months {
-			o, v := asInt(r["o"+strconv.Itoa(i)]), asInt(r["s"+strconv.Itoa(i)])
+			o, v := db.AsInt(r["o"+strconv.Itoa(i)]), db.AsInt(r["s"+strconv.Itoa(i)])
 			out.ByMonth[i].Orders += o
 			out.ByMonth[i].Sales += v
 			pc.Orders += o
@@ -88,27 +89,7 @@ func vnMidnight(d day.Date) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, day.Zone).UTC()
 }
 
-// asInt and asText read a value scanned into a map, whatever type the driver chose.
-func asInt(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int32:
-		return int64(n)
-	case int:
-		return int64(n)
-	case float64:
-		return int64(n)
-	case []byte:
-		i, _ := strconv.ParseInt(string(n), 10, 64) // a driver's text form of a SUM of integers is a number
-		return i
-	case string:
-		i, _ := strconv.ParseInt(n, 10, 64) // as above
-		return i
-	}
-	return 0
-}
-
+// asText reads a text value scanned into a map, whatever type the driver chose.
 func asText(v any) string {
 	switch s := v.(type) {
 	case string:

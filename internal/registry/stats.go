@@ -254,27 +254,9 @@ func (s *BadgeStore) Trend(ctx context.Context, sc StatsScope, d day.Date) ([]Ta
 	}
 	out := make([]Tally, 0, to-from+1)
 	for i := 0; i <= to-from; i++ {
-		out = append(out, Tally{Key: strconv.Itoa(from + i), N: asInt(row["y"+strconv.Itoa(i)])})
+		out = append(out, Tally{Key: strconv.Itoa(from + i), N: db.AsInt(row["y"+strconv.Itoa(i)])})
 	}
 	return out, nil
-}
-
-// asInt reads a COUNT scanned into a map, whatever integer type the driver chose.
-func asInt(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int32:
-		return int64(n)
-	case int:
-		return int64(n)
-	case float64:
-		return int64(n)
-	case []byte:
-		i, _ := strconv.ParseInt(string(n), 10, 64) // a driver's text form of a COUNT is always a number
-		return i
-	}
-	return 0
 }
 
 // OwnersSQL is a subquery of the producer ids of sc holding a certificate
