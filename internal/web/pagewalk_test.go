@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,7 +34,6 @@ var notPages = map[string]bool{
 	"/admin/payouts.csv":                         true,
 	"/thong-ke/:table":                           true, // CSV
 	"/stats/:table":                              true, // CSV
-	"/shipping/estimate":                         true, // the product page's htmx estimate
 	"/checkout/summary":                          true, // the checkout's htmx summary
 	"/registry/imports/template/:format":         true, // a CSV or XLSX file
 	"/registry/imports/bulk/:code/progress":      true, // the bulk import's htmx progress bar
@@ -92,6 +92,7 @@ func accountsOf(path string) []string {
 type walkData struct {
 	product, producer, portalProduct, certificate, order  string
 	delivered, review, address, batch, annex, unsubscribe string   // paths and a query of the pages that need a row the seed lacks
+	variant                                               int64    // of product: the shipping estimate's sample
 	applications                                          []string // one per status, in the Lạng Sơn officer's scope
 	ownApps                                               map[string]bool
 	status                                                map[string]registry.AppStatus
@@ -123,6 +124,11 @@ func walkSetup(t *testing.T, app *webtest.App) walkData {
 		t.Fatal(err)
 	}
 	d.product = p.Slug
+	var pv catalog.Variant
+	if err := app.DB.Where("product_id = ?", p.ID).Order("id").Take(&pv).Error; err != nil {
+		t.Fatal(err)
+	}
+	d.variant = pv.ID
 	d.portalProduct = p.Slug
 	var own catalog.Product
 	if err := app.DB.Where("id = ?", v.ProductID).Take(&own).Error; err == nil {
@@ -165,9 +171,11 @@ func (d walkData) samples() map[string][]string {
 		}
 		return out
 	}
+	estimate := "/shipping/estimate?slug=" + d.product + "&variant_id=" + strconv.FormatInt(d.variant, 10) + "&quantity=2&province_code="
 	return map[string][]string{
 		"/products":                             {"/products", "/products?q=na", "/products?q=khongcogi"},
 		"/products/:slug":                       {"/products/" + d.product},
+		"/shipping/estimate":                    {"/shipping/estimate?slug=" + d.product, estimate + "01", estimate}, // the form, its result, refused (no province)
 		"/producers/:slug":                      {"/producers/" + d.producer},
 		"/verify":                               {"/verify", "/verify?code=NO-SUCH-CODE"},
 		"/verify/:code":                         {"/verify/" + d.certificate, "/verify/NO-SUCH-CODE"},
@@ -243,11 +251,14 @@ func (d walkData) mayOpen(as, path string) bool {
 }
 
 // expectedStatus is the status a walked page answers: 404 for the samples
-// that name nothing, 403 for a page of another role, else 200.
+// that name nothing, 400 for a form refused, 403 for a page of another
+// role, else 200.
 func expectedStatus(v visit) int {
 	switch {
 	case strings.Contains(v.Path, "NO-SUCH-CODE") || v.Route == "(none)":
 		return http.StatusNotFound
+	case strings.HasSuffix(v.Path, "province_code="):
+		return http.StatusBadRequest
 	case strings.HasPrefix(v.Path, "/admin") && v.As != "admin@example.com":
 		return http.StatusForbidden
 	}

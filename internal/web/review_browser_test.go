@@ -12,8 +12,8 @@ import (
 
 // TestProductAndReviewPagesOnAPhone: at 390 px the product page (with a
 // review) and the review form do not overflow; the stepper's + raises the
-// quantity; the shipping estimate answers in place (htmx); the page logs
-// no console or CSP error.
+// quantity; the shipping estimate's link opens its form in place and the
+// form answers in place (htmx); the page logs no console or CSP error.
 func TestProductAndReviewPagesOnAPhone(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		v := onSale(t, app)
@@ -36,6 +36,12 @@ func TestProductAndReviewPagesOnAPhone(t *testing.T) {
 		b.Do("press +", chromedp.Click(chromedp.CSS(`#product button.step[data-step="1"]`)))
 		if q := string(b.Eval(`document.getElementById("qty-` + itoa(v.ID) + `").value`)); q != `"2"` {
 			t.Errorf("after +, the quantity is %s; want 2", q)
+		}
+		// The estimate is a link: htmx puts its form in the link's place,
+		// with the focus in it.
+		b.Do("open the estimate", chromedp.Click(chromedp.CSS(`.ship-open a`)), chromedp.WaitVisible(chromedp.CSS(`#ship-province`)))
+		if f := string(b.Eval(`!!document.activeElement.closest(".ship-estimate")`)); f != "true" {
+			t.Errorf("the estimate form opened without the focus in it")
 		}
 		b.Select("ship-province", "Hà Nội")
 		b.Do("estimate", chromedp.Click(chromedp.CSS(`.ship-estimate button[type=submit]`)))

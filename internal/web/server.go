@@ -183,6 +183,7 @@ func (s *Server) newAreas() {
 	k, svc := s.plumbing, s.svc
 	secret := cursorSecret(s.cfg)
 	s.ord = &orderweb.Handlers{Kit: k, Orders: svc.orders, Payments: svc.payments, Producers: svc.producers, Regions: svc.regions,
+		Products: svc.products,
 		// Each checkout reserves stock for the payment TTL: a flood of unpaid checkouts would hold a producer's stock.
 		Checkouts: account.NewLimiter(30, 10*time.Minute), CardReady: s.cfg.StripeSecretKey != "", VietQRDisabled: s.cfg.VietQRDisabled}
 	s.auth = &authweb.Handlers{Kit: k, Accounts: svc.accounts, Producers: svc.producers, Carts: s.ord}

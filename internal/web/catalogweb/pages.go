@@ -79,7 +79,6 @@ type productView struct {
 	Reviews       []reviewView // the newest visible ones (ProductPageReviews)
 	MoreReviews   bool
 	UnitsSold     int64
-	Provinces     []region.Province // the shipping estimate's choice
 }
 
 // ProductPage shows one published product with its variants, producer,
@@ -124,9 +123,6 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 			}
 		}
 		if err := h.productReviews(ctx, &v); err != nil {
-			return v, err
-		}
-		if v.Provinces, err = kit.Cached(h.Cache, ctx, "provinces", h.Regions.Provinces); err != nil {
 			return v, err
 		}
 		v.JSONLD = productLD(v, full)

@@ -25,6 +25,7 @@ type Handlers struct {
 	Payments  *payment.Service
 	Producers *producer.Store
 	Regions   *region.Store
+	Products  Products // the product page's shipping estimate offers a product's variants
 	// Checkouts caps checkouts per user (each reserves stock for the
 	// payment TTL, so a flood of unpaid checkouts would hold a producer's stock).
 	Checkouts      *account.Limiter
