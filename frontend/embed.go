@@ -17,6 +17,16 @@ func Templates() fs.FS { return sub("templates") }
 // Static holds css/, js/ and img/, served under fingerprinted URLs.
 func Static() fs.FS { return sub("static") }
 
+// SiteCSS is the stylesheet every page links: the bundle of SiteCSSParts.
+const SiteCSS = "css/site.css"
+
+// SiteCSSParts are the stylesheets of every page, in cascade order, served
+// joined as SiteCSS. A stylesheet only some pages need (jobs, stats, the
+// bulk import) stays apart, linked by those pages.
+func SiteCSSParts() []string {
+	return []string{"css/app.css", "css/catalog.css", "css/registry.css", "css/orders.css", "css/notify.css", "css/review.css", "css/forms.css"}
+}
+
 // Messages holds the AREA.LANG.json message files.
 func Messages() fs.FS { return sub("i18n") }
 

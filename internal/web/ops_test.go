@@ -57,7 +57,7 @@ func TestOperations(t *testing.T) {
 			{"metrics count requests by route, on their own listener only", o.metrics},
 			{"gzip", o.gzip},
 			{"request id", o.requestID},
-			{"static assets are fingerprinted and cached long", o.staticAssets},
+			{"static assets, the stylesheet bundle among them, are fingerprinted and cached long", o.staticAssets},
 			{"database down: readyz 503, error pages leak nothing", o.databaseDown}, // last: it closes the database
 		} {
 			t.Run(c.name, c.run)
@@ -201,6 +201,12 @@ func (o ops) staticAssets(t *testing.T) {
 	if len(hrefs) < 3 {
 		t.Fatalf("home page links %d static assets, want the CSS, icon and htmx", len(hrefs))
 	}
+	// The layout links one stylesheet, the site's bundle: the other stylesheets
+	// are in it (a page of one area adds its own in its head).
+	sheets := regexp.MustCompile(`<link rel="stylesheet" href="/static/([^"]+)\.[0-9a-f]{8}\.css">`).FindAllStringSubmatch(string(page), -1)
+	if len(sheets) != 1 || sheets[0][1]+".css" != frontend.SiteCSS {
+		t.Errorf("home page links the stylesheets %v, want %s alone", sheets, frontend.SiteCSS)
+	}
 	fp := regexp.MustCompile(`^/static/(.+)\.([0-9a-f]{8})(\.[a-z]+)$`)
 	for _, h := range hrefs {
 		u := h[1]
@@ -210,6 +216,9 @@ func (o ops) staticAssets(t *testing.T) {
 			continue
 		}
 		src, err := fs.ReadFile(frontend.Static(), m[1]+m[3])
+		if m[1]+m[3] == frontend.SiteCSS {
+			src, err = joined(frontend.SiteCSSParts())
+		}
 		if err != nil {
 			t.Errorf("asset %s: no source file: %v", u, err)
 			continue
@@ -234,6 +243,19 @@ func (o ops) staticAssets(t *testing.T) {
 			t.Errorf("GET %s: %d, want 404", u, res.StatusCode)
 		}
 	}
+}
+
+// joined is the static files names, one after the other: what a bundle serves.
+func joined(names []string) ([]byte, error) {
+	var out []byte
+	for _, n := range names {
+		b, err := fs.ReadFile(frontend.Static(), n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b...)
+	}
+	return out, nil
 }
 
 func (o ops) databaseDown(t *testing.T) {

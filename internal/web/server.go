@@ -108,6 +108,9 @@ func New(cfg config.Config, log *slog.Logger, g *gorm.DB) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("static: %w", err)
 	}
+	if err := a.Bundle(frontend.SiteCSS, frontend.SiteCSSParts()...); err != nil {
+		return nil, fmt.Errorf("static: %w", err)
+	}
 	pages, err := kit.NewRenderer(frontend.Templates(), msgs, a)
 	if err != nil {
 		return nil, err
