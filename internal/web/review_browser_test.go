@@ -32,11 +32,21 @@ func TestProductAndReviewPagesOnAPhone(t *testing.T) {
 			}
 		}
 		b.Open("/products/" + open.Slug)
+		// stepper.js puts the page's two buttons around the field, named by aria-controls.
+		qty := "qty-" + itoa(v.ID)
+		if got := string(b.Eval(`[...document.querySelectorAll(".stepper button.step")].map(b => b.getAttribute("aria-controls") + " " + b.dataset.step + " " + !!b.getAttribute("aria-label") + " " + b.nextElementSibling?.id).join("|")`)); got != `"`+qty+` -1 true `+qty+`|`+qty+` 1 true undefined"` {
+			t.Errorf("stepper buttons: %s; want − before and + after %s", got, qty)
+		}
 		// Neither button leaves the page, so they are pressed without waiting for one.
 		b.Do("press +", chromedp.Click(chromedp.CSS(`#product button.step[data-step="1"]`)))
-		if q := string(b.Eval(`document.getElementById("qty-` + itoa(v.ID) + `").value`)); q != `"2"` {
+		if q := string(b.Eval(`document.getElementById("` + qty + `").value`)); q != `"2"` {
 			t.Errorf("after +, the quantity is %s; want 2", q)
 		}
+		b.Do("press −", chromedp.Click(chromedp.CSS(`#product button.step[data-step="-1"]`)), chromedp.Click(chromedp.CSS(`#product button.step[data-step="-1"]`)))
+		if q := string(b.Eval(`document.getElementById("` + qty + `").value`)); q != `"1"` {
+			t.Errorf("after − twice from 2, the quantity is %s; want 1 (the field's min)", q)
+		}
+		b.Do("press + again", chromedp.Click(chromedp.CSS(`#product button.step[data-step="1"]`)))
 		// The estimate is a link: htmx puts its form in the link's place,
 		// with the focus in it.
 		b.Do("open the estimate", chromedp.Click(chromedp.CSS(`.ship-open a`)), chromedp.WaitVisible(chromedp.CSS(`#ship-province`)))
