@@ -14,12 +14,16 @@ import (
 
 var csrfValue = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
+// indentation is spaces after a line break and before a tag.
+var indentation = regexp.MustCompile(`\n[ \t]+<`)
+
 // TestProductPageGzip: a visitor without a session gets the product page
 // gzipped from the pre-compressed cache when they accept gzip (one valid
 // member, the same page as uncompressed but for the token, which is the
 // one their cookie holds), and plain when they do not; a signed-in visitor
 // still gets it from the gzip middleware. Twice each, so the second answer
-// comes from the cache. Both dialects.
+// comes from the cache. The cached page is sent without the templates'
+// indentation. Both dialects.
 func TestProductPageGzip(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		var p catalog.Product
@@ -77,6 +81,9 @@ func TestProductPageGzip(t *testing.T) {
 			}
 			if got, want := csrfValue.ReplaceAll(page, nil), csrfValue.ReplaceAll(plain, nil); !bytes.Equal(got, want) {
 				t.Error("the gzipped and plain pages differ beyond the token")
+			}
+			if i := indentation.FindIndex(plain); i != nil {
+				t.Errorf("the cached page keeps the templates' indentation (kit.SqueezeSpace): %q", plain[max(0, i[0]-40):min(len(plain), i[1]+20)])
 			}
 		}
 		// Signed in: the middleware compresses the rendered page.

@@ -133,9 +133,11 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 	}
 	// The body is rendered once per language and slug with a placeholder
 	// for the CSRF token of the add-to-cart forms, and the visitor's token
-	// is put in per request; header and layout are rendered as usual.
+	// is put in per request; header and layout are rendered as usual. Being
+	// rendered once, it is sent without the templates' indentation.
 	body, err := kit.Cached(h.Cache, ctx, "body:"+lang+":"+slug, func(context.Context) (string, error) {
-		return h.Pages.RenderBlock("product", "product-body", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
+		html, err := h.Pages.RenderBlock("product", "product-body", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Data: v})
+		return kit.SqueezeSpace(html), err
 	})
 	if err != nil {
 		return err
@@ -155,7 +157,7 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 			if err != nil {
 				return tokenPage{}, err
 			}
-			return splitAtToken(html)
+			return splitAtToken(kit.SqueezeSpace(html))
 		})
 		if err != nil {
 			return err
