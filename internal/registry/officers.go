@@ -23,9 +23,18 @@ type OfficerInput struct {
 	CommuneCode           string // commune level only
 }
 
+// CommandLine is the actor of an operator's command on the server
+// (`ocop user create`): an admin without an account, whose changes the
+// audit log records under this name. A new value each time, so no caller
+// can change another's.
+func CommandLine() *account.User {
+	return &account.User{Role: account.RoleAdmin, Email: "ocop user create (command line)"}
+}
+
 // CreateOfficer creates an officer account. Only a platform admin may; the
 // province must exist, and a commune officer's commune must be a current
 // commune of that province. The creation is audited (without the password).
+// Every door comes here: the admin page, the API and `ocop user create`.
 func (s *Service) CreateOfficer(ctx context.Context, actor *account.User, in OfficerInput) (account.User, error) {
 	const action = "officer.create"
 	if actor == nil || actor.Role != account.RoleAdmin {
