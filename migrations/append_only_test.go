@@ -20,6 +20,7 @@ var appendOnly = map[string]struct {
 	"ledger_entries": {"INSERT INTO ledger_entries (account, kind, amount, created_at) VALUES ('cash', 'payment', 1000, ?)", "amount"},
 	"payment_audit":  {"INSERT INTO payment_audit (actor_id, action, subject, created_at) VALUES (?, 'payout.record', 'p', ?)", "subject"},
 	"job_audit":      {"INSERT INTO job_audit (actor_id, action, subject, created_at) VALUES (?, 'job.retry', '1', ?)", "subject"},
+	"webhook_audit":  {"INSERT INTO webhook_audit (actor_id, action, subject, created_at) VALUES (?, 'webhook.disable', '1', ?)", "subject"},
 	"registry_audit": {"INSERT INTO registry_audit (at, actor_id, action, outcome, note) VALUES (?, ?, 'certificate.revoke', 'ok', 'x')", "note"},
 	"review_audit":   {"INSERT INTO review_audit (created_at, actor_id, action, subject, reason) VALUES (?, ?, 'review.hide', 'RV1', 'x')", "reason"},
 }
@@ -48,7 +49,7 @@ func TestAuditAndLedgerTablesAreAppendOnly(t *testing.T) {
 			args := []any{now, actor}
 			if table == "ledger_entries" {
 				args = args[:1]
-			} else if table == "payment_audit" || table == "job_audit" {
+			} else if table == "payment_audit" || table == "job_audit" || table == "webhook_audit" {
 				args = []any{actor, now}
 			}
 			if err := g.Exec(c.insert, args...).Error; err != nil {

@@ -27,7 +27,7 @@ OWNER = {
                 "provider_calls", "platform_settings"],
     "notify": ["notifications", "notification_prefs"],
     "stats": ["stats_snapshots"],
-    "webhook": ["webhook_endpoints"],
+    "webhook": ["webhook_endpoints", "webhook_audit"],
     "jobs": ["job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification",
              "river_client", "river_client_queue"],
 }

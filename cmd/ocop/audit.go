@@ -14,6 +14,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/jobs"
 	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/internal/review"
+	"github.com/chocop/ocop/internal/webhook"
 )
 
 // auditCmd is `ocop audit verify`: it walks the hash chain of every audit
@@ -43,7 +44,7 @@ func auditCmd(ctx context.Context, load loader, args []string, stdout io.Writer)
 // failing, so one broken table does not hide the state of the other.
 func verifyAudit(ctx context.Context, g *gorm.DB, stdout io.Writer) error {
 	var broken []error
-	for _, verify := range []func(context.Context, *gorm.DB) (auditchain.Report, error){registry.VerifyAudit, payment.VerifyAudit, review.VerifyAudit, jobs.VerifyAudit} {
+	for _, verify := range []func(context.Context, *gorm.DB) (auditchain.Report, error){registry.VerifyAudit, payment.VerifyAudit, review.VerifyAudit, jobs.VerifyAudit, webhook.VerifyAudit} {
 		rep, err := verify(ctx, g)
 		if err != nil {
 			return err

@@ -27,7 +27,7 @@ Usage:
   ocop migrate [up|down|status]   apply, roll back one, or list migrations
   ocop seed [--demo] [--scale N]  load reference data; --demo adds the Lạng Sơn demo data and accounts;
                                   --scale N generates N products across 34 provinces for load tests
-  ocop user create --email E --name N --password P --role R [--level province|central] [--province CODE] [--producer SLUG]
+  ocop user create --email E --name N --password P --role R [--level province|commune|central] [--province CODE] [--commune CODE] [--producer SLUG]
   ocop audit verify               walk the audit logs' hash chains; fails naming the first broken row
   ocop healthcheck                exit 0 when the server at OCOP_ADDR answers /healthz (Docker's HEALTHCHECK)
   ocop help                       this text; "ocop <command> --help" for a command's flags
@@ -297,7 +297,7 @@ func seedCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 
 func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stdout, "Usage: ocop user create --email E --name N --password P --role shopper|producer|officer|admin [--level province|central] [--province CODE] [--producer SLUG]")
+		fmt.Fprintln(stdout, "Usage: ocop user create --email E --name N --password P --role shopper|producer|officer|admin [--level province|commune|central] [--province CODE] [--commune CODE] [--producer SLUG]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -308,14 +308,15 @@ func userCmd(ctx context.Context, load loader, args []string, stdout io.Writer) 
 	name := fs.String("name", "", "full name (required)")
 	password := fs.String("password", "", "password, at least 8 characters (required)")
 	role := fs.String("role", "", "shopper, producer, officer or admin (required)")
-	level := fs.String("level", "province", "for officers: province or central")
-	province := fs.String("province", "", "for provincial officers: the province code, e.g. 20 for Lạng Sơn")
+	level := fs.String("level", "province", "for officers: province, commune or central")
+	province := fs.String("province", "", "for provincial and commune officers: the province code, e.g. 20 for Lạng Sơn")
+	commune := fs.String("commune", "", "for commune officers: the commune code, a commune of --province")
 	producerSlug := fs.String("producer", "", "for producers: the slug of the producer they act for")
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err
 	}
 	in := account.NewUser{Email: *email, Name: *name, Password: *password, Role: account.Role(*role),
-		OfficerLevel: account.OfficerLevel(*level), OfficerProvinceCode: *province}
+		OfficerLevel: account.OfficerLevel(*level), OfficerProvinceCode: *province, OfficerCommuneCode: *commune}
 	if err := checkNewUser(in, *producerSlug); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/dbtest"
 	"github.com/chocop/ocop/internal/producer"
+	"github.com/chocop/ocop/internal/registry"
 	"github.com/chocop/ocop/seed"
 )
 
@@ -75,6 +76,10 @@ func TestUserCreate(t *testing.T) {
 			{"producer", base("sx@example.com", "producer", "--producer", slug), ""},
 			{"provincial officer", base("cb@example.com", "officer", "--province", "20"), ""},
 			{"central officer", base("tw@example.com", "officer", "--level", "central"), ""},
+			{"commune officer", base("xa@example.com", "officer", "--level", "commune", "--province", "20", "--commune", "06184"), ""},
+			{"commune officer without --commune", base("xa2@example.com", "officer", "--level", "commune", "--province", "20"), "--commune"},
+			{"commune officer of another province's commune", base("xa3@example.com", "officer", "--level", "commune", "--province", "04", "--commune", "06184"), "--commune"},
+			{"taken e-mail, officer", base("officer@example.com", "officer", "--province", "20"), "already has an account"},
 			{"producer without --producer", base("sx2@example.com", "producer"), "--producer"},
 			{"producer of an unknown producer", base("sx3@example.com", "producer", "--producer", "no-such-producer"), "no-such-producer"},
 			{"officer without a province", base("cb2@example.com", "officer"), "--province"},
@@ -132,6 +137,27 @@ func TestUserCreate(t *testing.T) {
 		g.Where("email = ?", "tw@example.com").Take(&tw)
 		if !tw.IsCentralOfficer() {
 			t.Errorf("central officer is not central: %+v", tw)
+		}
+		var xa account.User
+		g.Where("email = ?", "xa@example.com").Take(&xa)
+		if xa.OfficerLevel != account.LevelCommune || xa.OfficerCommuneCode == nil || *xa.OfficerCommuneCode != "06184" {
+			t.Errorf("commune officer scope wrong: %+v", xa)
+		}
+		// The command line is a door to the registry like the admin page:
+		// each officer it made is in the audit log, by the command line.
+		var entries []struct {
+			Note       string
+			ActorID    *int64
+			ActorEmail string
+		}
+		g.Table("registry_audit").Where("action = ? AND outcome = ?", "officer.create", "ok").Order("id").Find(&entries)
+		if len(entries) != 3 {
+			t.Fatalf("%d officer.create entries, want 3 (provincial, central, commune): %+v", len(entries), entries)
+		}
+		for _, e := range entries {
+			if e.ActorID != nil || e.ActorEmail != registry.CommandLine().Email {
+				t.Errorf("entry %q by %v %q, want the command line", e.Note, e.ActorID, e.ActorEmail)
+			}
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/chocop/ocop/internal/account"
 	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/producer"
-	"github.com/chocop/ocop/internal/region"
+	"github.com/chocop/ocop/internal/registry"
 )
 
 // checkNewUser validates the flags of user create before anything is opened,
@@ -38,12 +38,15 @@ func checkNewUser(in account.NewUser, producerSlug string) error {
 	if in.Role == account.RoleOfficer {
 		switch in.OfficerLevel {
 		case account.LevelCentral:
-		case account.LevelProvince:
+		case account.LevelProvince, account.LevelCommune:
 			if in.OfficerProvinceCode == "" {
-				problems = append(problems, errors.New("--province: a provincial officer needs a province code (e.g. 20 for Lạng Sơn), or use --level central"))
+				problems = append(problems, errors.New("--province: a provincial or commune officer needs a province code (e.g. 20 for Lạng Sơn), or use --level central"))
+			}
+			if in.OfficerLevel == account.LevelCommune && in.OfficerCommuneCode == "" {
+				problems = append(problems, errors.New("--commune: a commune officer needs the code of a commune of --province"))
 			}
 		default:
-			problems = append(problems, fmt.Errorf("--level: expected province or central, got %q", in.OfficerLevel))
+			problems = append(problems, fmt.Errorf("--level: expected province, commune or central, got %q", in.OfficerLevel))
 		}
 	}
 	if err := errors.Join(problems...); err != nil {
@@ -52,22 +55,15 @@ func checkNewUser(in account.NewUser, producerSlug string) error {
 	return nil
 }
 
-// createUser makes a user from the command line, and for a producer user
-// the membership, in one transaction.
+// createUser makes a user from the command line: an officer through the
+// registry, as an admin would (the same checks of province and commune, and
+// an entry in the registry's audit log); anyone else directly, a producer
+// user with their membership in one transaction.
 func createUser(ctx context.Context, g *gorm.DB, in account.NewUser, producerSlug string, stdout io.Writer) error {
-	if in.Role != account.RoleOfficer {
-		in.OfficerLevel, in.OfficerProvinceCode = account.LevelNone, ""
+	if in.Role == account.RoleOfficer {
+		return createOfficer(ctx, g, in, stdout)
 	}
-	if in.OfficerLevel == account.LevelCentral {
-		in.OfficerProvinceCode = ""
-	}
-	if in.OfficerProvinceCode != "" {
-		if _, err := region.NewStore(g).Province(ctx, in.OfficerProvinceCode); errors.Is(err, errs.ErrNotFound) {
-			return fmt.Errorf("user create: --province: no province has the code %q (run ocop seed first?)", in.OfficerProvinceCode)
-		} else if err != nil {
-			return err
-		}
-	}
+	in.OfficerLevel, in.OfficerProvinceCode, in.OfficerCommuneCode = account.LevelNone, "", ""
 	return g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u, err := account.NewService(tx, nil).Create(ctx, in)
 		if errors.Is(err, errs.ErrConflict) {
@@ -90,4 +86,34 @@ func createUser(ctx context.Context, g *gorm.DB, in account.NewUser, producerSlu
 		fmt.Fprintf(stdout, "created %s user %s (id %d)\n", u.Role, u.Email, u.ID)
 		return nil
 	})
+}
+
+// createOfficer creates an officer through registry.Service.CreateOfficer,
+// naming the flag at fault when it refuses.
+func createOfficer(ctx context.Context, g *gorm.DB, in account.NewUser, stdout io.Writer) error {
+	u, err := registry.NewService(g, nil, nil).CreateOfficer(ctx, registry.CommandLine(), registry.OfficerInput{
+		Email: in.Email, Name: in.Name, Password: in.Password, Level: in.OfficerLevel,
+		ProvinceCode: in.OfficerProvinceCode, CommuneCode: in.OfficerCommuneCode})
+	var ve *errs.ValidationError
+	switch {
+	case errors.Is(err, errs.ErrConflict):
+		return fmt.Errorf("user create: --email: %s already has an account", in.Email)
+	case errors.As(err, &ve):
+		var problems []error
+		for _, f := range ve.Fields {
+			switch f.Field {
+			case "province_code", "province":
+				problems = append(problems, fmt.Errorf("--province: no province has the code %q (run ocop seed first?)", in.OfficerProvinceCode))
+			case "commune_code", "commune":
+				problems = append(problems, fmt.Errorf("--commune: %q is not a current commune of province %q", in.OfficerCommuneCode, in.OfficerProvinceCode))
+			default:
+				problems = append(problems, fmt.Errorf("--%s: %s", f.Field, f.Message))
+			}
+		}
+		return fmt.Errorf("user create:\n%w", errors.Join(problems...))
+	case err != nil:
+		return fmt.Errorf("user create: %w", err)
+	}
+	fmt.Fprintf(stdout, "created officer user %s (id %d, %s level)\n", u.Email, u.ID, u.OfficerLevel)
+	return nil
 }

@@ -57,6 +57,18 @@ type NewUser struct {
 
 // Create makes a user. A taken e-mail is errs.ErrConflict.
 func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
+	u, err := s.Prepare(ctx, in)
+	if err != nil {
+		return User{}, err
+	}
+	return s.InsertTx(ctx, s.db, u)
+}
+
+// Prepare checks in and hashes its password, writing nothing: the user
+// Create would insert. A caller that must record the creation with it (the
+// registry's audit log) inserts it with InsertTx in its own transaction,
+// so the slow hash is never inside that transaction.
+func (s *Service) Prepare(ctx context.Context, in NewUser) (User, error) {
 	if !in.Role.Valid() {
 		return User{}, errs.Invalid("role", "validation.oneof")
 	}
@@ -98,7 +110,13 @@ func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
 			return User{}, errs.Invalid("officer_level", "validation.oneof")
 		}
 	}
-	err = s.db.WithContext(ctx).Create(&u).Error
+	return u, nil
+}
+
+// InsertTx inserts u (from Prepare) through tx. A taken e-mail is
+// errs.ErrConflict.
+func (s *Service) InsertTx(ctx context.Context, tx *gorm.DB, u User) (User, error) {
+	err := tx.WithContext(ctx).Create(&u).Error
 	if db.IsDuplicate(err) {
 		return User{}, &errs.Reasoned{Err: errs.ErrConflict, Reason: "account.email_taken"}
 	}

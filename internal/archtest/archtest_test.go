@@ -31,7 +31,7 @@ var owner = map[string][]string{
 	"stats":   {"stats_snapshots"},
 	// The job engine (internal/platform/jobs): its audit log and River's own
 	// tables (migration 60), which only River's client touches.
-	"webhook": {"webhook_endpoints"},
+	"webhook": {"webhook_endpoints", "webhook_audit"},
 	"jobs":    {"job_audit", "river_job", "river_leader", "river_migration", "river_queue", "river_notification", "river_client", "river_client_queue"},
 }
 

@@ -4,7 +4,11 @@
 // append-only double-entry ledger, the commission setting and payouts.
 package payment
 
-import "time"
+import (
+	"time"
+
+	"github.com/chocop/ocop/internal/platform/auditchain"
+)
 
 // Ledger accounts. Debits are positive, credits negative.
 const (
@@ -80,17 +84,7 @@ type Issue struct {
 func (Issue) TableName() string { return "payment_issues" }
 
 // Audit records what an admin did to money by hand.
-type Audit struct {
-	ID        int64  `gorm:"primaryKey"`
-	ActorID   int64  `gorm:"not null"`
-	Action    string `gorm:"not null"`
-	Subject   string `gorm:"not null"`
-	Before    string
-	After     string
-	CreatedAt time.Time
-	PrevHash  string // SHA-256 of the previous row (auditchain)
-	Hash      string // SHA-256 of this row, PrevHash included
-}
+type Audit struct{ auditchain.Entry }
 
 // TableName is payment_audit.
 func (Audit) TableName() string { return "payment_audit" }

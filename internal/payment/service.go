@@ -111,7 +111,7 @@ func (s *Service) SetCommission(ctx context.Context, actorID int64, bp int) erro
 // every caller audits as its last statement, so the chain's lock is never
 // held while waiting for another row (see auditchain.Lock).
 func audit(ctx context.Context, tx *gorm.DB, actor int64, action, subject, before, after string) error {
-	return auditchain.Append(tx.WithContext(ctx), auditTable, &Audit{ActorID: actor, Action: action, Subject: subject, Before: before, After: after, CreatedAt: auditchain.Now()})
+	return auditchain.Append(tx.WithContext(ctx), auditTable, &Audit{auditchain.NewEntry(actor, action, subject, before, after)})
 }
 
 // QR is what the order page shows to pay a group by VietQR.

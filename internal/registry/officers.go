@@ -23,9 +23,18 @@ type OfficerInput struct {
 	CommuneCode           string // commune level only
 }
 
+// CommandLine is the actor of an operator's command on the server
+// (`ocop user create`): an admin without an account, whose changes the
+// audit log records under this name. A new value each time, so no caller
+// can change another's.
+func CommandLine() *account.User {
+	return &account.User{Role: account.RoleAdmin, Email: "ocop user create (command line)"}
+}
+
 // CreateOfficer creates an officer account. Only a platform admin may; the
 // province must exist, and a commune officer's commune must be a current
 // commune of that province. The creation is audited (without the password).
+// Every door comes here: the admin page, the API and `ocop user create`.
 func (s *Service) CreateOfficer(ctx context.Context, actor *account.User, in OfficerInput) (account.User, error) {
 	const action = "officer.create"
 	if actor == nil || actor.Role != account.RoleAdmin {
@@ -58,18 +67,25 @@ func (s *Service) CreateOfficer(ctx context.Context, actor *account.User, in Off
 	if fe != nil {
 		return account.User{}, s.refuse(ctx, actor, action, nil, nil, &errs.ValidationError{Fields: fe})
 	}
-	u, err := s.accounts.Create(ctx, account.NewUser{Email: in.Email, Name: in.Name, Password: in.Password, Role: account.RoleOfficer,
+	u, err := s.accounts.Prepare(ctx, account.NewUser{Email: in.Email, Name: in.Name, Password: in.Password, Role: account.RoleOfficer,
 		OfficerLevel: in.Level, OfficerProvinceCode: in.ProvinceCode, OfficerCommuneCode: in.CommuneCode})
+	if err == nil {
+		// The officer and the audit entry that records them commit together.
+		scope := strings.Trim(in.ProvinceCode+"/"+in.CommuneCode, "/")
+		err = s.tx(ctx, func(tx *gorm.DB) error {
+			var err error
+			if u, err = s.accounts.InsertTx(ctx, tx, u); err != nil {
+				return err
+			}
+			return audit(tx, actor, action, "ok", nil, nil, nil, map[string]any{"user_id": u.ID, "email": u.Email, "level": u.OfficerLevel,
+				"province": in.ProvinceCode, "commune": in.CommuneCode, "at": time.Now().UTC()}, fmt.Sprintf("%s officer %s (%s)", in.Level, u.Email, scope))
+		})
+	}
 	if err != nil {
 		if isRefusal(err) {
-			return u, s.refuse(ctx, actor, action, nil, nil, err)
+			return account.User{}, s.refuse(ctx, actor, action, nil, nil, err)
 		}
-		return u, err
+		return account.User{}, err
 	}
-	scope := strings.Trim(in.ProvinceCode+"/"+in.CommuneCode, "/")
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		return audit(tx, actor, action, "ok", nil, nil, nil, map[string]any{"user_id": u.ID, "email": u.Email, "level": u.OfficerLevel,
-			"province": in.ProvinceCode, "commune": in.CommuneCode, "at": time.Now().UTC()}, fmt.Sprintf("%s officer %s (%s)", in.Level, u.Email, scope))
-	})
-	return u, err
+	return u, nil
 }

@@ -98,8 +98,11 @@ func snapCert(c Certificate) certSnapshot {
 func audit(tx *gorm.DB, actor *account.User, action, outcome string, appID, certID *int64, before, after any, note string) error {
 	e := AuditEntry{Action: action, Outcome: outcome, ApplicationID: appID, CertificateID: certID, Note: note}
 	if actor != nil {
-		id := actor.ID
-		e.ActorID, e.ActorEmail = &id, actor.Email
+		e.ActorEmail = actor.Email
+		if actor.ID != 0 { // the command line (CommandLine) has no account
+			id := actor.ID
+			e.ActorID = &id
+		}
 	}
 	if before != nil {
 		b, _ := json.Marshal(before)

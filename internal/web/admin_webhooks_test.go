@@ -13,7 +13,7 @@ import (
 
 // TestAdminWebhooks: only an admin registers an endpoint, whose secret is
 // shown once; hostile addresses and kinds are refused with 400 and change
-// nothing; an endpoint is disabled once.
+// nothing; an endpoint is disabled once; both actions are audited.
 func TestAdminWebhooks(t *testing.T) {
 	webtest.Each(t, func(t *testing.T, app *webtest.App) {
 		const admin = "admin@example.com"
@@ -53,5 +53,27 @@ func TestAdminWebhooks(t *testing.T) {
 			{Name: "disable again", Method: "POST", URL: disable, As: admin, FormPage: "/admin/webhooks", Status: http.StatusNotFound, Unchanged: true},
 			{Name: "a bad id", Method: "POST", URL: "/admin/webhooks/x/disable", As: admin, FormPage: "/admin/webhooks", Status: http.StatusNotFound, Unchanged: true},
 		})
+		// Both actions are in the chained audit log, by the admin, with the
+		// endpoint before and after and never its secret; refusals wrote nothing.
+		var entries []webhook.Audit
+		if err := app.DB.Order("id").Find(&entries).Error; err != nil {
+			t.Fatal(err)
+		}
+		adminID := userID(t, app, admin)
+		if len(entries) != 2 || entries[0].Action != "webhook.register" || entries[1].Action != "webhook.disable" {
+			t.Fatalf("webhook audit: %+v", entries)
+		}
+		for _, e := range entries {
+			if e.ActorID != adminID || e.Subject != strconv.FormatInt(ep.ID, 10) || !strings.Contains(e.After, "zalo.example.vn") ||
+				strings.Contains(e.Before+e.After, "whsec_") || strings.Contains(e.Before+e.After, ep.Secret) {
+				t.Errorf("audit entry %+v", e)
+			}
+		}
+		if !strings.Contains(entries[1].After, "disabled_at") || strings.Contains(entries[1].Before, "disabled_at") {
+			t.Errorf("disable entry does not show the change: before %s after %s", entries[1].Before, entries[1].After)
+		}
+		if rep, err := webhook.VerifyAudit(t.Context(), app.DB); err != nil || rep.Broken != nil || rep.Rows != 2 {
+			t.Errorf("webhook audit chain: %+v %v", rep, err)
+		}
 	})
 }

@@ -122,6 +122,19 @@ func TestAnotherProvinceGoesLive(t *testing.T) {
 		var lsCommune string
 		app.DB.Table("communes").Where("province_code = ?", "20").Limit(1).Pluck("code", &lsCommune)
 		r.do(admin, "POST", "/api/v1/admin/officers", officer("xa.lechtinh@example.com", "commune", lsCommune), http.StatusBadRequest) // a Lạng Sơn commune
+		// Each officer created is in the audit log, written with the account
+		// in one transaction; each refusal is there too, and made no account.
+		var created, refused []string
+		app.DB.Table("registry_audit").Where("action = ? AND outcome = ?", "officer.create", "ok").Order("id").Pluck("note", &created)
+		app.DB.Table("registry_audit").Where("action = ? AND outcome <> ?", "officer.create", "ok").Pluck("note", &refused)
+		if len(created) != 3 || len(refused) != 3 {
+			t.Errorf("officer.create audit: %d ok %v, %d refused %v; want 3 and 3", len(created), created, len(refused), refused)
+		}
+		var officers int64
+		app.DB.Table("users").Where("email IN ?", []string{"so.caobang@example.com", "so2.caobang@example.com", "xa.caobang@example.com", "xa.sai@example.com", "xa.lechtinh@example.com", "x@example.com"}).Count(&officers)
+		if officers != 3 {
+			t.Errorf("%d officer accounts, want the 3 created", officers)
+		}
 
 		producerTok := caoBangProducer(t, app, communeCode)
 		l := lifecycle{regClient: r, producer: producerTok, officer: app.Token("so.caobang@example.com"), member2: app.Token("so2.caobang@example.com")}

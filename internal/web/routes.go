@@ -187,8 +187,10 @@ func (s *Server) routes() *echo.Echo {
 	// /admin: producers, issuing authorities, commission and shipping, payments and payouts.
 	admins := pages.Group("/admin", adminOnly)
 	admins.GET("", adm.Home)
-	admins.POST("/producers/:slug/approve", adm.ApproveProducer)
-	admins.POST("/producers/:slug/suspend", adm.SuspendProducer)
+	// A producer's status decides whether their products are listed: the
+	// storefront's read cache must not keep showing a suspended one's.
+	admins.POST("/producers/:slug/approve", adm.ApproveProducer, clears)
+	admins.POST("/producers/:slug/suspend", adm.SuspendProducer, clears)
 	admins.GET("/authorities", adm.Authorities)
 	admins.POST("/authorities/:key", adm.SetAuthority)
 	admins.POST("/officers", adm.CreateOfficer)

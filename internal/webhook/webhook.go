@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"github.com/chocop/ocop/internal/platform/auditchain"
 	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
@@ -122,7 +124,16 @@ func (s *Service) Register(ctx context.Context, adminID int64, rawURL, kinds str
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never returns an error (it crashes the program instead)
 	e := Endpoint{URL: u, Secret: "whsec_" + hex.EncodeToString(b), Kinds: ks, CreatedBy: adminID, CreatedAt: time.Now().UTC()}
-	if err := s.db.WithContext(ctx).Create(&e).Error; err != nil {
+	err = db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := auditchain.Lock(tx, auditTable); err != nil { // before any row lock, as Lock asks
+			return err
+		}
+		if err := tx.Create(&e).Error; err != nil {
+			return err
+		}
+		return audit(tx, adminID, "webhook.register", "", e)
+	})
+	if err != nil {
 		return Endpoint{}, err
 	}
 	return e, nil
@@ -136,16 +147,32 @@ func (s *Service) List(ctx context.Context) ([]Endpoint, error) {
 }
 
 // Disable stops deliveries to endpoint id (pending ones are cancelled when
-// they run). An endpoint not there or already disabled is errs.ErrNotFound.
-func (s *Service) Disable(ctx context.Context, id int64) error {
-	res := s.db.WithContext(ctx).Model(&Endpoint{}).Where("id = ? AND disabled_at IS NULL", id).Update("disabled_at", time.Now().UTC())
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("webhook endpoint %d: %w", id, errs.ErrNotFound)
-	}
-	return nil
+// they run), recording adminID in the audit log in the same transaction.
+// An endpoint not there or already disabled is errs.ErrNotFound.
+func (s *Service) Disable(ctx context.Context, adminID, id int64) error {
+	return db.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := auditchain.Lock(tx, auditTable); err != nil {
+			return err
+		}
+		var e Endpoint
+		err := tx.Where("id = ? AND disabled_at IS NULL", id).Take(&e).Error
+		if db.IsNotFound(err) {
+			return fmt.Errorf("webhook endpoint %d: %w", id, errs.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		before, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		// The audit lock serialises disables, so the row read is the row changed.
+		if err := tx.Model(&Endpoint{}).Where("id = ?", id).Update("disabled_at", now).Error; err != nil {
+			return err
+		}
+		e.DisabledAt = &now
+		return audit(tx, adminID, "webhook.disable", string(before), e)
+	})
 }
 
 // EnqueueTx enqueues, inside the caller's transaction tx, one delivery of

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
@@ -20,44 +19,14 @@ import (
 const auditTable = "job_audit"
 
 // Audit is a row of job_audit.
-type Audit struct {
-	ID        int64  `gorm:"primaryKey"`
-	ActorID   int64  `gorm:"not null"`
-	Action    string `gorm:"not null"`
-	Subject   string `gorm:"not null"`
-	Before    string
-	After     string
-	CreatedAt time.Time
-	PrevHash  string // SHA-256 of the previous row (auditchain)
-	Hash      string // SHA-256 of this row, PrevHash included
-}
+type Audit struct{ auditchain.Entry }
 
 // TableName is job_audit.
 func (Audit) TableName() string { return auditTable }
 
-// ChainID implements auditchain.Row.
-func (a *Audit) ChainID() int64 { return a.ID }
-
-// ChainLink implements auditchain.Row.
-func (a *Audit) ChainLink() (prev, hash string) { return a.PrevHash, a.Hash }
-
-// SetChainLink implements auditchain.Row.
-func (a *Audit) SetChainLink(prev, hash string) { a.PrevHash, a.Hash = prev, hash }
-
-// ChainFields implements auditchain.Row: every column but id and the hashes,
-// in a fixed order that must never change.
-func (a *Audit) ChainFields(c *auditchain.Canon) {
-	c.Int(a.ActorID)
-	c.Str(a.Action)
-	c.Str(a.Subject)
-	c.Str(a.Before)
-	c.Str(a.After)
-	c.Time(a.CreatedAt)
-}
-
 // VerifyAudit walks the jobs' audit chain (ocop audit verify).
 func VerifyAudit(ctx context.Context, g *gorm.DB) (auditchain.Report, error) {
-	return auditchain.Verify[Audit](ctx, g, auditTable)
+	return auditchain.VerifyEntries(ctx, g, auditTable)
 }
 
 // ErrNotRetryable is returned by Retry for a job that is queued, running or
@@ -95,8 +64,7 @@ func (e *Engine) Retry(ctx context.Context, adminID, id int64) (Job, error) {
 		if row.State != rivertype.JobStateAvailable {
 			return ErrNotRetryable
 		}
-		return auditchain.Append(tx, auditTable, &Audit{ActorID: adminID, Action: "job.retry",
-			Subject: strconv.FormatInt(id, 10), Before: jobJSON(before), After: jobJSON(out), CreatedAt: auditchain.Now()})
+		return auditchain.Append(tx, auditTable, &Audit{auditchain.NewEntry(adminID, "job.retry", strconv.FormatInt(id, 10), jobJSON(before), jobJSON(out))})
 	})
 	if err != nil {
 		return Job{}, fmt.Errorf("jobs: retry %d: %w", id, err)

@@ -63,7 +63,7 @@ func (h *Handlers) Disable(c echo.Context) error {
 	if err != nil || id <= 0 {
 		return fmt.Errorf("webhook %q: %w", c.Param("id"), errs.ErrNotFound)
 	}
-	if err := h.Webhooks.Disable(c.Request().Context(), id); err != nil {
+	if err := h.Webhooks.Disable(c.Request().Context(), kit.UserOf(c).ID, id); err != nil {
 		return err
 	}
 	h.Flash(c, "flash.saved")
