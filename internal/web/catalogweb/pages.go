@@ -88,6 +88,15 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := kit.LangOf(c)
 	slug := c.Param("slug")
+	anonymous := kit.UserOf(c) == nil && !kit.HasFlash(c)
+	fullKey := "full:" + lang + ":" + slug
+	if anonymous {
+		// The common request: the whole page is cached, so the view and the
+		// body it was made from are not looked up.
+		if page, ok := kit.Lookup[tokenPage](h.Cache, fullKey); ok {
+			return sendTokenPage(c, page)
+		}
+	}
 	v, err := kit.Cached(h.Cache, ctx, "page:"+lang+":"+slug, func(ctx context.Context) (productView, error) {
 		pp, err := h.publicProduct(ctx, slug)
 		if err != nil {
@@ -146,12 +155,12 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 	withToken := func(cachedHTML string) string {
 		return strings.ReplaceAll(cachedHTML, csrfPlaceholder, template.HTMLEscapeString(token))
 	}
-	if kit.UserOf(c) == nil && !kit.HasFlash(c) {
+	if anonymous {
 		// A visitor who is not signed in sees the same page as every other
 		// such visitor in their language, but for the CSRF token: the whole
 		// page, layout included, is cached (the layout is half the cost of a
 		// render).
-		page, err := kit.Cached(h.Cache, ctx, "full:"+lang+":"+slug, func(context.Context) (tokenPage, error) {
+		page, err := kit.Cached(h.Cache, ctx, fullKey, func(context.Context) (tokenPage, error) {
 			html, err := h.Pages.RenderString("product", kit.Page{Lang: lang, CSRF: csrfPlaceholder, Path: c.Request().URL.Path,
 				Data: productPageData{View: v, Body: template.HTML(body)}}) // #nosec: body was escaped by html/template
 			if err != nil {
@@ -162,19 +171,26 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		hdr := c.Response().Header()
-		hdr.Set("Cache-Control", "no-store")
-		if kit.AcceptsGzip(c.Request()) {
-			if gz, ok := page.gzipped(token); ok {
-				// Encoded here: the gzip middleware passes it through.
-				hdr.Set(echo.HeaderContentEncoding, "gzip")
-				return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, gz)
-			}
-		}
-		return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.with(token))
+		return sendTokenPage(c, page)
 	}
 	html := template.HTML(withToken(body)) // #nosec: body was escaped by html/template
 	return h.Render(c, http.StatusOK, "product", productPageData{View: v, Body: html})
+}
+
+// sendTokenPage answers with page joined around the visitor's CSRF token,
+// compressed when the browser accepts gzip.
+func sendTokenPage(c echo.Context, page tokenPage) error {
+	token := kit.CSRFToken(c)
+	hdr := c.Response().Header()
+	hdr.Set("Cache-Control", "no-store")
+	if kit.AcceptsGzip(c.Request()) {
+		if gz, ok := page.gzipped(token); ok {
+			// Encoded here: the gzip middleware passes it through.
+			hdr.Set(echo.HeaderContentEncoding, "gzip")
+			return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, gz)
+		}
+	}
+	return kit.Blob(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.with(token))
 }
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached body.
