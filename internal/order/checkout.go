@@ -147,9 +147,6 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 			o.Events = []Event{ev}
 			g.Orders = append(g.Orders, o)
 		}
-		if err := s.reserve(ctx, tx, g.ID, lines); err != nil {
-			return err
-		}
 		var pay []notify.Field
 		if s.pay != nil && in.Method == MethodVietQR {
 			if pay, err = s.pay(ctx, tx, g); err != nil {
@@ -159,7 +156,14 @@ func (s *Service) Checkout(ctx context.Context, userID int64, in CheckoutInput) 
 		if err := s.emit(ctx, tx, PlacedEvent(g, pay)); err != nil {
 			return err
 		}
-		return tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error
+		if err := tx.Where("cart_id = ?", c.ID).Delete(&CartItem{}).Error; err != nil {
+			return err
+		}
+		// Last: the variants' rows, which every buyer of a product competes
+		// for, stay locked only from here to the commit. The message to the
+		// shopper (an inbox row, an e-mail job, the webhooks) is written
+		// before, and goes if the reservation fails with everything else.
+		return s.reserve(ctx, tx, g.ID, lines)
 	})
 	if errors.Is(err, ErrPriceChanged) {
 		// Outside the rolled-back transaction: the cart now shows the new
