@@ -2,12 +2,14 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"gorm.io/gorm"
 
 	"github.com/chocop/ocop/internal/notify"
 	"github.com/chocop/ocop/internal/order"
+	"github.com/chocop/ocop/internal/platform/errs"
 	"github.com/chocop/ocop/internal/platform/money"
 	"github.com/chocop/ocop/internal/region"
 )
@@ -24,12 +26,33 @@ func (s *Service) emit(ctx context.Context, tx *gorm.DB, evs ...notify.Event) er
 // message fields: the bank, account and holder of the collection account
 // and the content the transfer must carry (order.PayDetails).
 func (s *Service) TransferDetails(ctx context.Context, tx *gorm.DB, g order.Group) ([]notify.Field, error) {
-	bank := s.collection.BIN
-	if b, err := region.NewStore(tx).Bank(ctx, s.collection.BIN); err == nil {
-		bank = b.ShortName + " (" + b.Name + ")"
+	bank, err := s.collectionBank(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
 	return []notify.Field{notify.F("bank", bank), notify.F("account", s.collection.Account),
 		notify.F("holder", s.collection.Holder), notify.F("content", TransferContent(g.Code))}, nil
+}
+
+// collectionBank names the collection account's bank, "VCB (Ngân hàng TMCP
+// Ngoại thương Việt Nam)", or its BIN when the reference data does not
+// know it. It is read once, not in every checkout's transaction: the
+// account is configuration and the banks are reference data.
+func (s *Service) collectionBank(ctx context.Context, tx *gorm.DB) (string, error) {
+	s.bankMu.Lock()
+	defer s.bankMu.Unlock()
+	if s.bankName != "" {
+		return s.bankName, nil
+	}
+	b, err := region.NewStore(tx).Bank(ctx, s.collection.BIN)
+	if errors.Is(err, errs.ErrNotFound) {
+		return s.collection.BIN, nil // not kept: the banks may be seeded later
+	}
+	if err != nil {
+		return "", err
+	}
+	s.bankName = b.ShortName + " (" + b.Name + ")"
+	return s.bankName, nil
 }
 
 // issueEvent tells the admins of money to look at. Each issue row is made

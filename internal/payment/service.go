@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -34,6 +35,9 @@ type Service struct {
 	vietqrOff  bool // OCOP_VIETQR_DISABLED: card payments only
 	jobs       Jobs // where provider calls are enqueued; nil: calls cannot be owed
 	now        func() time.Time
+
+	bankMu   sync.Mutex
+	bankName string // the collection account's bank as messages name it, once read (collectionBank)
 }
 
 // Config is what the Service needs from the configuration.
