@@ -15,7 +15,6 @@ import (
 	"github.com/chocop/ocop/internal/notify/mailpittest"
 	"github.com/chocop/ocop/internal/platform/config"
 	"github.com/chocop/ocop/internal/platform/db"
-	"github.com/chocop/ocop/internal/platform/jobs/jobstest"
 	"github.com/chocop/ocop/internal/web/webtest"
 )
 
@@ -51,7 +50,9 @@ func TestPerfWebhookToEmail(t *testing.T) {
 		p99 := took[min(len(took)-1, len(took)*99/100)]
 		t.Logf("webhook → producer's e-mail in Mailpit, 1,000 queued, %d samples: median %s, p99 %s, min %s, max %s",
 			len(took), took[len(took)/2].Round(time.Millisecond), p99.Round(time.Millisecond), took[0].Round(time.Millisecond), took[len(took)-1].Round(time.Millisecond))
-		jobstest.Drain(t, app.Server.Jobs())
+		// The backlog (1,000 queued per sample) is left to the engine, which
+		// the test's cleanup stops: sending it all would outlast Drain's limit
+		// and measure nothing.
 	}, withMail(mp), func(c *config.Config) { c.JobPollInterval = 0 }) // the production default
 }
 
