@@ -35,6 +35,7 @@ var notPages = map[string]bool{
 	"/thong-ke/:table":                           true, // CSV
 	"/stats/:table":                              true, // CSV
 	"/checkout/summary":                          true, // the checkout's htmx summary
+	"/products/:slug/related":                    true, // the product page's htmx related cards
 	"/registry/imports/template/:format":         true, // a CSV or XLSX file
 	"/registry/imports/bulk/:code/progress":      true, // the bulk import's htmx progress bar
 	"/registry/decisions/annex.pdf":              true,

@@ -92,6 +92,7 @@ func (s *Server) routes() *echo.Echo {
 
 	pages.GET("/products", cat.ProductsPage)
 	pages.GET("/products/:slug", cat.ProductPage)
+	pages.GET("/products/:slug/related", cat.RelatedProducts) // the product page's htmx "same group" cards
 	pages.GET("/producers/:slug", cat.ProducerPage)
 
 	// The /verify/{code} path is printed on packages: never change it.

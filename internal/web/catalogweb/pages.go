@@ -70,7 +70,6 @@ type productView struct {
 	Description   []string
 	Story         []string
 	Producer      producerJSON
-	Related       []cardView
 	Canonical     string
 	Image         string
 	JSONLD        template.JS
@@ -116,19 +115,6 @@ func (h *Handlers) ProductPage(c echo.Context) error {
 		for _, g := range h.groups(ctx) {
 			if g.Code == full.GroupCode {
 				v.GroupName = pick(lang, g.Name, g.NameEn)
-			}
-		}
-		related, err := h.Catalog.Search(ctx, catalog.Query{Group: full.GroupCode, Sort: catalog.SortNewest, Limit: 5})
-		if err != nil {
-			return v, err
-		}
-		rel, err := h.cards(ctx, related.Cards)
-		if err != nil {
-			return v, err
-		}
-		for _, r := range rel {
-			if r.Slug != full.Slug && len(v.Related) < 4 {
-				v.Related = append(v.Related, cardView{productCardJSON: r, Lang: lang})
 			}
 		}
 		if err := h.productReviews(ctx, &v); err != nil {
