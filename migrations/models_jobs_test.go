@@ -5,4 +5,4 @@ import (
 	"github.com/chocop/ocop/internal/webhook"
 )
 
-func init() { models = append(models, &jobs.Audit{}, &webhook.Endpoint{}) }
+func init() { models = append(models, &jobs.Audit{}, &webhook.Endpoint{}, &webhook.Audit{}) }
