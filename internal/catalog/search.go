@@ -287,22 +287,22 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 		order = "products.id" + dir
 	}
 	cond := strings.Join(where, " AND ")
+	if !fuzzy && folded != "" && !byProducerRow {
+		top := topSQL(key, join, cond, order, dir)
+		topArgs := append(append(append(append([]any{}, keyArgs...), joinArgs...), args...), topWindow*(q.Limit+1), q.Limit+1)
+		cards, err := scanCards(s.db.WithContext(ctx).Raw(top, topArgs...), q.Limit+1)
+		if err != nil || len(cards) == q.Limit+1 {
+			return cards, err
+		}
+		// Fewer than asked: the last page, or the window held products of
+		// producers no longer listed. The whole query decides.
+	}
 	sql := with + "SELECT " + cardColumns + ", " + producerColumns + ", " +
 		key + " AS sort_key FROM products JOIN (" + producer.ListedSQL() + ") pr ON pr.id = products.producer_id" + join + " WHERE " +
 		cond + " ORDER BY " + order + " LIMIT ?"
 	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), args...)
 	all = append(all, q.Limit+1)
 	if !fuzzy {
-		if folded != "" && !byProducerRow {
-			top := topSQL(key, join, cond, order, dir)
-			topArgs := append(append(append(append([]any{}, keyArgs...), joinArgs...), args...), topWindow*(q.Limit+1), q.Limit+1)
-			cards, err := scanCards(s.db.WithContext(ctx).Raw(top, topArgs...), q.Limit+1)
-			if err != nil || len(cards) == q.Limit+1 {
-				return cards, err
-			}
-			// Fewer than asked: the last page, or the window held products
-			// of producers no longer listed. The whole query decides.
-		}
 		return scanCards(s.db.WithContext(ctx).Raw(sql, all...), q.Limit+1)
 	}
 	var cards []Card

@@ -27,12 +27,20 @@ func VerifyAudit(ctx context.Context, g *gorm.DB) (auditchain.Report, error) {
 	return auditchain.VerifyEntries(ctx, g, auditTable)
 }
 
-// audit appends what adminID did to e in tx; before is "" for a new
-// endpoint. The secret is never written (Endpoint's JSON leaves it out).
-func audit(tx *gorm.DB, adminID int64, action string, before string, e Endpoint) error {
-	after, err := json.Marshal(e)
+// audit appends what adminID did to an endpoint in tx: before (nil for a
+// new endpoint) and after as JSON. The secret is never written (Endpoint's
+// JSON leaves it out).
+func audit(tx *gorm.DB, adminID int64, action string, before *Endpoint, after Endpoint) error {
+	var was []byte
+	if before != nil {
+		var err error
+		if was, err = json.Marshal(before); err != nil {
+			return err
+		}
+	}
+	is, err := json.Marshal(after)
 	if err != nil {
 		return err
 	}
-	return auditchain.Append(tx, auditTable, &Audit{auditchain.NewEntry(adminID, action, strconv.FormatInt(e.ID, 10), before, string(after))})
+	return auditchain.Append(tx, auditTable, &Audit{auditchain.NewEntry(adminID, action, strconv.FormatInt(after.ID, 10), string(was), string(is))})
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -131,7 +130,7 @@ func (s *Service) Register(ctx context.Context, adminID int64, rawURL, kinds str
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}
-		return audit(tx, adminID, "webhook.register", "", e)
+		return audit(tx, adminID, "webhook.register", nil, e)
 	})
 	if err != nil {
 		return Endpoint{}, err
@@ -161,17 +160,14 @@ func (s *Service) Disable(ctx context.Context, adminID, id int64) error {
 		} else if err != nil {
 			return err
 		}
-		before, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
+		before := e
 		now := time.Now().UTC()
 		// The audit lock serialises disables, so the row read is the row changed.
 		if err := tx.Model(&Endpoint{}).Where("id = ?", id).Update("disabled_at", now).Error; err != nil {
 			return err
 		}
 		e.DisabledAt = &now
-		return audit(tx, adminID, "webhook.disable", string(before), e)
+		return audit(tx, adminID, "webhook.disable", &before, e)
 	})
 }
 
