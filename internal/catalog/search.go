@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,72 +183,70 @@ const cardColumns = "products.id, products.producer_id, products.slug, products.
 // search runs one page of q (one row more than the limit), the text matched
 // exactly or, when fuzzy, by trigram word similarity.
 func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool) ([]Card, error) {
-	d := q.Day
+	dialect := db.DialectOf(s.db)
+	// filters are the conditions besides the text and the cursor, which
+	// every way of answering shares.
+	var filters conds
+	filters.add("products.status = ?", StatusPublished) // and pr lists only approved producers: a suspended one's products disappear at once
 	var (
-		where []string
-		args  []any
+		match             conds // the text
+		relevance, with   string
+		relArgs, withArgs []any
 	)
-	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
-	add("products.status = ?", StatusPublished) // and pr lists only approved producers: a suspended one's products disappear at once
-	var relevance string
-	var relArgs []any
-	var with string
-	var withArgs []any
 	if folded != "" {
 		if fuzzy {
 			// A materialised CTE is planned on its own, where the GIN index
 			// is the only way to answer it, instead of testing every row.
 			with, withArgs = "WITH fuzzy AS MATERIALIZED (SELECT t.id FROM products t WHERE ? <% t.search_text) ", []any{folded}
-			add("products.id IN (SELECT id FROM fuzzy)")
+			match.add("products.id IN (SELECT id FROM fuzzy)")
 			relevance = "CAST(word_similarity(?, products.search_text) * 1000 AS BIGINT)"
 			relArgs = []any{folded}
 		} else {
-			all, wordArgs := wordsCond(db.DialectOf(s.db), searchWords(folded))
-			add(all, wordArgs...)
-			relevance = `(CASE WHEN products.search_text LIKE ? ESCAPE '\' THEN 2 WHEN products.search_text LIKE ? ESCAPE '\' THEN 1 ELSE 0 END)`
-			relArgs = []any{db.LikeEscape(folded) + "%", "% " + db.LikeEscape(folded) + "%"}
+			cond, args := wordsCond(dialect, searchWords(folded))
+			match.add(cond, args...)
+			relevance, relArgs = relevanceSQL(folded)
 		}
 	}
 	if q.Group != "" {
-		add(`(products.group_code = ? OR products.group_code LIKE ? ESCAPE '\')`, q.Group, db.LikeEscape(q.Group)+".%")
+		filters.add(`(products.group_code = ? OR products.group_code LIKE ? ESCAPE '\')`, q.Group, db.LikeEscape(q.Group)+".%")
 	}
 	// Whether a condition reads the producer's row (pr), which the ranking
 	// of a text search then cannot do without (see topSQL).
 	byProducerRow := q.Province != "" || q.Commune != "" || q.Producer != ""
 	if q.Province != "" {
-		add("pr.province_code = ?", q.Province)
+		filters.add("pr.province_code = ?", q.Province)
 	}
 	if q.Commune != "" {
-		add("(products.origin_commune_code = ? OR (products.origin_commune_code IS NULL AND pr.commune_code = ?))", q.Commune, q.Commune)
+		filters.add("(products.origin_commune_code = ? OR (products.origin_commune_code IS NULL AND pr.commune_code = ?))", q.Commune, q.Commune)
 	}
 	if q.PriceMin > 0 {
-		add("products.min_price >= ?", q.PriceMin)
+		filters.add("products.min_price >= ?", q.PriceMin)
 	}
 	if q.PriceMax > 0 {
-		add("products.min_price <= ?", q.PriceMax)
+		filters.add("products.min_price <= ?", q.PriceMax)
 	}
 	if q.Producer != "" {
-		add("pr.slug = ?", q.Producer)
+		filters.add("pr.slug = ?", q.Producer)
 	}
 	if q.ProducerID != 0 {
-		add("products.producer_id = ?", q.ProducerID)
+		filters.add("products.producer_id = ?", q.ProducerID)
 	}
 	if q.ExcludeID != 0 {
-		add("products.id <> ?", q.ExcludeID)
+		filters.add("products.id <> ?", q.ExcludeID)
 	}
 	if q.InStock {
-		add("EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.stock > 0)")
+		filters.add("EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.stock > 0)")
 	}
 	join := ""
 	var joinArgs []any
 	if q.MinStars > 0 || q.Sort == SortStars {
 		var err error
-		if join, joinArgs, err = s.starsJoin(d); err != nil {
+		if join, joinArgs, err = s.starsJoin(q.Day); err != nil {
 			return nil, err
 		}
 	}
 	if q.MinStars > 0 {
-		add(starsSQL+" >= ?", q.MinStars)
+		filters.add(starsSQL+" >= ?", q.MinStars)
 	}
 
 	key, keyArgs, asc := "products.id", []any(nil), false
@@ -263,17 +262,18 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 	case SortStars:
 		key = starsSQL
 	}
+	var after conds
 	if c := q.After; c != nil {
 		op := "<"
 		if asc {
 			op = ">"
 		}
 		if key == "products.id" {
-			add("products.id "+op+" ?", c.ID)
+			after.add("products.id "+op+" ?", c.ID)
 		} else {
 			a := append(append([]any{}, keyArgs...), c.Key)
 			a = append(append(a, keyArgs...), c.Key, c.ID)
-			add("("+key+" "+op+" ? OR ("+key+" = ? AND products.id "+op+" ?))", a...)
+			after.add("("+key+" "+op+" ? OR ("+key+" = ? AND products.id "+op+" ?))", a...)
 		}
 	}
 	dir := " DESC"
@@ -286,11 +286,25 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 	if key == "products.id" {
 		order = "products.id" + dir
 	}
-	cond := strings.Join(where, " AND ")
-	if !fuzzy && folded != "" && !byProducerRow {
-		top := topSQL(key, join, cond, order, dir)
-		topArgs := append(append(append(append([]any{}, keyArgs...), joinArgs...), args...), topWindow*(q.Limit+1), q.Limit+1)
-		cards, err := scanCards(s.db.WithContext(ctx).Raw(top, topArgs...), q.Limit+1)
+	where := filters.and(match, after)
+	ranked := !fuzzy && folded != "" && !byProducerRow
+	if ranked && q.Sort == SortRelevance && (q.After == nil || q.After.Key == tierLead) {
+		// The first tier, from the index, in rank order (rank.go).
+		lead := filters.and(conds{})
+		cond, args := leadCond(dialect, folded)
+		lead.add(cond, args...)
+		if q.After != nil {
+			lead.add("products.id < ?", q.After.ID)
+		}
+		cards, err := s.top(ctx, strconv.Itoa(tierLead), nil, join, joinArgs, lead, "products.id DESC", " DESC", q.Limit)
+		if err != nil || len(cards) == q.Limit+1 {
+			return cards, err
+		}
+		// Fewer than a page: the first tier ends on this page, or its
+		// window held products of producers no longer listed.
+	}
+	if ranked {
+		cards, err := s.top(ctx, key, keyArgs, join, joinArgs, where, order, dir, q.Limit)
 		if err != nil || len(cards) == q.Limit+1 {
 			return cards, err
 		}
@@ -299,8 +313,8 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 	}
 	sql := with + "SELECT " + cardColumns + ", " + producerColumns + ", " +
 		key + " AS sort_key FROM products JOIN (" + producer.ListedSQL() + ") pr ON pr.id = products.producer_id" + join + " WHERE " +
-		cond + " ORDER BY " + order + " LIMIT ?"
-	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), args...)
+		where.sql() + " ORDER BY " + order + " LIMIT ?"
+	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), where.args...)
 	all = append(all, q.Limit+1)
 	if !fuzzy {
 		return scanCards(s.db.WithContext(ctx).Raw(sql, all...), q.Limit+1)
@@ -318,6 +332,37 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 	})
 	return cards, err
 }
+
+// top runs topSQL: one page (limit+1 rows) of the products that where
+// selects, ranked by key on the products table alone.
+func (s *Service) top(ctx context.Context, key string, keyArgs []any, join string, joinArgs []any, where conds, order, dir string, limit int) ([]Card, error) {
+	args := append(append(append(append([]any{}, keyArgs...), joinArgs...), where.args...), topWindow*(limit+1), limit+1)
+	return scanCards(s.db.WithContext(ctx).Raw(topSQL(key, join, where.sql(), order, dir), args...), limit+1)
+}
+
+// conds is a conjunction of SQL conditions and their arguments, in order.
+type conds struct {
+	list []string
+	args []any
+}
+
+func (c *conds) add(cond string, args ...any) {
+	c.list = append(c.list, cond)
+	c.args = append(c.args, args...)
+}
+
+// and returns c with the conditions of more after its own (a copy: c is
+// not changed).
+func (c conds) and(more ...conds) conds {
+	out := conds{list: append([]string{}, c.list...), args: append([]any{}, c.args...)}
+	for _, m := range more {
+		out.list = append(out.list, m.list...)
+		out.args = append(out.args, m.args...)
+	}
+	return out
+}
+
+func (c conds) sql() string { return strings.Join(c.list, " AND ") }
 
 // producerColumns are the listed producer's columns a card shows.
 const producerColumns = "pr.slug AS producer_slug, pr.legal_name AS producer_name, pr.province_code AS province_code"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/chocop/ocop/internal/platform/day"
@@ -279,6 +280,83 @@ func TestSearchPagesSkipUnlistedProducers(t *testing.T) {
 		}
 		if got := walk(); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("pages after the suspension:\n got %v\nwant %v", got, want)
+		}
+	})
+}
+
+// TestSearchRanksByTier walks every page of text searches whose matches
+// fall in all three tiers (internal/catalog/rank.go), created interleaved
+// so that no tier is a run of ids: the first tier comes from its own index
+// and the rest from the ranking of every match, and a page may hold both.
+// The expected order is built here from the rule, not from the search.
+func TestSearchRanksByTier(t *testing.T) {
+	webtest.Each(t, func(t *testing.T, app *webtest.App) {
+		tok := app.Token("producer@example.com")
+		type made struct {
+			slug  string
+			tier  int
+			group string
+		}
+		var all []made
+		// Two rounds of each kind, in an order that mixes the tiers.
+		for round := range 3 {
+			for _, p := range []struct {
+				name string
+				tier int // -1: must not match "zuvo quay"
+			}{
+				{"Đặc sản zuvo quay %d", 1},  // the phrase begins a later word
+				{"Zuvo quay Lạng Sơn %d", 2}, // the text begins with the words
+				{"Quay zuvo %d", 0},          // both words, not as the phrase
+				{"Zuvo quay, gói nhỏ %d", 1}, // the phrase, then a comma: not the first words
+				{"Zuvo quayx %d", -1},        // "quayx" is not the word "quay"
+				{"Zuvo quay %d", 2},
+			} {
+				group := "I.1.a"
+				if round == 1 {
+					group = "I.3.c" // left out by the group filter below
+				}
+				d := newProduct(t, app, tok, fmt.Sprintf(p.name, round), group, true)
+				all = append(all, made{d.Slug, p.tier, group})
+			}
+		}
+		expect := func(group string) []string {
+			var want []string
+			for tier := 2; tier >= 0; tier-- {
+				for i := len(all) - 1; i >= 0; i-- { // newest first within a tier
+					if all[i].tier == tier && strings.HasPrefix(all[i].group, group) {
+						want = append(want, all[i].slug)
+					}
+				}
+			}
+			return want
+		}
+		for _, tc := range []struct{ q, group string }{
+			{"q=zuvo+quay", ""}, {"q=Zuvo+Quay&group=I.1", "I.1."}, {"q=ZUVO%20QUAY&price_max=150000", ""},
+		} {
+			q, want := tc.q, expect(tc.group)
+			for _, limit := range []int{1, 2, 5, 60} {
+				var got []string
+				cursor := ""
+				for pages := 0; ; pages++ {
+					if pages > len(all) {
+						t.Fatalf("%s: more pages than products", q)
+					}
+					path := fmt.Sprintf("%s&limit=%d", q, limit)
+					if cursor != "" {
+						path += "&cursor=" + url.QueryEscape(cursor)
+					}
+					l := search(t, app, path)
+					for _, p := range l.Items {
+						got = append(got, p.Slug)
+					}
+					if cursor = l.NextCursor; cursor == "" {
+						break
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s, %d a page:\n got %v\nwant %v", q, limit, got, want)
+				}
+			}
 		}
 	})
 }
