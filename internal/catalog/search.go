@@ -317,7 +317,7 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 	all := append(append(append(append([]any{}, withArgs...), keyArgs...), joinArgs...), where.args...)
 	all = append(all, q.Limit+1)
 	if !fuzzy {
-		return scanCards(s.db.WithContext(ctx).Raw(sql, all...), q.Limit+1)
+		return scanCards(ctx, s.db, sql, all, q.Limit+1)
 	}
 	var cards []Card
 	err := db.Tx(ctx, s.db, func(tx *gorm.DB) error {
@@ -327,7 +327,7 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 			return err
 		}
 		var err error
-		cards, err = scanCards(tx.Raw(sql, all...), q.Limit+1)
+		cards, err = scanCards(ctx, tx, sql, all, q.Limit+1)
 		return err
 	})
 	return cards, err
@@ -337,7 +337,7 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 // selects, ranked by key on the products table alone.
 func (s *Service) top(ctx context.Context, key string, keyArgs []any, join string, joinArgs []any, where conds, order, dir string, limit int) ([]Card, error) {
 	args := append(append(append(append([]any{}, keyArgs...), joinArgs...), where.args...), topWindow*(limit+1), limit+1)
-	return scanCards(s.db.WithContext(ctx).Raw(topSQL(key, join, where.sql(), order, dir), args...), limit+1)
+	return scanCards(ctx, s.db, topSQL(key, join, where.sql(), order, dir), args, limit+1)
 }
 
 // conds is a conjunction of SQL conditions and their arguments, in order.
@@ -389,25 +389,24 @@ func topSQL(key, join, cond, order, dir string) string {
 		") pr ON pr.id = products.producer_id ORDER BY hits.sort_key" + dir + ", products.id" + dir + " LIMIT ?"
 }
 
-// scanCards reads the rows of a search by hand rather than through GORM's
-// reflection, which cost more CPU than the rest of an uncached list.
-func scanCards(stmt *gorm.DB, capacity int) ([]Card, error) {
-	rows, err := stmt.Rows()
+// scanCards runs a search's query and reads its rows by hand rather than
+// through GORM's reflection, which cost more CPU than the rest of an
+// uncached list; on PostgreSQL db.EachRow reads them on pgx itself.
+func scanCards(ctx context.Context, g *gorm.DB, query string, args []any, capacity int) ([]Card, error) {
+	cards := make([]Card, 0, capacity)
+	err := db.EachRow(ctx, g, query, args, func(scan func(dest ...any) error) error {
+		// Scanned in place: a Card of its own would escape to the heap
+		// (its fields' addresses go to scan), one allocation per row.
+		cards = append(cards, Card{})
+		c := &cards[len(cards)-1]
+		p := &c.Product
+		return scan(&p.ID, &p.ProducerID, &p.Slug, &p.Name, &p.NameEn, &p.GroupCode, &p.Unit, &p.IsService, &p.AdultOnly,
+			&p.Status, &p.MinPrice, &p.CoverKey, &c.ProducerSlug, &c.ProducerName, &c.ProvinceCode, &c.SortKey)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cards := make([]Card, 0, capacity)
-	for rows.Next() {
-		var c Card
-		p := &c.Product
-		if err := rows.Scan(&p.ID, &p.ProducerID, &p.Slug, &p.Name, &p.NameEn, &p.GroupCode, &p.Unit, &p.IsService, &p.AdultOnly,
-			&p.Status, &p.MinPrice, &p.CoverKey, &c.ProducerSlug, &c.ProducerName, &c.ProvinceCode, &c.SortKey); err != nil {
-			return nil, err
-		}
-		cards = append(cards, c)
-	}
-	return cards, rows.Err()
+	return cards, nil
 }
 
 // Published returns the published product slug of an approved producer,
