@@ -145,6 +145,21 @@ func openSQLiteGorm(path string, cfg *gorm.Config) (*gorm.DB, error) {
 // sqliteCantOpen is SQLite's primary result code SQLITE_CANTOPEN.
 const sqliteCantOpen = 14
 
+// sqliteInterrupt is SQLite's primary result code SQLITE_INTERRUPT.
+const sqliteInterrupt = 9
+
+// IsCanceled reports whether err is a query stopped because its context
+// was: context.Canceled as PostgreSQL's driver returns it, or SQLite's
+// "interrupted (9)", which its driver returns instead (it interrupts the
+// statement and does not wrap the context's error).
+func IsCanceled(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return true
+	}
+	var se *gosqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqliteInterrupt
+}
+
 // maskURL hides the password of a database URL, for messages.
 func maskURL(s string) string {
 	u, err := neturl.Parse(s)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/chocop/ocop/internal/platform/db"
 	"github.com/chocop/ocop/internal/platform/errs"
 )
 
@@ -95,7 +96,7 @@ func (k *Kit) HandleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+	if db.IsCanceled(err) && c.Request().Context().Err() != nil {
 		// The client went away (closed tab, load tester stopping): not a
 		// server error. 499 is recorded in the access log and metrics, and
 		// nothing is written to a connection nobody reads.
