@@ -251,25 +251,7 @@ func TestSearchPagesSkipUnlistedProducers(t *testing.T) {
 		for i := range 9 { // newer, so ranked first within the same relevance
 			newProduct(t, app, hidden, fmt.Sprintf("Xhangtest trà %d", i), "I.1.a", true)
 		}
-		walk := func() []string {
-			var got []string
-			cursor := ""
-			for pages := 0; pages < 20; pages++ {
-				q := "limit=2&q=xhangtest"
-				if cursor != "" {
-					q += "&cursor=" + url.QueryEscape(cursor)
-				}
-				l := search(t, app, q)
-				for _, p := range l.Items {
-					got = append(got, p.Slug)
-				}
-				if cursor = l.NextCursor; cursor == "" {
-					return got
-				}
-			}
-			t.Fatal("more than 20 pages")
-			return nil
-		}
+		walk := func() []string { return searchPages(t, app, "limit=2&q=xhangtest", 20) }
 		if got := walk(); len(got) != 14 {
 			t.Fatalf("before the suspension %d products, want 14: %v", len(got), got)
 		}
@@ -335,28 +317,35 @@ func TestSearchRanksByTier(t *testing.T) {
 		} {
 			q, want := tc.q, expect(tc.group)
 			for _, limit := range []int{1, 2, 5, 60} {
-				var got []string
-				cursor := ""
-				for pages := 0; ; pages++ {
-					if pages > len(all) {
-						t.Fatalf("%s: more pages than products", q)
-					}
-					path := fmt.Sprintf("%s&limit=%d", q, limit)
-					if cursor != "" {
-						path += "&cursor=" + url.QueryEscape(cursor)
-					}
-					l := search(t, app, path)
-					for _, p := range l.Items {
-						got = append(got, p.Slug)
-					}
-					if cursor = l.NextCursor; cursor == "" {
-						break
-					}
-				}
+				got := searchPages(t, app, fmt.Sprintf("%s&limit=%d", q, limit), len(all)+1)
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Errorf("%s, %d a page:\n got %v\nwant %v", q, limit, got, want)
 				}
 			}
 		}
 	})
+}
+
+// searchPages follows a search's cursors to its end and returns the slugs
+// of every page in order; more than most pages is a failure (a cursor that
+// does not move on would loop).
+func searchPages(t *testing.T, app *webtest.App, query string, most int) []string {
+	t.Helper()
+	var got []string
+	cursor := ""
+	for range most {
+		q := query
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		l := search(t, app, q)
+		for _, p := range l.Items {
+			got = append(got, p.Slug)
+		}
+		if cursor = l.NextCursor; cursor == "" {
+			return got
+		}
+	}
+	t.Fatalf("%s: more than %d pages", query, most)
+	return nil
 }

@@ -27,7 +27,18 @@ func EachRow(ctx context.Context, g *gorm.DB, query string, args []any, each fun
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer rows.Close() //nolint:errcheck // rows.Err, returned by eachOf, reports what matters
+	return eachOf(rows, each)
+}
+
+// rowReader is what database/sql's and pgx's rows have in common.
+type rowReader interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+func eachOf(rows rowReader, each func(scan func(dest ...any) error) error) error {
 	for rows.Next() {
 		if err := each(rows.Scan); err != nil {
 			return err
@@ -56,12 +67,7 @@ func eachPgxRow(ctx context.Context, pool *sql.DB, query string, args []any, eac
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows.Scan); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachOf(rows, each)
 	})
 }
 
