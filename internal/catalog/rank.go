@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/chocop/ocop/internal/platform/db"
@@ -34,13 +35,17 @@ const leadTierSQL = `(products.search_text = ? OR products.search_text LIKE ? ES
 
 func leadTierArgs(folded string) []any { return []any{folded, db.LikeEscape(folded) + " %"} }
 
-// relevanceSQL is the tier of a product for the folded query, with its
-// arguments. It needs the whole-word condition beside it: tierWords means
+// relevanceCase is the tier of a product (relevanceSQL gives its
+// arguments). It needs the whole-word condition beside it: tierWords means
 // only "matched".
+var relevanceCase = `(CASE WHEN ` + leadTierSQL + ` THEN ` + strconv.Itoa(tierLead) +
+	` WHEN products.search_text LIKE ? ESCAPE '\' OR products.search_text LIKE ? ESCAPE '\' THEN ` + strconv.Itoa(tierPhrase) + ` ELSE 0 END)`
+
+// relevanceSQL is the tier of a product for the folded query, with its
+// arguments.
 func relevanceSQL(folded string) (string, []any) {
 	e := db.LikeEscape(folded)
-	return `(CASE WHEN ` + leadTierSQL + ` THEN 2 WHEN products.search_text LIKE ? ESCAPE '\' OR products.search_text LIKE ? ESCAPE '\' THEN 1 ELSE 0 END)`,
-		append(leadTierArgs(folded), e+"%", "% "+e+"%")
+	return relevanceCase, append(leadTierArgs(folded), e+"%", "% "+e+"%")
 }
 
 // leadWordSQL is the first word of the search text, spelled exactly as the

@@ -290,7 +290,7 @@ func (s *Service) search(ctx context.Context, q Query, folded string, fuzzy bool
 	ranked := !fuzzy && folded != "" && !byProducerRow
 	if ranked && q.Sort == SortRelevance && (q.After == nil || q.After.Key == tierLead) {
 		// The first tier, from the index, in rank order (rank.go).
-		lead := filters.and(conds{})
+		lead := filters.and()
 		cond, args := leadCond(dialect, folded)
 		lead.add(cond, args...)
 		if q.After != nil {

@@ -27,7 +27,7 @@ func EachRow(ctx context.Context, g *gorm.DB, query string, args []any, each fun
 	if err != nil {
 		return err
 	}
-	defer rows.Close() //nolint:errcheck // rows.Err, returned by eachOf, reports what matters
+	defer rows.Close() // rows.Err, which eachOf returns, reports what went wrong
 	return eachOf(rows, each)
 }
 
@@ -56,7 +56,7 @@ func eachPgxRow(ctx context.Context, pool *sql.DB, query string, args []any, eac
 	if err != nil {
 		return err
 	}
-	defer conn.Close() //nolint:errcheck // returning a connection to the pool reports nothing the query has not
+	defer conn.Close() // returning the connection to the pool reports nothing the query has not
 	return conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
